@@ -1,0 +1,71 @@
+//! Deterministic random traces from a seed: the built-in default trace of `slotproof
+//! commit`, `slotproof gen-trace`, and the random inputs of the tests.
+//!
+//! The generator is splitmix64, written out here so that a seed names the same trace on
+//! every platform and every version of the `rand` crate.
+
+use crate::field::FieldId;
+use crate::matrix::RowMajor;
+
+/// splitmix64: a tiny, well-mixed, fully specified generator.
+#[derive(Clone, Debug)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// Starts the sequence at `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform canonical element of `field` (rejection sampling, so no bias).
+    pub fn element(&mut self, field: FieldId) -> u64 {
+        let p = field.modulus();
+        let mask = u64::MAX >> p.leading_zeros();
+        loop {
+            let v = self.next_u64() & mask;
+            if v < p {
+                return v;
+            }
+        }
+    }
+}
+
+/// A `rows × cols` trace of uniform canonical values of `field`, the same for the same seed.
+/// Each row has its own stream, so rows can be generated in any order or in parallel.
+pub fn random_trace(field: FieldId, rows: usize, cols: usize, seed: u64) -> RowMajor<u64> {
+    use rayon::prelude::*;
+    let mut values = vec![0u64; rows * cols];
+    values.par_chunks_mut(cols.max(1)).enumerate().for_each(|(r, row)| {
+        let mut rng = SplitMix64::new(seed ^ (r as u64).wrapping_mul(0xd134_2543_de82_ef95));
+        for v in row {
+            *v = rng.element(field);
+        }
+    });
+    RowMajor::new(values, cols).expect("whole rows")
+}
+
+/// A seed for a randomized test: `SLOTPROOF_SEED` if set (to replay a failure), otherwise
+/// fresh from the clock. Printed so that a failing run can be replayed.
+pub fn test_seed(test: &str) -> u64 {
+    let seed = std::env::var("SLOTPROOF_SEED")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| {
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0);
+            SplitMix64::new(t ^ std::process::id() as u64).next_u64()
+        });
+    eprintln!("{test}: seed {seed} (replay with SLOTPROOF_SEED={seed})");
+    seed
+}
