@@ -1,1 +1,77 @@
-//! benches
+//! Shared pieces of the benches: Plonky3's own trace commitment (the anchor every ratio is
+//! taken against) and the inputs, so that every bench compares like with like in one run.
+
+use p3_baby_bear::{BabyBear, Poseidon2BabyBear, default_babybear_poseidon2_16};
+use p3_commit::Mmcs;
+use p3_dft::{Radix2DitParallel, TwoAdicSubgroupDft};
+use p3_field::Field;
+use p3_goldilocks::{Goldilocks, Poseidon2Goldilocks, default_goldilocks_poseidon2_8};
+use p3_koala_bear::{KoalaBear, Poseidon2KoalaBear, default_koalabear_poseidon2_16};
+use p3_matrix::Matrix;
+use p3_matrix::bitrev::BitReversibleMatrix;
+use p3_matrix::dense::RowMajorMatrix;
+use p3_merkle_tree::MerkleTreeMmcs;
+use p3_symmetric::{PaddingFreeSponge, TruncatedPermutation};
+use slotproof_core::sample::random_trace;
+use slotproof_core::{RowMajor, TraceField};
+
+/// Plonky3's trace commitment with the standard Poseidon2 configuration: exactly what
+/// `TwoAdicFriPcs::commit` does (`coset_lde_batch` → `bit_reverse_rows` → `MerkleTreeMmcs`).
+pub trait Plonky3Commit: TraceField {
+    /// The Plonky3 commitment machinery, built once and reused across iterations (as a
+    /// prover does, so its twiddle cache is warm).
+    type Committer: Sync;
+    /// Builds it.
+    fn committer() -> Self::Committer;
+    /// Commits and returns the root as canonical integers.
+    fn p3_commit(c: &Self::Committer, trace: RowMajorMatrix<Self>, log_blowup: usize) -> Vec<u64>;
+}
+
+macro_rules! plonky3_commit {
+    ($F:ty, $Perm:ty, $perm:expr, $W:literal, $R:literal, $D:literal) => {
+        impl Plonky3Commit for $F {
+            type Committer = (
+                Radix2DitParallel<$F>,
+                MerkleTreeMmcs<
+                    <$F as Field>::Packing,
+                    <$F as Field>::Packing,
+                    PaddingFreeSponge<$Perm, $W, $R, $D>,
+                    TruncatedPermutation<$Perm, 2, $D, $W>,
+                    2,
+                    $D,
+                >,
+            );
+            fn committer() -> Self::Committer {
+                let perm = $perm;
+                (
+                    Radix2DitParallel::default(),
+                    MerkleTreeMmcs::new(PaddingFreeSponge::new(perm.clone()), TruncatedPermutation::new(perm), 0),
+                )
+            }
+            fn p3_commit(c: &Self::Committer, trace: RowMajorMatrix<Self>, log_blowup: usize) -> Vec<u64> {
+                let lde = c.0.coset_lde_batch(trace, log_blowup, <$F>::GENERATOR).bit_reverse_rows().to_row_major_matrix();
+                let (cap, _) = c.1.commit(vec![lde]);
+                cap.roots()[0].iter().map(|x| x.canonical()).collect()
+            }
+        }
+    };
+}
+
+plonky3_commit!(BabyBear, Poseidon2BabyBear<16>, default_babybear_poseidon2_16(), 16, 8, 8);
+plonky3_commit!(KoalaBear, Poseidon2KoalaBear<16>, default_koalabear_poseidon2_16(), 16, 8, 8);
+plonky3_commit!(Goldilocks, Poseidon2Goldilocks<8>, default_goldilocks_poseidon2_8(), 8, 4, 4);
+
+/// A random trace of `2^log_rows × cols`, the same for the same seed.
+pub fn trace<F: TraceField>(log_rows: usize, cols: usize, seed: u64) -> RowMajor<F> {
+    random_trace(F::ID, 1 << log_rows, cols, seed).map(|&v| F::from_canonical(v))
+}
+
+/// The same trace as Plonky3's matrix type.
+pub fn p3_matrix<F: TraceField>(m: &RowMajor<F>) -> RowMajorMatrix<F> {
+    RowMajorMatrix::new(m.values().to_vec(), m.width())
+}
+
+/// Keeps `Matrix` in scope for the trait methods used through it.
+pub fn height<F: Clone + Send + Sync>(m: &RowMajorMatrix<F>) -> usize {
+    m.height()
+}

@@ -147,7 +147,6 @@ impl TraceField for Goldilocks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p3_field::{Field, PrimeCharacteristicRing};
 
     fn constants_match<F: TraceField>() {
         let id = F::ID;

@@ -1,0 +1,304 @@
+//! The fused trace commitment: coset LDE → Poseidon2 leaves → Merkle root, scheduled the way
+//! the card runs it, so that no LDE row leaves the cache before it is hashed.
+//!
+//! For `n = 2^log_n` rows and blowup `B = 2^log_blowup`:
+//! 1. **iDFT**: the trace, in place, through a DIF network with inverse twiddles: the
+//!    coefficients (times `n`) come out in bit-reversed order.
+//! 2. **Per coset** `j < B` (in the order the bit-reversed LDE lays them out: rows
+//!    `j·n..(j+1)·n` are the evaluations on `g·ω_{Bn}^{bitrev(j)}·H`, themselves in bit-reversed
+//!    order): strips gather the coefficients back into natural order while scaling by
+//!    `shift_j^i / n` and run the top stages of the forward DIF network; then every block of
+//!    contiguous rows runs the bottom stages, is leaf-hashed, and is reduced to its subtree
+//!    root while it is still in L2.
+//! 3. **Top of the tree**: the `B · n/n2` subtree roots are compressed to the root.
+//!
+//! Only the trace, one coset's buffer and the twiddle and scale tables are ever in memory, so
+//! peak memory is `2·n·w` elements whatever the blowup, against `(1 + B)·n·w` for an LDE that
+//! is materialised before it is hashed.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use p3_baby_bear::{BabyBear, default_babybear_poseidon2_16};
+use p3_field::{Field, TwoAdicField};
+use p3_goldilocks::{Goldilocks, default_goldilocks_poseidon2_8};
+use p3_koala_bear::{KoalaBear, default_koalabear_poseidon2_16};
+use rayon::prelude::*;
+
+use super::merkle::{LanePermutation, hash_rows, root_of};
+use super::ntt::{Blocking, DifTwiddles, dif_batch, dif_block, dif_strip, gather_scaled_strip, powers, strips};
+use crate::field::{FieldId, TraceField};
+use crate::matrix::{RowMajor, reverse_bits};
+
+/// Why a trace cannot be committed with the requested parameters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommitError {
+    /// The trace has no rows or no columns.
+    #[error("the trace is empty ({rows} rows × {cols} columns)")]
+    Empty {
+        /// Rows.
+        rows: usize,
+        /// Columns.
+        cols: usize,
+    },
+    /// A coset LDE needs 2^k rows.
+    #[error("trace height {rows} is not a power of two (a coset LDE needs 2^k rows; pad the trace)")]
+    HeightNotPowerOfTwo {
+        /// Rows.
+        rows: usize,
+    },
+    /// The LDE domain would be larger than the field's largest power-of-two subgroup.
+    #[error(
+        "blowup 2^{log_blowup} of 2^{log_rows} rows needs a subgroup of order 2^{needed}, but {field} \
+         has two-adicity {two_adicity} (largest log-blowup here: {max_log_blowup})"
+    )]
+    BlowupTooLarge {
+        /// The field.
+        field: FieldId,
+        /// log2 of the trace height.
+        log_rows: usize,
+        /// The requested log2 blowup.
+        log_blowup: usize,
+        /// log2 of the LDE height.
+        needed: usize,
+        /// The field's two-adicity.
+        two_adicity: usize,
+        /// The largest log-blowup this trace admits.
+        max_log_blowup: usize,
+    },
+}
+
+/// Checks that a `rows × cols` trace of `field` can be committed with blowup 2^log_blowup,
+/// and returns log2 of its height.
+pub fn check_shape(field: FieldId, rows: usize, cols: usize, log_blowup: usize) -> Result<usize, CommitError> {
+    if rows == 0 || cols == 0 {
+        return Err(CommitError::Empty { rows, cols });
+    }
+    if !rows.is_power_of_two() {
+        return Err(CommitError::HeightNotPowerOfTwo { rows });
+    }
+    let log_rows = rows.trailing_zeros() as usize;
+    let needed = log_rows.saturating_add(log_blowup);
+    if needed > field.two_adicity() {
+        return Err(CommitError::BlowupTooLarge {
+            field,
+            log_rows,
+            log_blowup,
+            needed,
+            two_adicity: field.two_adicity(),
+            max_log_blowup: field.two_adicity().saturating_sub(log_rows),
+        });
+    }
+    Ok(log_rows)
+}
+
+/// Wall time per stage of one commitment. Inside the fused phase the stages interleave on
+/// every thread, so each gets the share of the phase's wall time that its thread time had.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CommitTimings {
+    /// iDFT plus the forward coset NTTs.
+    pub lde: Duration,
+    /// Poseidon2 sponge over the LDE rows.
+    pub leaf_hash: Duration,
+    /// 2-to-1 compressions up to the root.
+    pub tree: Duration,
+    /// The whole commitment.
+    pub total: Duration,
+}
+
+/// A commitment: the root (canonical values) and where the time went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitOutput {
+    /// The Merkle root over the bit-reversed coset LDE, as canonical integers.
+    pub root: Vec<u64>,
+    /// Stage timings.
+    pub timings: CommitTimings,
+    /// Bytes of the largest buffers alive at once (trace/coefficients, one coset, tables).
+    pub working_set_bytes: u64,
+}
+
+#[derive(Default)]
+struct StageClock {
+    lde: AtomicU64,
+    hash: AtomicU64,
+    tree: AtomicU64,
+}
+
+impl StageClock {
+    fn time<T>(slot: &AtomicU64, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        slot.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        out
+    }
+}
+
+/// The shift of the coset stored at block `j` of the bit-reversed LDE.
+fn coset_shift<F: TwoAdicField>(j: usize, log_blowup: usize, log_n: usize) -> F {
+    F::GENERATOR * F::two_adic_generator(log_n + log_blowup).exp_u64(reverse_bits(j, log_blowup) as u64)
+}
+
+/// Coefficients (bit-reversed, times `n`) of the columns of `trace`, in place.
+fn coefficients_in_place<F: Field + TwoAdicField>(values: &mut [F], width: usize, log_n: usize) {
+    dif_batch(values, width, &DifTwiddles::new(log_n, true));
+}
+
+/// Fills `dst` with the evaluations of the coset stored at LDE block `j` and runs the top
+/// stages of its network (strip phase).
+fn coset_strips<F: Field + TwoAdicField>(
+    dst: &mut [F],
+    coeffs: &[F],
+    width: usize,
+    b: Blocking,
+    scale: &[F],
+    fwd: &DifTwiddles<F>,
+) {
+    strips(dst, width, b).into_par_iter().enumerate().for_each(|(q, mut strip)| {
+        gather_scaled_strip(&mut strip, coeffs, width, q, b, scale);
+        dif_strip(&mut strip, width, q, b, fwd);
+    });
+}
+
+/// `shift^i / n` for `i < n`.
+fn scale_table<F: Field>(shift: F, log_n: usize) -> Vec<F> {
+    let n_inv = F::from_usize(1 << log_n).inverse();
+    let mut s = powers(shift, 1 << log_n);
+    s.par_iter_mut().for_each(|x| *x *= n_inv);
+    s
+}
+
+/// The coset LDE of `trace` with rows in bit-reversed order (what Plonky3 commits), computed
+/// by the same strips and blocks as [`commit_fused`]: `2^log_blowup · n` rows.
+pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -> Result<RowMajor<F>, CommitError> {
+    let (width, rows) = (trace.width(), trace.height());
+    let log_n = check_shape(F::ID, rows, width, log_blowup)?;
+    let mut coeffs = trace.values().to_vec();
+    coefficients_in_place(&mut coeffs, width, log_n);
+    let b = Blocking::for_rows(log_n, width * size_of::<F>());
+    let fwd = DifTwiddles::new(log_n, false);
+    let mut out = vec![F::ZERO; (rows * width) << log_blowup];
+    for (j, dst) in out.chunks_mut(rows * width).enumerate() {
+        let scale = scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n);
+        coset_strips(dst, &coeffs, width, b, &scale, &fwd);
+        dst.par_chunks_mut(width << b.log_n2).for_each(|block| dif_block(block, width, b, &fwd));
+    }
+    Ok(RowMajor::new(out, width).expect("whole rows"))
+}
+
+/// The fused commitment of `trace` (row-major values, `width` columns) with the sponge
+/// `(W, R, D)` over `perm`. `progress` is called with the number of LDE rows hashed so far.
+pub fn commit_fused<F, P, const W: usize, const R: usize, const D: usize>(
+    perm: &P,
+    trace: RowMajor<F>,
+    log_blowup: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<([F; D], CommitTimings, u64), CommitError>
+where
+    F: TraceField,
+    P: LanePermutation<F, W>,
+{
+    let start = Instant::now();
+    let (width, rows) = (trace.width(), trace.height());
+    let log_n = check_shape(F::ID, rows, width, log_blowup)?;
+    let mut coeffs = trace.into_values();
+
+    coefficients_in_place(&mut coeffs, width, log_n);
+    let idft_wall = start.elapsed();
+
+    let fused_start = Instant::now();
+    let b = Blocking::for_rows(log_n, width * size_of::<F>());
+    let fwd = DifTwiddles::new(log_n, false);
+    let mut dst = vec![F::ZERO; rows * width];
+    let clock = StageClock::default();
+    let hashed = AtomicU64::new(0);
+    let mut subroots: Vec<[F; D]> = Vec::with_capacity(1 << (b.log_n1() + log_blowup));
+    for j in 0..1usize << log_blowup {
+        StageClock::time(&clock.lde, || {
+            let scale = scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n);
+            coset_strips(&mut dst, &coeffs, width, b, &scale, &fwd);
+        });
+        let coset_roots: Vec<[F; D]> = dst
+            .par_chunks_mut(width << b.log_n2)
+            .map(|block| {
+                StageClock::time(&clock.lde, || dif_block(block, width, b, &fwd));
+                let mut leaves = vec![[F::ZERO; D]; 1 << b.log_n2];
+                StageClock::time(&clock.hash, || hash_rows::<F, P, W, R, D>(perm, block, width, &mut leaves));
+                let root = StageClock::time(&clock.tree, || root_of::<F, P, W, D>(perm, leaves));
+                progress(hashed.fetch_add(1 << b.log_n2, Ordering::Relaxed) + (1 << b.log_n2));
+                root
+            })
+            .collect();
+        subroots.extend(coset_roots);
+    }
+    let fused_wall = fused_start.elapsed();
+
+    let top_start = Instant::now();
+    let root = root_of::<F, P, W, D>(perm, subroots);
+    let top_wall = top_start.elapsed();
+
+    let (l, h, t) = (
+        clock.lde.into_inner() as f64,
+        clock.hash.into_inner() as f64,
+        clock.tree.into_inner() as f64,
+    );
+    let share = |x: f64| fused_wall.mul_f64(if l + h + t > 0.0 { x / (l + h + t) } else { 0.0 });
+    let timings = CommitTimings {
+        lde: idft_wall + share(l),
+        leaf_hash: share(h),
+        tree: share(t) + top_wall,
+        total: start.elapsed(),
+    };
+    let elem = size_of::<F>() as u64;
+    let working_set = 2 * (rows * width) as u64 * elem + 3 * rows as u64 * elem;
+    Ok((root, timings, working_set))
+}
+
+/// A field with the standard Poseidon2 Merkle configuration, committed on the CPU.
+pub trait CpuCommit: TraceField {
+    /// The fused commitment of `trace` with blowup `2^log_blowup`.
+    fn commit_cpu(
+        trace: RowMajor<Self>,
+        log_blowup: usize,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<CommitOutput, CommitError>;
+}
+
+macro_rules! cpu_commit {
+    ($F:ty, $perm:expr, $W:literal, $R:literal, $D:literal) => {
+        impl CpuCommit for $F {
+            fn commit_cpu(
+                trace: RowMajor<Self>,
+                log_blowup: usize,
+                progress: &(dyn Fn(u64) + Sync),
+            ) -> Result<CommitOutput, CommitError> {
+                let perm = $perm;
+                let (root, timings, working_set_bytes) =
+                    commit_fused::<$F, _, $W, $R, $D>(&perm, trace, log_blowup, progress)?;
+                Ok(CommitOutput { root: root.iter().map(|x| x.canonical()).collect(), timings, working_set_bytes })
+            }
+        }
+    };
+}
+
+cpu_commit!(BabyBear, default_babybear_poseidon2_16(), 16, 8, 8);
+cpu_commit!(KoalaBear, default_koalabear_poseidon2_16(), 16, 8, 8);
+cpu_commit!(Goldilocks, default_goldilocks_poseidon2_8(), 8, 4, 4);
+
+/// Commits a trace of canonical values in the field named at run time.
+pub fn commit_canonical(
+    field: FieldId,
+    trace: &RowMajor<u64>,
+    log_blowup: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CommitOutput, CommitError> {
+    fn go<F: CpuCommit>(t: &RowMajor<u64>, lb: usize, p: &(dyn Fn(u64) + Sync)) -> Result<CommitOutput, CommitError> {
+        let m = RowMajor::new(t.values().par_iter().map(|&v| F::from_canonical(v)).collect(), t.width())
+            .expect("same shape");
+        F::commit_cpu(m, lb, p)
+    }
+    match field {
+        FieldId::BabyBear => go::<BabyBear>(trace, log_blowup, progress),
+        FieldId::KoalaBear => go::<KoalaBear>(trace, log_blowup, progress),
+        FieldId::Goldilocks => go::<Goldilocks>(trace, log_blowup, progress),
+    }
+}
