@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 //! Trace commitment: slotproof's fused CPU commit against Plonky3's `coset_lde_batch` +
 //! `MerkleTreeMmcs::commit` on the same trace, same blowup (2), same Poseidon2 configuration,
 //! in one run. Each pair ends with a line `ratio <name>: <Plonky3 time / ours>` (> 1: we win),

@@ -8,10 +8,10 @@
 use core::fmt;
 use core::str::FromStr;
 
-use p3_baby_bear::BabyBear;
+pub use p3_baby_bear::BabyBear;
 use p3_field::{PrimeField64, TwoAdicField};
-use p3_goldilocks::Goldilocks;
-use p3_koala_bear::KoalaBear;
+pub use p3_goldilocks::Goldilocks;
+pub use p3_koala_bear::KoalaBear;
 use serde::{Deserialize, Serialize};
 
 /// A field slotproof knows, as a value (chosen at run time from the command line or a file).

@@ -4,7 +4,7 @@
 //! The generator is splitmix64, written out here so that a seed names the same trace on
 //! every platform and every version of the `rand` crate.
 
-use crate::field::FieldId;
+use crate::field::{FieldId, TraceField};
 use crate::matrix::RowMajor;
 
 /// splitmix64: a tiny, well-mixed, fully specified generator.
@@ -42,12 +42,28 @@ impl SplitMix64 {
 /// A `rows × cols` trace of uniform canonical values of `field`, the same for the same seed.
 /// Each row has its own stream, so rows can be generated in any order or in parallel.
 pub fn random_trace(field: FieldId, rows: usize, cols: usize, seed: u64) -> RowMajor<u64> {
+    random_rows(field, rows, cols, seed, |v| v)
+}
+
+/// [`random_trace`] directly in a Plonky3 field type (the same values, no `u64` copy).
+pub fn random_matrix<F: TraceField>(rows: usize, cols: usize, seed: u64) -> RowMajor<F> {
+    random_rows(F::ID, rows, cols, seed, F::from_canonical)
+}
+
+fn random_rows<T: Send + Copy + Default>(
+    field: FieldId,
+    rows: usize,
+    cols: usize,
+    seed: u64,
+    convert: impl Fn(u64) -> T + Sync,
+) -> RowMajor<T> {
     use rayon::prelude::*;
-    let mut values = vec![0u64; rows * cols];
-    values.par_chunks_mut(cols.max(1)).enumerate().for_each(|(r, row)| {
+    assert!(cols > 0, "a trace needs at least one column");
+    let mut values = vec![T::default(); rows * cols];
+    values.par_chunks_mut(cols).enumerate().for_each(|(r, row)| {
         let mut rng = SplitMix64::new(seed ^ (r as u64).wrapping_mul(0xd134_2543_de82_ef95));
         for v in row {
-            *v = rng.element(field);
+            *v = convert(rng.element(field));
         }
     });
     RowMajor::new(values, cols).expect("whole rows")

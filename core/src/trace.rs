@@ -66,8 +66,9 @@ const WRITE_BUF_BYTES: usize = 1 << 20;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TraceError {
-    /// The operating system refused an operation.
-    #[error("{path}: cannot {action}: {source}")]
+    /// The operating system refused an operation. The OS reason is the error's `source()`
+    /// (printed after this text by `{:#}` / error chains), not repeated here.
+    #[error("{path}: cannot {action}")]
     Io {
         /// The trace file.
         path: PathBuf,
@@ -346,6 +347,24 @@ impl TraceError {
             TraceError::FieldMismatch { .. } => "field_mismatch",
             TraceError::Shape { .. } => "shape",
             TraceError::Changed { .. } => "changed",
+        }
+    }
+
+    /// True when the user can fix this by changing the input (a bad file, a wrong path or
+    /// permission), false for a machine fault (an I/O error reading a good file, no memory).
+    pub fn is_user_fault(&self) -> bool {
+        match self {
+            TraceError::Io { source, .. } => matches!(
+                source.kind(),
+                io::ErrorKind::NotFound
+                    | io::ErrorKind::PermissionDenied
+                    | io::ErrorKind::AlreadyExists
+                    | io::ErrorKind::IsADirectory
+                    | io::ErrorKind::NotADirectory
+                    | io::ErrorKind::InvalidInput
+                    | io::ErrorKind::ReadOnlyFilesystem
+            ),
+            _ => true,
         }
     }
 
@@ -1631,7 +1650,8 @@ mod tests {
             ),
             "{err}"
         );
-        assert!(err.to_string().contains("disk on fire"));
+        // The OS reason travels as the error's source, shown once by `{:#}`-style chains.
+        assert!(std::error::Error::source(&err).is_some_and(|s| s.to_string().contains("disk on fire")));
         assert_eq!(fs::read(&target).unwrap(), b"old content");
         assert_eq!(dir_entries(dir.path()), ["t.npy"]);
 

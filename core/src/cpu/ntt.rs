@@ -95,6 +95,43 @@ pub(crate) fn butterfly_rows<F: Field>(x: &mut [F], y: &mut [F], tw: F) {
     }
 }
 
+/// Two consecutive DIF stages on four rows at once (a radix-2² butterfly): stage `s` pairs
+/// `(r0, r2)` with twiddle `w1` and `(r1, r3)` with `w1h`; stage `s + 1` pairs `(r0, r1)` and
+/// `(r2, r3)`, both with `w2`. Same multiplications as two radix-2 passes, half the loads and
+/// stores, and half the passes over the block.
+#[inline]
+pub(crate) fn butterfly4_rows<F: Field>(rows: [&mut [F]; 4], w1: F, w1h: F, w2: F) {
+    #[inline(always)]
+    fn kernel<T: Copy + core::ops::Add<Output = T> + core::ops::Sub<Output = T> + core::ops::Mul<Output = T>>(
+        a: &mut T,
+        b: &mut T,
+        c: &mut T,
+        d: &mut T,
+        w1: T,
+        w1h: T,
+        w2: T,
+    ) {
+        let (x0, x2) = (*a + *c, (*a - *c) * w1);
+        let (x1, x3) = (*b + *d, (*b - *d) * w1h);
+        *a = x0 + x1;
+        *b = (x0 - x1) * w2;
+        *c = x2 + x3;
+        *d = (x2 - x3) * w2;
+    }
+    let [r0, r1, r2, r3] = rows;
+    let (p0, s0) = F::Packing::pack_slice_with_suffix_mut(r0);
+    let (p1, s1) = F::Packing::pack_slice_with_suffix_mut(r1);
+    let (p2, s2) = F::Packing::pack_slice_with_suffix_mut(r2);
+    let (p3, s3) = F::Packing::pack_slice_with_suffix_mut(r3);
+    let (v1, v1h, v2): (F::Packing, F::Packing, F::Packing) = (w1.into(), w1h.into(), w2.into());
+    for (((a, b), c), d) in p0.iter_mut().zip(p1.iter_mut()).zip(p2.iter_mut()).zip(p3.iter_mut()) {
+        kernel(a, b, c, d, v1, v1h, v2);
+    }
+    for (((a, b), c), d) in s0.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(s3.iter_mut()) {
+        kernel(a, b, c, d, w1, w1h, w2);
+    }
+}
+
 /// How a size-2^log_n network over rows of `width` is cut into strips and blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Blocking {
@@ -151,34 +188,79 @@ pub(crate) fn dif_strip<F: Field>(strip: &mut [&mut [F]], width: usize, q: usize
     let (n2, t) = (1usize << b.log_n2, 1usize << b.log_t);
     let n1 = strip.len();
     let b0 = q * t;
-    for s in 0..b.log_n1() {
+    let mut s = 0;
+    while s < b.log_n1() {
         let half_a = n1 >> (s + 1);
-        let table = &tw.stages[s];
-        for blk in (0..n1).step_by(2 * half_a) {
-            for a in blk..blk + half_a {
-                let (lo, hi) = strip.split_at_mut(a + half_a);
-                let (x, y) = (&mut *lo[a], &mut *hi[0]);
-                // Global index i = a·n2 + b; its twiddle exponent is i mod (half_a·n2).
-                let base = (a - blk) * n2 + b0;
-                for r in 0..t {
-                    let rows = r * width..(r + 1) * width;
-                    butterfly_rows(&mut x[rows.clone()], &mut y[rows], table[base + r]);
+        if s + 1 < b.log_n1() {
+            // Stages s and s+1 together: slices a, a + h/2, a + h, a + 3h/2 of each 2h group.
+            let quarter = half_a / 2;
+            let (t1, t2) = (&tw.stages[s], &tw.stages[s + 1]);
+            for group in strip.chunks_mut(2 * half_a) {
+                let (lo, hi) = group.split_at_mut(half_a);
+                let (q0, q1) = lo.split_at_mut(quarter);
+                let (q2, q3) = hi.split_at_mut(quarter);
+                for (i, (((r0, r1), r2), r3)) in
+                    q0.iter_mut().zip(q1.iter_mut()).zip(q2.iter_mut()).zip(q3.iter_mut()).enumerate()
+                {
+                    // Global index of row r in slice i: i·n2 + b0 + r; stage s's exponent is
+                    // that mod half_a·n2, stage s+1's that mod quarter·n2.
+                    let base = i * n2 + b0;
+                    for r in 0..t {
+                        let rows = r * width..(r + 1) * width;
+                        butterfly4_rows(
+                            [&mut r0[rows.clone()], &mut r1[rows.clone()], &mut r2[rows.clone()], &mut r3[rows]],
+                            t1[base + r],
+                            t1[base + quarter * n2 + r],
+                            t2[base + r],
+                        );
+                    }
                 }
             }
+            s += 2;
+        } else {
+            let table = &tw.stages[s];
+            for group in strip.chunks_mut(2 * half_a) {
+                let (lo, hi) = group.split_at_mut(half_a);
+                for (i, (x, y)) in lo.iter_mut().zip(hi.iter_mut()).enumerate() {
+                    let base = i * n2 + b0;
+                    for r in 0..t {
+                        let rows = r * width..(r + 1) * width;
+                        butterfly_rows(&mut x[rows.clone()], &mut y[rows], table[base + r]);
+                    }
+                }
+            }
+            s += 1;
         }
     }
 }
 
 /// Runs the last `log_n2` stages on one block of `n2` contiguous rows.
 pub(crate) fn dif_block<F: Field>(block: &mut [F], width: usize, b: Blocking, tw: &DifTwiddles<F>) {
-    for s in b.log_n1()..b.log_n {
+    let mut s = b.log_n1();
+    while s < b.log_n {
         let half = (1usize << b.log_n) >> (s + 1);
-        let table = &tw.stages[s];
-        for pair in block.chunks_mut(2 * half * width) {
-            let (x, y) = pair.split_at_mut(half * width);
-            for (j, (xr, yr)) in x.chunks_mut(width).zip(y.chunks_mut(width)).enumerate() {
-                butterfly_rows(xr, yr, table[j]);
+        if s + 1 < b.log_n {
+            let quarter = half / 2;
+            let (t1, t2) = (&tw.stages[s], &tw.stages[s + 1]);
+            for group in block.chunks_mut(2 * half * width) {
+                let (lo, hi) = group.split_at_mut(half * width);
+                let (q0, q1) = lo.split_at_mut(quarter * width);
+                let (q2, q3) = hi.split_at_mut(quarter * width);
+                let rows = q0.chunks_mut(width).zip(q1.chunks_mut(width)).zip(q2.chunks_mut(width)).zip(q3.chunks_mut(width));
+                for (j, (((r0, r1), r2), r3)) in rows.enumerate() {
+                    butterfly4_rows([r0, r1, r2, r3], t1[j], t1[j + quarter], t2[j]);
+                }
             }
+            s += 2;
+        } else {
+            let table = &tw.stages[s];
+            for pair in block.chunks_mut(2 * half * width) {
+                let (x, y) = pair.split_at_mut(half * width);
+                for (j, (xr, yr)) in x.chunks_mut(width).zip(y.chunks_mut(width)).enumerate() {
+                    butterfly_rows(xr, yr, table[j]);
+                }
+            }
+            s += 1;
         }
     }
 }

@@ -1,0 +1,865 @@
+//! End-to-end tests of the `slotproof` binary: what a user sees on the command line.
+//!
+//! Every test runs the real executable (`CARGO_BIN_EXE_slotproof`) as a child process and
+//! checks its exit status, stdout and stderr. Together they show that:
+//!
+//! - `gen-trace` then `commit --json` round-trips for every field, with the documented JSON
+//!   shape (exactly the documented keys, a root of canonical values of the right length);
+//! - the root is deterministic, the same for a file and for the built-in trace generated
+//!   from the same seed, and changes with the seed (so equality is not vacuous);
+//! - the root the CLI prints is the one the golden model
+//!   (`slotproof_core::golden::commit`, written independently of the CPU kernels) computes
+//!   from the same file, for blowups 2, 4 and 8 and every field;
+//! - every kind of bad input (malformed `.npy` files built byte by byte here, bad shapes,
+//!   non-canonical values, impossible blowups, missing files, bad options) exits with status
+//!   2, prints nothing on stdout, names the file and the problem on stderr, and never
+//!   panics;
+//! - `gen-trace` leaves nothing behind when it fails and no temporary files when it succeeds;
+//! - `--help` works and says what the tool is.
+//!
+//! Traces are tiny (at most 64 rows) so the whole file runs in seconds in the dev profile;
+//! the default 2^20 x 64 job is never run.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use slotproof_core::FieldId;
+use slotproof_core::golden::{self, Fp};
+use slotproof_core::matrix::RowMajor;
+use slotproof_core::sample::random_trace;
+use slotproof_core::trace::TraceFile;
+
+// ---------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------
+
+/// What one run of the binary produced.
+#[derive(Debug)]
+struct Out {
+    /// Exit status; `None` if killed by a signal.
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `slotproof` with `args`, with a clean logging environment, and captures everything.
+fn run<I, S>(args: I) -> Out
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_slotproof"))
+        .args(&args)
+        .env_remove("RUST_LOG")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run slotproof {args:?}: {e}"));
+    Out {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Asserts a successful run (status 0, no panic) and returns its stdout.
+fn ok(out: &Out, what: &str) -> String {
+    assert_eq!(out.code, Some(0), "{what}: expected success\n{out:#?}");
+    assert!(!out.stderr.contains("panicked"), "{what}: panicked\n{out:#?}");
+    out.stdout.clone()
+}
+
+/// Asserts a failed run: exactly `code`, nothing on stdout, no panic, and stderr containing
+/// every one of `phrases`.
+fn fails(out: &Out, code: i32, phrases: &[&str], what: &str) {
+    assert_eq!(out.code, Some(code), "{what}: wrong exit status\n{out:#?}");
+    assert!(out.stdout.is_empty(), "{what}: stdout must be empty on error\n{out:#?}");
+    assert!(!out.stderr.contains("panicked"), "{what}: panicked\n{out:#?}");
+    for p in phrases {
+        assert!(out.stderr.contains(p), "{what}: stderr lacks {p:?}\n{out:#?}");
+    }
+}
+
+/// A complete `.npy` v1.0 file: magic, version 1.0, u16 LE header length, the header dict
+/// padded with spaces and a final '\n' so that the data starts at a multiple of 64 (as numpy
+/// writes it), then `data` verbatim.
+fn npy_v1(dict: &str, data: &[u8]) -> Vec<u8> {
+    let unpadded = 10 + dict.len() + 1;
+    let total = unpadded.div_ceil(64) * 64;
+    let header_len = u16::try_from(total - 10).expect("small header");
+    let mut b = b"\x93NUMPY\x01\x00".to_vec();
+    b.extend_from_slice(&header_len.to_le_bytes());
+    b.extend_from_slice(dict.as_bytes());
+    b.resize(total - 1, b' ');
+    b.push(b'\n');
+    assert_eq!(b.len() % 64, 0);
+    b.extend_from_slice(data);
+    b
+}
+
+/// Writes [`npy_v1`]`(dict, data)` to `dir/name` and returns the path.
+fn write_npy_raw(dir: &Path, name: &str, dict: &str, data: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, npy_v1(dict, data)).expect("write test file");
+    path
+}
+
+/// The header dict numpy writes for a C-order array.
+fn dict(descr: &str, shape: &str) -> String {
+    format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}")
+}
+
+/// Little-endian bytes of 32-bit words.
+fn u4_bytes(words: &[u32]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// Little-endian bytes of 64-bit words.
+fn u8_bytes(words: &[u64]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// A small valid `<u4` trace file of `rows x cols` small values (canonical in both 31-bit
+/// fields).
+fn small_u4(dir: &Path, name: &str, rows: usize, cols: usize) -> PathBuf {
+    let words: Vec<u32> = (0..rows * cols).map(|i| i as u32 * 7 + 1).collect();
+    write_npy_raw(dir, name, &dict("<u4", &format!("({rows}, {cols})")), &u4_bytes(&words))
+}
+
+/// The names in `dir`, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// `path` as the CLI prints it.
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Runs `slotproof gen-trace` and asserts success.
+fn gen_trace(path: &Path, field: FieldId, rows: usize, cols: usize, seed: u64) {
+    let out = run([
+        "gen-trace".as_ref(),
+        "--rows".as_ref(),
+        OsStr::new(&rows.to_string()),
+        "--cols".as_ref(),
+        OsStr::new(&cols.to_string()),
+        "--field".as_ref(),
+        OsStr::new(field.name()),
+        "--seed".as_ref(),
+        OsStr::new(&seed.to_string()),
+        "-o".as_ref(),
+        path.as_os_str(),
+    ]);
+    ok(&out, "gen-trace");
+    assert!(path.is_file(), "gen-trace did not create {}", path.display());
+}
+
+/// Parses the one JSON object `commit --json` prints.
+fn json(stdout: &str) -> Value {
+    let v: Value =
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{stdout}"));
+    assert!(v.is_object(), "not an object: {v}");
+    v
+}
+
+/// The root of a `commit --json` report, checked canonical for `field`.
+fn root_of(v: &Value, field: FieldId) -> Vec<u64> {
+    let root: Vec<u64> = v["root"]
+        .as_array()
+        .unwrap_or_else(|| panic!("root is not an array: {v}"))
+        .iter()
+        .map(|x| x.as_u64().unwrap_or_else(|| panic!("root entry {x} is not a u64")))
+        .collect();
+    for &x in &root {
+        assert!(x < field.modulus(), "root value {x} is not canonical for {field}");
+    }
+    root
+}
+
+/// Digest length of the Merkle root: 8 elements for the 31-bit fields, 4 for Goldilocks.
+fn digest_len(field: FieldId) -> usize {
+    match field {
+        FieldId::Goldilocks => 4,
+        _ => 8,
+    }
+}
+
+/// `commit FILE --json [--field F] --log-blowup B`, asserted successful; returns the report.
+fn commit_file(path: &Path, field: Option<FieldId>, log_blowup: usize) -> Value {
+    let mut args: Vec<String> = vec!["commit".into(), shown(path), "--json".into()];
+    if let Some(f) = field {
+        args.extend(["--field".into(), f.name().into()]);
+    }
+    args.extend(["--log-blowup".into(), log_blowup.to_string()]);
+    json(&ok(&run(&args), &format!("commit {args:?}")))
+}
+
+/// `commit --json` of the built-in trace with the given shape and seed.
+fn commit_builtin(field: FieldId, rows: usize, cols: usize, seed: u64) -> Value {
+    let args = [
+        "commit".to_string(),
+        "--json".into(),
+        "--field".into(),
+        field.name().into(),
+        "--rows".into(),
+        rows.to_string(),
+        "--cols".into(),
+        cols.to_string(),
+        "--seed".into(),
+        seed.to_string(),
+    ];
+    json(&ok(&run(&args), &format!("commit {args:?}")))
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Round trip and JSON shape
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cli_gen_trace_then_commit_json_round_trip_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, cols) = (64usize, 5usize);
+    for field in FieldId::ALL {
+        let path = dir.path().join(format!("{}.npy", field.name()));
+        gen_trace(&path, field, rows, cols, 3);
+        for backend in ["cpu", "auto"] {
+            let mut args = vec![
+                "commit".to_string(),
+                shown(&path),
+                "--json".into(),
+                "--backend".into(),
+                backend.into(),
+                "--log-blowup".into(),
+                "2".into(),
+            ];
+            // Goldilocks is inferred from the '<u8' dtype; the 31-bit fields must be named.
+            if field != FieldId::Goldilocks {
+                args.extend(["--field".into(), field.name().into()]);
+            }
+            let what = format!("commit {args:?}");
+            let out = run(&args);
+            let v = json(&ok(&out, &what));
+            assert_eq!(
+                out.stdout.trim().lines().count(),
+                1,
+                "{what}: one line of JSON\n{out:#?}"
+            );
+
+            let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(
+                keys,
+                [
+                    "backend",
+                    "cols",
+                    "field",
+                    "log_blowup",
+                    "peak_rss_bytes",
+                    "root",
+                    "rows",
+                    "timings_ms",
+                    "trace"
+                ],
+                "{what}: {v}"
+            );
+            let mut tkeys: Vec<&str> = v["timings_ms"]
+                .as_object()
+                .expect("timings_ms object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            tkeys.sort_unstable();
+            assert_eq!(
+                tkeys,
+                ["commit", "lde", "leaf_hash", "load", "total", "tree"],
+                "{what}: {v}"
+            );
+            for (k, t) in v["timings_ms"].as_object().unwrap() {
+                let t = t
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("{what}: timing {k} is not a number: {v}"));
+                assert!(t.is_finite() && t >= 0.0, "{what}: timing {k} = {t}");
+            }
+            assert!(
+                v["peak_rss_bytes"].is_null() || v["peak_rss_bytes"].as_u64().is_some_and(|b| b > 0),
+                "{what}: {v}"
+            );
+
+            assert_eq!(v["field"], field.name(), "{what}: {v}");
+            assert_eq!(v["rows"], rows, "{what}: {v}");
+            assert_eq!(v["cols"], cols, "{what}: {v}");
+            assert_eq!(v["log_blowup"], 2, "{what}: {v}");
+            assert_eq!(v["backend"], "cpu", "{what}: {v}");
+            assert_eq!(v["trace"], shown(&path), "{what}: {v}");
+            assert_eq!(root_of(&v, field).len(), digest_len(field), "{what}: {v}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Determinism, file vs built-in trace, seed sensitivity
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cli_root_is_deterministic_and_file_matches_builtin_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, cols, seed) = (64usize, 5usize, 0x5eed_u64);
+    for field in FieldId::ALL {
+        let path = dir.path().join(format!("{}.npy", field.name()));
+        gen_trace(&path, field, rows, cols, seed);
+
+        let from_file = root_of(&commit_file(&path, Some(field), 1), field);
+        let builtin = commit_builtin(field, rows, cols, seed);
+        assert_eq!(builtin["backend"], "cpu");
+        assert_eq!(
+            (builtin["rows"].as_u64(), builtin["cols"].as_u64()),
+            (Some(64), Some(5))
+        );
+        let from_builtin = root_of(&builtin, field);
+        assert_eq!(
+            from_file, from_builtin,
+            "{field}: gen-trace file vs built-in trace, same seed"
+        );
+
+        let again = root_of(&commit_builtin(field, rows, cols, seed), field);
+        assert_eq!(again, from_builtin, "{field}: the same command twice");
+        let file_again = root_of(&commit_file(&path, Some(field), 1), field);
+        assert_eq!(file_again, from_file, "{field}: the same file twice");
+
+        // Negative control: the equalities above are not vacuous.
+        let other = root_of(&commit_builtin(field, rows, cols, seed + 1), field);
+        assert_ne!(other, from_builtin, "{field}: a different seed must change the root");
+    }
+}
+
+/// The hand-written `.npy` helper makes files the binary accepts, with the same root as
+/// gen-trace's file of the same values: so the malformed files below each differ from a
+/// valid one only in the defect they are about.
+#[test]
+fn cli_hand_written_npy_matches_gen_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    for field in FieldId::ALL {
+        let (rows, cols, seed) = (16usize, 3usize, 11u64);
+        let generated = dir.path().join(format!("gen-{}.npy", field.name()));
+        gen_trace(&generated, field, rows, cols, seed);
+        let values = random_trace(field, rows, cols, seed);
+        let data = match field.word_bytes() {
+            4 => u4_bytes(&values.values().iter().map(|&v| v as u32).collect::<Vec<_>>()),
+            _ => u8_bytes(values.values()),
+        };
+        let hand = write_npy_raw(
+            dir.path(),
+            &format!("hand-{}.npy", field.name()),
+            &dict(field.npy_descr(), &format!("({rows}, {cols})")),
+            &data,
+        );
+        assert_eq!(
+            fs::read(&hand).unwrap(),
+            fs::read(&generated).unwrap(),
+            "{field}: byte-identical to gen-trace"
+        );
+        assert_eq!(
+            root_of(&commit_file(&hand, Some(field), 1), field),
+            root_of(&commit_file(&generated, Some(field), 1), field),
+            "{field}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. The CLI's root is the golden model's root
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cli_root_equals_golden_model_for_blowups_1_2_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, cols, seed) = (32usize, 9usize, 0xc0ffee_u64);
+    for field in FieldId::ALL {
+        let path = dir.path().join(format!("{}.npy", field.name()));
+        gen_trace(&path, field, rows, cols, seed);
+
+        // Read the file back independently of the binary.
+        let file = TraceFile::open(&path, field).expect("gen-trace wrote a valid trace");
+        assert_eq!((file.rows(), file.cols()), (rows, cols));
+        let words: Vec<u64> = match field.word_bytes() {
+            4 => file.words_u32().unwrap().iter().map(|&w| u64::from(w)).collect(),
+            _ => file.words_u64().unwrap().into_owned(),
+        };
+        assert_eq!(
+            words,
+            random_trace(field, rows, cols, seed).values(),
+            "{field}: gen-trace uses random_trace"
+        );
+        let trace = RowMajor::new(words, cols).unwrap();
+
+        let mut roots = Vec::new();
+        for log_blowup in 1..=3 {
+            let v = commit_file(&path, Some(field), log_blowup);
+            assert_eq!(v["log_blowup"], log_blowup);
+            let cli = root_of(&v, field);
+            let expected = golden::commit(Fp::new(field), &trace, log_blowup);
+            assert_eq!(
+                cli, expected,
+                "{field}, log_blowup {log_blowup}: CLI root vs golden model"
+            );
+            roots.push(cli);
+        }
+        // Negative control: the blowup is part of the commitment.
+        assert!(
+            roots[0] != roots[1] && roots[1] != roots[2] && roots[0] != roots[2],
+            "{field}: {roots:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Bad input: exit 2, the file and the problem named, nothing on stdout, no panic
+// ---------------------------------------------------------------------------------------
+
+/// `commit PATH --field babybear`, expected to be refused as bad input.
+fn refuse_bb(path: &Path, phrases: &[&str], what: &str) {
+    let out = run([
+        "commit".as_ref(),
+        path.as_os_str(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+    ]);
+    let p = shown(path);
+    let mut all = vec![p.as_str()];
+    all.extend_from_slice(phrases);
+    fails(&out, 2, &all, what);
+}
+
+#[test]
+fn cli_rejects_text_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.npy");
+    fs::write(&path, "rows,cols\n1,2\n3,4\n").unwrap();
+    refuse_bb(&path, &["not a .npy file (bad magic bytes)"], "text file");
+}
+
+#[test]
+fn cli_rejects_empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.npy");
+    fs::write(&path, b"").unwrap();
+    refuse_bb(&path, &["empty file"], "empty file");
+}
+
+#[test]
+fn cli_rejects_truncated_preamble() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("short.npy");
+    fs::write(&path, b"\x93NUMP").unwrap();
+    refuse_bb(&path, &["truncated", "file has 5 bytes"], "5 bytes of magic");
+}
+
+#[test]
+fn cli_rejects_data_shorter_than_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_npy_raw(dir.path(), "short-data.npy", &dict("<u4", "(64, 4)"), &[0u8; 1000]);
+    refuse_bb(
+        &path,
+        &["data is 1000 bytes but shape (64, 4) of <u4 needs 1024 bytes"],
+        "data shorter",
+    );
+}
+
+#[test]
+fn cli_rejects_data_longer_than_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_npy_raw(dir.path(), "long-data.npy", &dict("<u4", "(64, 4)"), &[0u8; 1028]);
+    refuse_bb(
+        &path,
+        &["data is 1028 bytes but shape (64, 4) of <u4 needs 1024 bytes"],
+        "data longer",
+    );
+}
+
+#[test]
+fn cli_rejects_huge_header_len_in_twelve_byte_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("twelve.npy");
+    // Version 2.0: a u32 header length, here ~4 GB, in a file of 12 bytes.
+    let mut b = b"\x93NUMPY\x02\x00".to_vec();
+    b.extend_from_slice(&4_000_000_000u32.to_le_bytes());
+    assert_eq!(b.len(), 12);
+    fs::write(&path, &b).unwrap();
+    refuse_bb(
+        &path,
+        &["truncated", "4000000000 bytes of header", "file has 12 bytes"],
+        "huge header_len",
+    );
+}
+
+#[test]
+fn cli_rejects_shape_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_npy_raw(
+        dir.path(),
+        "overflow.npy",
+        &dict("<u4", "(1099511627776, 1099511627776)"),
+        &[0u8; 64],
+    );
+    refuse_bb(
+        &path,
+        &["shape (1099511627776, 1099511627776) of <u4 overflows"],
+        "shape overflow",
+    );
+}
+
+#[test]
+fn cli_rejects_float_dtype() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_npy_raw(dir.path(), "float.npy", &dict("<f8", "(4, 2)"), &[0u8; 64]);
+    refuse_bb(
+        &path,
+        &["dtype '<f8' is not valid for babybear (expected '<u4')"],
+        "<f8 with --field",
+    );
+    // Without --field the field cannot be inferred from '<f8' either.
+    let out = run(["commit".as_ref(), path.as_os_str()]);
+    fails(
+        &out,
+        2,
+        &[&shown(&path), "dtype '<f8' is not a trace dtype"],
+        "<f8 without --field",
+    );
+}
+
+#[test]
+fn cli_rejects_u8_file_as_babybear() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_npy_raw(dir.path(), "gl.npy", &dict("<u8", "(4, 2)"), &u8_bytes(&[1; 8]));
+    refuse_bb(
+        &path,
+        &["dtype '<u8' is not valid for babybear (expected '<u4')"],
+        "<u8 as babybear",
+    );
+    // Control: the same file is a fine Goldilocks trace.
+    let v = commit_file(&path, None, 1);
+    assert_eq!(v["field"], "goldilocks");
+}
+
+#[test]
+fn cli_rejects_fortran_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = "{'descr': '<u4', 'fortran_order': True, 'shape': (4, 2), }";
+    let path = write_npy_raw(dir.path(), "fortran.npy", d, &u4_bytes(&[1; 8]));
+    refuse_bb(&path, &["Fortran-order arrays are not supported"], "Fortran order");
+}
+
+#[test]
+fn cli_rejects_1d_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_npy_raw(dir.path(), "vec.npy", &dict("<u4", "(64,)"), &u4_bytes(&[1; 64]));
+    refuse_bb(&path, &["expected a 2-D array", "found shape (64,)"], "1-D array");
+}
+
+#[test]
+fn cli_rejects_3d_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_npy_raw(dir.path(), "cube.npy", &dict("<u4", "(4, 4, 4)"), &u4_bytes(&[1; 64]));
+    refuse_bb(&path, &["expected a 2-D array", "found shape (4, 4, 4)"], "3-D array");
+}
+
+#[test]
+fn cli_rejects_height_not_power_of_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_u4(dir.path(), "twelve-rows.npy", 12, 3);
+    let out = run([
+        "commit".as_ref(),
+        path.as_os_str(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+    ]);
+    fails(&out, 2, &["trace height 12 is not a power of two"], "12 rows");
+    // Control: 16 rows of the same kind of file commit.
+    let good = small_u4(dir.path(), "sixteen-rows.npy", 16, 3);
+    commit_file(&good, Some(FieldId::BabyBear), 1);
+    // Like every other bad-input message, this one must say which file it is about.
+    assert!(
+        out.stderr.contains(&shown(&path)),
+        "12 rows: the message does not name the file\n{out:#?}"
+    );
+}
+
+#[test]
+fn cli_rejects_non_canonical_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, cols) = (8usize, 4usize);
+    let mut words = vec![5u32; rows * cols];
+    words[3 * cols + 2] = 2013265921; // the BabyBear prime itself
+    words[6 * cols + 1] = u32::MAX; // a later one, which must not be the one reported
+    let path = write_npy_raw(dir.path(), "noncanon.npy", &dict("<u4", "(8, 4)"), &u4_bytes(&words));
+    refuse_bb(
+        &path,
+        &[
+            "value 2013265921 at row 3, column 2 is not canonical for babybear",
+            "2013265921",
+        ],
+        "non-canonical",
+    );
+    // Control: without the u32::MAX, the file is canonical KoalaBear (p = 2130706433).
+    words[6 * cols + 1] = 0;
+    let path = write_npy_raw(dir.path(), "kb.npy", &dict("<u4", "(8, 4)"), &u4_bytes(&words));
+    commit_file(&path, Some(FieldId::KoalaBear), 1);
+}
+
+#[test]
+fn cli_rejects_blowup_beyond_two_adicity() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_u4(dir.path(), "four-rows.npy", 4, 2);
+    let out = run([
+        "commit".as_ref(),
+        path.as_os_str(),
+        "--field".as_ref(),
+        "koalabear".as_ref(),
+        "--log-blowup".as_ref(),
+        "23".as_ref(),
+    ]);
+    fails(&out, 2, &["two-adicity 24"], "koalabear 2^2 rows, log-blowup 23");
+    // Like every other bad-input message, this one must say which file it is about.
+    assert!(
+        out.stderr.contains(&shown(&path)),
+        "koalabear 2^2 rows, log-blowup 23: the message does not name the file\n{out:#?}"
+    );
+}
+
+#[test]
+fn cli_rejects_missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("does-not-exist.npy");
+    refuse_bb(&path, &["cannot open"], "missing file, --field given");
+    // Without --field the header is peeked first: the same answer.
+    let out = run(["commit".as_ref(), path.as_os_str()]);
+    fails(&out, 2, &[&shown(&path), "cannot open"], "missing file, no --field");
+}
+
+/// The operating system's reason is said once: `error: PATH: cannot open: No such file or
+/// directory (os error 2)`, not twice in a row.
+#[test]
+fn cli_io_error_reason_is_not_repeated() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("does-not-exist.npy");
+    let out = run([
+        "commit".as_ref(),
+        missing.as_os_str(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+    ]);
+    fails(&out, 2, &[&shown(&missing), "(os error 2)"], "missing file");
+    assert_eq!(
+        out.stderr.matches("(os error 2)").count(),
+        1,
+        "commit: the OS error is repeated\n{out:#?}"
+    );
+
+    let target = dir.path().join("no-such-dir").join("t.npy");
+    let out = run([
+        "gen-trace".as_ref(),
+        "--rows".as_ref(),
+        "4".as_ref(),
+        "--cols".as_ref(),
+        "2".as_ref(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ]);
+    fails(
+        &out,
+        2,
+        &[&shown(&target), "(os error 2)"],
+        "gen-trace into a missing directory",
+    );
+    assert_eq!(
+        out.stderr.matches("(os error 2)").count(),
+        1,
+        "gen-trace: the OS error is repeated\n{out:#?}"
+    );
+}
+
+#[test]
+fn cli_rejects_u4_file_without_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_u4(dir.path(), "which.npy", 4, 2);
+    let out = run(["commit".as_ref(), path.as_os_str()]);
+    fails(
+        &out,
+        2,
+        &[&shown(&path), "babybear or koalabear", "--field"],
+        "<u4 without --field",
+    );
+}
+
+#[test]
+fn cli_rejects_unknown_field_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_u4(dir.path(), "t.npy", 4, 2);
+    let out = run([
+        "commit".as_ref(),
+        path.as_os_str(),
+        "--field".as_ref(),
+        "mersenne31".as_ref(),
+    ]);
+    fails(
+        &out,
+        2,
+        &["--field", "unknown field 'mersenne31'"],
+        "--field mersenne31",
+    );
+    let out = run([
+        "gen-trace",
+        "--rows",
+        "4",
+        "--cols",
+        "2",
+        "--field",
+        "mersenne31",
+        "-o",
+        "unused.npy",
+    ]);
+    fails(
+        &out,
+        2,
+        &["--field", "unknown field 'mersenne31'"],
+        "gen-trace --field mersenne31",
+    );
+}
+
+#[test]
+fn cli_rejects_unknown_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_u4(dir.path(), "t.npy", 4, 2);
+    let out = run([
+        "commit".as_ref(),
+        path.as_os_str(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+        "--backend".as_ref(),
+        "fpga9000".as_ref(),
+    ]);
+    fails(
+        &out,
+        2,
+        &["--backend", "unknown backend 'fpga9000'"],
+        "--backend fpga9000",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. gen-trace leaves nothing behind on failure, and no temporary files on success
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cli_gen_trace_into_missing_directory_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("no").join("such").join("dir").join("t.npy");
+    let out = run([
+        "gen-trace".as_ref(),
+        "--rows".as_ref(),
+        "8".as_ref(),
+        "--cols".as_ref(),
+        "2".as_ref(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert!(matches!(out.code, Some(c) if c != 0), "{out:#?}");
+    assert!(out.stdout.is_empty(), "{out:#?}");
+    assert!(!out.stderr.contains("panicked"), "{out:#?}");
+    assert!(out.stderr.contains(&shown(&target)), "{out:#?}");
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}
+
+#[test]
+fn cli_gen_trace_onto_a_directory_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("sub");
+    fs::create_dir(&target).unwrap();
+    let out = run([
+        "gen-trace".as_ref(),
+        "--rows".as_ref(),
+        "8".as_ref(),
+        "--cols".as_ref(),
+        "2".as_ref(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert!(matches!(out.code, Some(c) if c != 0), "{out:#?}");
+    assert!(out.stdout.is_empty(), "{out:#?}");
+    assert!(!out.stderr.contains("panicked"), "{out:#?}");
+    assert!(out.stderr.contains(&shown(&target)), "{out:#?}");
+    // No temporary file left next to the target, nothing written into it.
+    assert_eq!(entries(dir.path()), ["sub"]);
+    assert!(entries(&target).is_empty(), "{:?}", entries(&target));
+}
+
+#[test]
+fn cli_gen_trace_zero_rows_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("t.npy");
+    for (rows, cols) in [("0", "4"), ("4", "0")] {
+        let out = run([
+            "gen-trace".as_ref(),
+            "--rows".as_ref(),
+            rows.as_ref(),
+            "--cols".as_ref(),
+            cols.as_ref(),
+            "--field".as_ref(),
+            "babybear".as_ref(),
+            "-o".as_ref(),
+            target.as_os_str(),
+        ]);
+        fails(
+            &out,
+            2,
+            &["--rows and --cols must be positive", &format!("{rows} x {cols}")],
+            "gen-trace zero size",
+        );
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    }
+}
+
+#[test]
+fn cli_gen_trace_success_leaves_exactly_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("t.npy");
+    gen_trace(&target, FieldId::KoalaBear, 64, 5, 1);
+    assert_eq!(entries(dir.path()), ["t.npy"]);
+    // Overwriting an existing trace also leaves exactly one file, with the new content.
+    let before = fs::read(&target).unwrap();
+    gen_trace(&target, FieldId::KoalaBear, 64, 5, 2);
+    assert_eq!(entries(dir.path()), ["t.npy"]);
+    assert_ne!(fs::read(&target).unwrap(), before);
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Help
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cli_help() {
+    let out = run(["--help"]);
+    let text = ok(&out, "--help");
+    assert!(text.contains("Plonky3"), "{out:#?}");
+    assert!(text.contains("commit") && text.contains("gen-trace"), "{out:#?}");
+
+    let out = run(["commit", "--help"]);
+    let text = ok(&out, "commit --help");
+    assert!(text.contains("--log-blowup"), "{out:#?}");
+    assert!(text.contains("--field") && text.contains("--backend"), "{out:#?}");
+}
