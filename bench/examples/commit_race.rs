@@ -7,11 +7,12 @@ use p3_baby_bear::BabyBear;
 use p3_goldilocks::Goldilocks;
 use p3_koala_bear::KoalaBear;
 use slotproof_bench::{Plonky3Commit, p3_matrix, trace};
-use slotproof_core::cpu::CpuCommit;
+use slotproof_core::cpu::{CpuCommit, CpuCommitter};
 
 fn race<F: CpuCommit + Plonky3Commit>(log_rows: usize, cols: usize) {
     let input = trace::<F>(log_rows, cols, 7);
     let committer = F::committer();
+    let ours_state = CpuCommitter::<F>::new();
     let _ = F::p3_commit(&committer, p3_matrix(&input), 1);
     {
         use p3_dft::TwoAdicSubgroupDft;
@@ -30,7 +31,7 @@ fn race<F: CpuCommit + Plonky3Commit>(log_rows: usize, cols: usize) {
     for _ in 0..3 {
         let m = input.clone();
         let t = Instant::now();
-        let ours = F::commit_cpu(m, 1, &|_| {}).unwrap();
+        let ours = F::commit_cpu_with(&ours_state, m, 1, &|_| {}).unwrap();
         let a = t.elapsed();
         let m = p3_matrix(&input);
         let t = Instant::now();

@@ -75,3 +75,24 @@ pub fn p3_matrix<F: TraceField>(m: &RowMajor<F>) -> RowMajorMatrix<F> {
 pub fn height<F: Clone + Send + Sync>(m: &RowMajorMatrix<F>) -> usize {
     m.height()
 }
+
+/// Resets the kernel's peak-RSS counter for this process (Linux: `5` to `/proc/self/clear_refs`),
+/// so [`peak_rss_bytes`] afterwards reports the peak of what ran since. Returns false where the
+/// counter cannot be reset (then the peak is the process's lifetime peak).
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Peak resident set size (`VmHWM`) of this process, bytes.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Runs `f` and returns its result with the peak resident memory reached while it ran, MiB.
+pub fn with_peak_rss<T>(f: impl FnOnce() -> T) -> (T, Option<f64>) {
+    let ok = reset_peak_rss();
+    let out = f();
+    (out, peak_rss_bytes().filter(|_| ok).map(|b| b as f64 / (1 << 20) as f64))
+}

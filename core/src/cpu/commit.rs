@@ -12,11 +12,15 @@
 //!    root while it is still in L2.
 //! 3. **Top of the tree**: the `B · n/n2` subtree roots are compressed to the root.
 //!
+//! [`CpuCommitter`] keeps the twiddle and scale tables and the coset buffer across commits.
+//!
 //! Only the trace, one coset's buffer and the twiddle and scale tables are ever in memory, so
 //! peak memory is `2·n·w` elements whatever the blowup, against `(1 + B)·n·w` for an LDE that
 //! is materialised before it is hashed.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use p3_baby_bear::{BabyBear, default_babybear_poseidon2_16};
@@ -138,11 +142,6 @@ fn coset_shift<F: TwoAdicField>(j: usize, log_blowup: usize, log_n: usize) -> F 
     F::GENERATOR * F::two_adic_generator(log_n + log_blowup).exp_u64(reverse_bits(j, log_blowup) as u64)
 }
 
-/// Coefficients (bit-reversed, times `n`) of the columns of `trace`, in place.
-fn coefficients_in_place<F: Field + TwoAdicField>(values: &mut [F], width: usize, log_n: usize) {
-    dif_batch(values, width, &DifTwiddles::new(log_n, true));
-}
-
 /// Fills `dst` with the evaluations of the coset stored at LDE block `j` and runs the top
 /// stages of its network (strip phase).
 fn coset_strips<F: Field + TwoAdicField>(
@@ -159,6 +158,13 @@ fn coset_strips<F: Field + TwoAdicField>(
     });
 }
 
+/// A buffer of `len` zeros, filled by every core: on a VM each fresh 4 KiB page costs a
+/// microsecond or more to fault in, and a single-threaded fill of a trace-sized buffer costs
+/// as much as an NTT over it.
+fn zeroed<F: Field>(len: usize) -> Vec<F> {
+    (0..len).into_par_iter().map(|_| F::ZERO).collect()
+}
+
 /// `shift^i / n` for `i < n`.
 fn scale_table<F: Field>(shift: F, log_n: usize) -> Vec<F> {
     let n_inv = F::from_usize(1 << log_n).inverse();
@@ -172,11 +178,11 @@ fn scale_table<F: Field>(shift: F, log_n: usize) -> Vec<F> {
 pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -> Result<RowMajor<F>, CommitError> {
     let (width, rows) = (trace.width(), trace.height());
     let log_n = check_shape(F::ID, rows, width, log_blowup)?;
-    let mut coeffs = trace.values().to_vec();
-    coefficients_in_place(&mut coeffs, width, log_n);
+    let mut coeffs: Vec<F> = trace.values().par_iter().copied().collect();
+    dif_batch(&mut coeffs, width, &DifTwiddles::new(log_n, true));
     let b = Blocking::for_rows(log_n, width * size_of::<F>());
     let fwd = DifTwiddles::new(log_n, false);
-    let mut out = vec![F::ZERO; (rows * width) << log_blowup];
+    let mut out = zeroed((rows * width) << log_blowup);
     for (j, dst) in out.chunks_mut(rows * width).enumerate() {
         let scale = scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n);
         coset_strips(dst, &coeffs, width, b, &scale, &fwd);
@@ -185,95 +191,175 @@ pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -
     Ok(RowMajor::new(out, width).expect("whole rows"))
 }
 
-/// The fused commitment of `trace` (row-major values, `width` columns) with the sponge
-/// `(W, R, D)` over `perm`. `progress` is called with the number of LDE rows hashed so far.
-pub fn commit_fused<F, P, const W: usize, const R: usize, const D: usize>(
-    perm: &P,
-    trace: RowMajor<F>,
-    log_blowup: usize,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<([F; D], CommitTimings, u64), CommitError>
-where
-    F: TraceField,
-    P: LanePermutation<F, W>,
-{
-    let start = Instant::now();
-    let (width, rows) = (trace.width(), trace.height());
-    let log_n = check_shape(F::ID, rows, width, log_blowup)?;
-    let mut coeffs = trace.into_values();
+/// Tables and buffers a commitment needs, kept across commitments: a prover commits shard
+/// after shard of the same shape, and rebuilding the twiddles or page-faulting a fresh
+/// trace-sized coset buffer each time costs as much as a sizeable fraction of the NTTs.
+/// The card works the same way, from fixed buffers in its own memory.
+///
+/// A committer is shared between threads; concurrent commitments each take their own buffer.
+pub struct CpuCommitter<F> {
+    /// Forward and inverse twiddles per `log_n`.
+    twiddles: Mutex<HashMap<(usize, bool), Arc<DifTwiddles<F>>>>,
+    /// `shift_j^i / n` per `(log_n, log_blowup)`, one table per coset.
+    scales: Mutex<HashMap<(usize, usize), Arc<Vec<Vec<F>>>>>,
+    /// Coset buffers returned by finished commitments.
+    buffers: Mutex<Vec<Vec<F>>>,
+}
 
-    coefficients_in_place(&mut coeffs, width, log_n);
-    let idft_wall = start.elapsed();
-
-    let fused_start = Instant::now();
-    let b = Blocking::for_rows(log_n, width * size_of::<F>());
-    let fwd = DifTwiddles::new(log_n, false);
-    let mut dst = vec![F::ZERO; rows * width];
-    let clock = StageClock::default();
-    let hashed = AtomicU64::new(0);
-    let mut subroots: Vec<[F; D]> = Vec::with_capacity(1 << (b.log_n1() + log_blowup));
-    for j in 0..1usize << log_blowup {
-        StageClock::time(&clock.lde, || {
-            let scale = scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n);
-            coset_strips(&mut dst, &coeffs, width, b, &scale, &fwd);
-        });
-        let coset_roots: Vec<[F; D]> = dst
-            .par_chunks_mut(width << b.log_n2)
-            .map(|block| {
-                StageClock::time(&clock.lde, || dif_block(block, width, b, &fwd));
-                let mut leaves = vec![[F::ZERO; D]; 1 << b.log_n2];
-                StageClock::time(&clock.hash, || hash_rows::<F, P, W, R, D>(perm, block, width, &mut leaves));
-                let root = StageClock::time(&clock.tree, || root_of::<F, P, W, D>(perm, leaves));
-                progress(hashed.fetch_add(1 << b.log_n2, Ordering::Relaxed) + (1 << b.log_n2));
-                root
-            })
-            .collect();
-        subroots.extend(coset_roots);
+impl<F: TraceField> Default for CpuCommitter<F> {
+    fn default() -> Self {
+        Self::new()
     }
-    let fused_wall = fused_start.elapsed();
+}
 
-    let top_start = Instant::now();
-    let root = root_of::<F, P, W, D>(perm, subroots);
-    let top_wall = top_start.elapsed();
+impl<F: TraceField> CpuCommitter<F> {
+    /// An empty committer: tables and buffers are made on first use.
+    pub fn new() -> Self {
+        Self { twiddles: Mutex::default(), scales: Mutex::default(), buffers: Mutex::default() }
+    }
 
-    let (l, h, t) = (
-        clock.lde.into_inner() as f64,
-        clock.hash.into_inner() as f64,
-        clock.tree.into_inner() as f64,
-    );
-    let share = |x: f64| fused_wall.mul_f64(if l + h + t > 0.0 { x / (l + h + t) } else { 0.0 });
-    let timings = CommitTimings {
-        lde: idft_wall + share(l),
-        leaf_hash: share(h),
-        tree: share(t) + top_wall,
-        total: start.elapsed(),
-    };
-    let elem = size_of::<F>() as u64;
-    let working_set = 2 * (rows * width) as u64 * elem + 3 * rows as u64 * elem;
-    Ok((root, timings, working_set))
+    fn twiddles(&self, log_n: usize, inverse: bool) -> Arc<DifTwiddles<F>> {
+        let mut cache = self.twiddles.lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry((log_n, inverse)).or_insert_with(|| Arc::new(DifTwiddles::new(log_n, inverse))).clone()
+    }
+
+    fn scales(&self, log_n: usize, log_blowup: usize) -> Arc<Vec<Vec<F>>> {
+        let mut cache = self.scales.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry((log_n, log_blowup))
+            .or_insert_with(|| {
+                Arc::new(
+                    (0..1usize << log_blowup)
+                        .map(|j| scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n))
+                        .collect(),
+                )
+            })
+            .clone()
+    }
+
+    fn take_buffer(&self, len: usize) -> Vec<F> {
+        let spare = self.buffers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match spare {
+            // Only grow: the gather overwrites every element it uses, so old contents are fine.
+            Some(mut b) if b.len() >= len => {
+                b.truncate(len);
+                b
+            }
+            _ => zeroed(len),
+        }
+    }
+
+    fn return_buffer(&self, b: Vec<F>) {
+        let mut pool = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
+        // One spare per concurrent commitment is enough; keep the largest.
+        pool.push(b);
+        pool.sort_by_key(|b| std::cmp::Reverse(b.len()));
+        pool.truncate(2);
+    }
+
+    /// The fused commitment of `trace` with the sponge `(W, R, D)` over `perm`. `progress` is
+    /// called with the number of LDE rows hashed so far. Returns the root, the stage timings
+    /// and the bytes of the largest buffers alive at once.
+    pub fn commit<P, const W: usize, const R: usize, const D: usize>(
+        &self,
+        perm: &P,
+        trace: RowMajor<F>,
+        log_blowup: usize,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<([F; D], CommitTimings, u64), CommitError>
+    where
+        P: LanePermutation<F, W>,
+    {
+        let start = Instant::now();
+        let (width, rows) = (trace.width(), trace.height());
+        let log_n = check_shape(F::ID, rows, width, log_blowup)?;
+        let mut coeffs = trace.into_values();
+
+        dif_batch(&mut coeffs, width, &self.twiddles(log_n, true));
+        let idft_wall = start.elapsed();
+
+        let fused_start = Instant::now();
+        let b = Blocking::for_rows(log_n, width * size_of::<F>());
+        let fwd = self.twiddles(log_n, false);
+        let scales = self.scales(log_n, log_blowup);
+        let mut dst = self.take_buffer(rows * width);
+        let clock = StageClock::default();
+        let hashed = AtomicU64::new(0);
+        let mut subroots: Vec<[F; D]> = Vec::with_capacity(1 << (b.log_n1() + log_blowup));
+        for scale in scales.iter() {
+            StageClock::time(&clock.lde, || coset_strips(&mut dst, &coeffs, width, b, scale, &fwd));
+            let coset_roots: Vec<[F; D]> = dst
+                .par_chunks_mut(width << b.log_n2)
+                .map(|block| {
+                    StageClock::time(&clock.lde, || dif_block(block, width, b, &fwd));
+                    let mut leaves = vec![[F::ZERO; D]; 1 << b.log_n2];
+                    StageClock::time(&clock.hash, || hash_rows::<F, P, W, R, D>(perm, block, width, &mut leaves));
+                    let root = StageClock::time(&clock.tree, || root_of::<F, P, W, D>(perm, leaves));
+                    progress(hashed.fetch_add(1 << b.log_n2, Ordering::Relaxed) + (1 << b.log_n2));
+                    root
+                })
+                .collect();
+            subroots.extend(coset_roots);
+        }
+        self.return_buffer(dst);
+        let fused_wall = fused_start.elapsed();
+
+        let top_start = Instant::now();
+        let root = root_of::<F, P, W, D>(perm, subroots);
+        let top_wall = top_start.elapsed();
+
+        let (l, h, t) = (
+            clock.lde.into_inner() as f64,
+            clock.hash.into_inner() as f64,
+            clock.tree.into_inner() as f64,
+        );
+        let share = |x: f64| fused_wall.mul_f64(if l + h + t > 0.0 { x / (l + h + t) } else { 0.0 });
+        let timings = CommitTimings {
+            lde: idft_wall + share(l),
+            leaf_hash: share(h),
+            tree: share(t) + top_wall,
+            total: start.elapsed(),
+        };
+        let elem = size_of::<F>() as u64;
+        // Trace (becoming the coefficients), one coset buffer, twiddles (2n), scales (B·n).
+        let working_set = (2 * (rows * width) as u64 + ((2 + (1u64 << log_blowup)) * rows as u64)) * elem;
+        Ok((root, timings, working_set))
+    }
 }
 
 /// A field with the standard Poseidon2 Merkle configuration, committed on the CPU.
 pub trait CpuCommit: TraceField {
-    /// The fused commitment of `trace` with blowup `2^log_blowup`.
-    fn commit_cpu(
+    /// The fused commitment of `trace` with blowup `2^log_blowup`, reusing `committer`'s
+    /// tables and buffers.
+    fn commit_cpu_with(
+        committer: &CpuCommitter<Self>,
         trace: RowMajor<Self>,
         log_blowup: usize,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<CommitOutput, CommitError>;
+
+    /// A one-off fused commitment (tables and buffers made for it alone).
+    fn commit_cpu(
+        trace: RowMajor<Self>,
+        log_blowup: usize,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<CommitOutput, CommitError> {
+        Self::commit_cpu_with(&CpuCommitter::new(), trace, log_blowup, progress)
+    }
 }
 
 macro_rules! cpu_commit {
     ($F:ty, $perm:expr, $W:literal, $R:literal, $D:literal) => {
         impl CpuCommit for $F {
-            fn commit_cpu(
+            fn commit_cpu_with(
+                committer: &CpuCommitter<Self>,
                 trace: RowMajor<Self>,
                 log_blowup: usize,
                 progress: &(dyn Fn(u64) + Sync),
             ) -> Result<CommitOutput, CommitError> {
                 let perm = $perm;
                 let (root, timings, working_set_bytes) =
-                    commit_fused::<$F, _, $W, $R, $D>(&perm, trace, log_blowup, progress)?;
+                    committer.commit::<_, $W, $R, $D>(&perm, trace, log_blowup, progress)?;
                 Ok(CommitOutput { root: root.iter().map(|x| x.canonical()).collect(), timings, working_set_bytes })
             }
         }

@@ -9,4 +9,4 @@ pub mod commit;
 pub mod merkle;
 pub mod ntt;
 
-pub use commit::{CommitError, CommitOutput, CommitTimings, CpuCommit, check_shape, coset_lde_bitrev};
+pub use commit::{CommitError, CommitOutput, CommitTimings, CpuCommit, CpuCommitter, check_shape, coset_lde_bitrev};

@@ -3,22 +3,30 @@
 use std::time::Instant;
 
 use slotproof_core::field::{BabyBear, Goldilocks, KoalaBear};
-use slotproof_core::cpu::{CommitOutput, CpuCommit, check_shape};
+use slotproof_core::cpu::{CommitOutput, CpuCommit, CpuCommitter, check_shape};
 use slotproof_core::sample::random_matrix;
 use slotproof_core::{FieldId, RowMajor};
 
 use super::{Backend, BackendError, Progress};
 use crate::job::{CommitJob, CommitReport, StageMillis, TraceInput, peak_rss_bytes};
 
-/// Runs on every core rayon is given.
+/// Runs on every core rayon is given, keeping twiddles and the coset buffer between jobs.
 pub struct CpuBackend {
     threads: usize,
+    babybear: CpuCommitter<BabyBear>,
+    koalabear: CpuCommitter<KoalaBear>,
+    goldilocks: CpuCommitter<Goldilocks>,
 }
 
 impl CpuBackend {
     /// A backend on rayon's global pool.
     pub fn new() -> Self {
-        Self { threads: rayon::current_num_threads() }
+        Self {
+            threads: rayon::current_num_threads(),
+            babybear: CpuCommitter::new(),
+            koalabear: CpuCommitter::new(),
+            goldilocks: CpuCommitter::new(),
+        }
     }
 }
 
@@ -28,14 +36,18 @@ impl Default for CpuBackend {
     }
 }
 
-fn run<F: CpuCommit>(job: &CommitJob, progress: &dyn Progress) -> Result<(std::time::Duration, CommitOutput), BackendError> {
+fn run<F: CpuCommit>(
+    committer: &CpuCommitter<F>,
+    job: &CommitJob,
+    progress: &dyn Progress,
+) -> Result<(std::time::Duration, CommitOutput), BackendError> {
     let start = Instant::now();
     let m: RowMajor<F> = match &job.trace {
         TraceInput::File(f) => f.to_matrix::<F>()?,
         TraceInput::Generated { rows, cols, seed, .. } => random_matrix::<F>(*rows, *cols, *seed),
     };
     let load = start.elapsed();
-    let out = F::commit_cpu(m, job.log_blowup, &|done| progress.advance_to(done))?;
+    let out = F::commit_cpu_with(committer, m, job.log_blowup, &|done| progress.advance_to(done))?;
     Ok((load, out))
 }
 
@@ -55,9 +67,9 @@ impl Backend for CpuBackend {
         check_shape(field, rows, cols, job.log_blowup)?;
         progress.start((rows as u64) << job.log_blowup);
         let (load, out) = match field {
-            FieldId::BabyBear => run::<BabyBear>(job, progress)?,
-            FieldId::KoalaBear => run::<KoalaBear>(job, progress)?,
-            FieldId::Goldilocks => run::<Goldilocks>(job, progress)?,
+            FieldId::BabyBear => run(&self.babybear, job, progress)?,
+            FieldId::KoalaBear => run(&self.koalabear, job, progress)?,
+            FieldId::Goldilocks => run(&self.goldilocks, job, progress)?,
         };
         Ok(CommitReport {
             field,
