@@ -6,13 +6,13 @@
 //!
 //! `SLOTPROOF_BENCH_QUICK=1` runs only the smallest size (for CI smoke runs).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use p3_baby_bear::BabyBear;
 use p3_goldilocks::Goldilocks;
 use p3_koala_bear::KoalaBear;
-use slotproof_bench::{Plonky3Commit, p3_matrix, trace, with_peak_rss};
+use slotproof_bench::{Plonky3Commit, RATIO_RUNS, bench_group, p3_matrix, print_ratio, timed, trace, with_peak_rss};
 use slotproof_core::cpu::{CpuCommit, CpuCommitter};
 
 const LOG_BLOWUP: usize = 1;
@@ -20,6 +20,13 @@ const LOG_BLOWUP: usize = 1;
 fn pair<F: CpuCommit + Plonky3Commit>(c: &mut Criterion, log_rows: usize, cols: usize) {
     let name = format!("commit/{}/2^{log_rows}x{cols}", F::ID);
     let input = trace::<F>(log_rows, cols, 7);
+    // Peak memory of one-off commits, measured first, while nothing else is held: the process
+    // peak while each runs, minus nothing (the input trace is included on both sides).
+    let (_, ours_peak) = with_peak_rss(|| F::commit_cpu(input.clone(), LOG_BLOWUP, &|_| {}).unwrap());
+    let (_, theirs_peak) = with_peak_rss(|| F::p3_commit(&F::committer(), p3_matrix(&input), LOG_BLOWUP));
+    if let (Some(a), Some(b)) = (ours_peak, theirs_peak) {
+        println!("peak-memory {name}: slotproof {a:.0} MiB, plonky3 {b:.0} MiB (process peak while running)");
+    }
     // Both sides keep their reusable state across iterations, as a prover committing shard
     // after shard does: Plonky3's DFT its twiddle cache, ours the twiddles, scale tables and
     // coset buffer (see `CpuCommitter`).
@@ -28,8 +35,7 @@ fn pair<F: CpuCommit + Plonky3Commit>(c: &mut Criterion, log_rows: usize, cols: 
     let ours_root = F::commit_cpu_with(&ours, input.clone(), LOG_BLOWUP, &|_| {}).unwrap().root;
     assert_eq!(ours_root, F::p3_commit(&committer, p3_matrix(&input), LOG_BLOWUP), "{name}: roots differ");
 
-    let mut group = c.benchmark_group(&name);
-    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(8));
+    let mut group = bench_group(c, &name, Duration::from_secs(8));
     group.bench_function("slotproof-fused", |b| {
         b.iter_batched(|| input.clone(), |m| F::commit_cpu_with(&ours, m, LOG_BLOWUP, &|_| {}).unwrap(), BatchSize::PerIteration)
     });
@@ -37,33 +43,12 @@ fn pair<F: CpuCommit + Plonky3Commit>(c: &mut Criterion, log_rows: usize, cols: 
         b.iter_batched(|| p3_matrix(&input), |m| F::p3_commit(&committer, m, LOG_BLOWUP), BatchSize::PerIteration)
     });
     group.finish();
-    // The ratio line: the two run alternately, so drift in the machine's speed (other
-    // tenants, thermal) hits both sides alike.
-    let runs = 3;
     let (mut a, mut b) = (Duration::ZERO, Duration::ZERO);
-    for _ in 0..runs {
-        let m = input.clone();
-        let t = Instant::now();
-        std::hint::black_box(F::commit_cpu_with(&ours, m, LOG_BLOWUP, &|_| {}).unwrap());
-        a += t.elapsed();
-        let m = p3_matrix(&input);
-        let t = Instant::now();
-        std::hint::black_box(F::p3_commit(&committer, m, LOG_BLOWUP));
-        b += t.elapsed();
+    for _ in 0..RATIO_RUNS {
+        a += timed(input.clone(), |m| F::commit_cpu_with(&ours, m, LOG_BLOWUP, &|_| {}).unwrap());
+        b += timed(p3_matrix(&input), |m| F::p3_commit(&committer, m, LOG_BLOWUP));
     }
-    // Peak resident memory of one run each, input included (both hold the trace first).
-    // Peak memory of one-off commits (fresh state on both sides).
-    let (_, ours_peak) = with_peak_rss(|| F::commit_cpu(input.clone(), LOG_BLOWUP, &|_| {}).unwrap());
-    let (_, theirs_peak) = with_peak_rss(|| F::p3_commit(&committer, p3_matrix(&input), LOG_BLOWUP));
-    if let (Some(a), Some(b)) = (ours_peak, theirs_peak) {
-        println!("peak-memory {name}: slotproof {a:.0} MiB, plonky3 {b:.0} MiB (process peak while running, inputs included)");
-    }
-    println!(
-        "ratio {name}: {:.2}x  (slotproof {:.1} ms, plonky3 {:.1} ms, mean of {runs} interleaved runs)",
-        b.as_secs_f64() / a.as_secs_f64(),
-        a.as_secs_f64() * 1e3 / runs as f64,
-        b.as_secs_f64() * 1e3 / runs as f64
-    );
+    print_ratio(&name, a, b);
 }
 
 fn commit(c: &mut Criterion) {

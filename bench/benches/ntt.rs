@@ -14,49 +14,22 @@
 //!
 //! `SLOTPROOF_BENCH_QUICK=1` runs only BabyBear 2^14×64 (for CI smoke runs).
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use criterion::measurement::WallTime;
-use criterion::{BatchSize, BenchmarkGroup, Criterion};
+use criterion::{BatchSize, Criterion};
 use p3_baby_bear::BabyBear;
 use p3_dft::{Radix2DitParallel, TwoAdicSubgroupDft};
 use p3_goldilocks::Goldilocks;
 use p3_koala_bear::KoalaBear;
 use p3_matrix::Matrix;
 use p3_matrix::bitrev::BitReversibleMatrix;
-use slotproof_bench::{p3_matrix, trace};
+use slotproof_bench::{RATIO_RUNS as RUNS, bench_group, p3_matrix, print_ratio, timed, trace};
 use slotproof_core::cpu::coset_lde_bitrev;
 use slotproof_core::cpu::ntt::{DifTwiddles, dif_batch};
 use slotproof_core::{RowMajor, TraceField};
 
 const LOG_BLOWUP: usize = 1;
-/// Interleaved runs behind each ratio line.
-const RUNS: u32 = 3;
-
-fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
-    let mut g = c.benchmark_group(name);
-    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(6));
-    g
-}
-
-/// Wall time of `f(input)`; dropping the output is not timed.
-fn timed<I, O>(input: I, f: impl FnOnce(I) -> O) -> Duration {
-    let t = Instant::now();
-    let out = black_box(f(input));
-    let elapsed = t.elapsed();
-    drop(out);
-    elapsed
-}
-
-fn print_ratio(name: &str, ours: Duration, theirs: Duration) {
-    println!(
-        "ratio {name}: {:.2}x  (slotproof {:.1} ms, plonky3 {:.1} ms, mean of {RUNS} interleaved runs)",
-        theirs.as_secs_f64() / ours.as_secs_f64(),
-        ours.as_secs_f64() * 1e3 / f64::from(RUNS),
-        theirs.as_secs_f64() * 1e3 / f64::from(RUNS)
-    );
-}
+const MEASURE: Duration = Duration::from_secs(6);
 
 fn dft<F: TraceField>(c: &mut Criterion, p3: &Radix2DitParallel<F>, input: &RowMajor<F>, size: &str) {
     let name = format!("dft/{}/{size}", F::ID);
@@ -74,7 +47,7 @@ fn dft<F: TraceField>(c: &mut Criterion, p3: &Radix2DitParallel<F>, input: &RowM
     let expected = theirs(p3_matrix(input)).bit_reverse_rows().to_row_major_matrix().values;
     assert!(ours(input.values().to_vec()) == expected, "{name}: outputs differ");
 
-    let mut g = group(c, &name);
+    let mut g = bench_group(c, &name, MEASURE);
     g.bench_function("slotproof-dif", |b| b.iter_batched(|| input.values().to_vec(), ours, BatchSize::PerIteration));
     g.bench_function("slotproof-dif (twiddles cached)", |b| {
         b.iter_batched(|| input.values().to_vec(), cached, BatchSize::PerIteration)
@@ -99,7 +72,7 @@ fn lde<F: TraceField>(c: &mut Criterion, p3: &Radix2DitParallel<F>, input: &RowM
     let expected = theirs(p3_matrix(input)).bit_reverse_rows().to_row_major_matrix().values;
     assert!(ours(input).values() == expected, "{name}: outputs differ");
 
-    let mut g = group(c, &name);
+    let mut g = bench_group(c, &name, MEASURE);
     // Ours copies the trace itself (it borrows it), Plonky3 takes it by value.
     g.bench_function("slotproof", |b| b.iter_batched(|| input, ours, BatchSize::PerIteration));
     g.bench_function("plonky3", |b| b.iter_batched(|| p3_matrix(input), theirs, BatchSize::PerIteration));

@@ -1,6 +1,11 @@
 //! Shared pieces of the benches: Plonky3's own trace commitment (the anchor every ratio is
 //! taken against) and the inputs, so that every bench compares like with like in one run.
 
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
 use p3_baby_bear::{BabyBear, Poseidon2BabyBear, default_babybear_poseidon2_16};
 use p3_commit::Mmcs;
 use p3_dft::{Radix2DitParallel, TwoAdicSubgroupDft};
@@ -71,9 +76,39 @@ pub fn p3_matrix<F: TraceField>(m: &RowMajor<F>) -> RowMajorMatrix<F> {
     RowMajorMatrix::new(m.values().to_vec(), m.width())
 }
 
-/// Keeps `Matrix` in scope for the trait methods used through it.
+/// The height of a Plonky3 matrix (keeps `Matrix` in scope for its trait methods).
 pub fn height<F: Clone + Send + Sync>(m: &RowMajorMatrix<F>) -> usize {
     m.height()
+}
+
+/// Interleaved runs behind each `ratio` line.
+pub const RATIO_RUNS: u32 = 3;
+
+/// A criterion group sized for multi-second kernels on 2 cores.
+pub fn bench_group<'a>(c: &'a mut Criterion, name: &str, measurement: Duration) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(measurement);
+    g
+}
+
+/// Wall time of `f(input)`; dropping the output is not timed.
+pub fn timed<I, O>(input: I, f: impl FnOnce(I) -> O) -> Duration {
+    let t = Instant::now();
+    let out = black_box(f(input));
+    let elapsed = t.elapsed();
+    drop(out);
+    elapsed
+}
+
+/// Prints `ratio <name>: <plonky3 / ours>x` from the summed times of [`RATIO_RUNS`] runs of
+/// each, taken alternately so that drift in the machine's speed hits both sides alike.
+pub fn print_ratio(name: &str, ours: Duration, theirs: Duration) {
+    println!(
+        "ratio {name}: {:.2}x  (slotproof {:.1} ms, plonky3 {:.1} ms, mean of {RATIO_RUNS} interleaved runs)",
+        theirs.as_secs_f64() / ours.as_secs_f64(),
+        ours.as_secs_f64() * 1e3 / f64::from(RATIO_RUNS),
+        theirs.as_secs_f64() * 1e3 / f64::from(RATIO_RUNS)
+    );
 }
 
 /// Resets the kernel's peak-RSS counter for this process (Linux: `5` to `/proc/self/clear_refs`),

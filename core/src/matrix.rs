@@ -24,7 +24,7 @@ pub struct ShapeMismatch {
 impl<T> RowMajor<T> {
     /// Wraps `values` as rows of `width`. The width must be non-zero and divide the length.
     pub fn new(values: Vec<T>, width: usize) -> Result<Self, ShapeMismatch> {
-        if width == 0 || values.len() % width != 0 {
+        if width == 0 || !values.len().is_multiple_of(width) {
             return Err(ShapeMismatch { len: values.len(), width });
         }
         Ok(Self { values, width })

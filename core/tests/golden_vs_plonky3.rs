@@ -45,7 +45,7 @@ fn poseidon2_matches_plonky3() {
 /// A width drawn to cover 1, odd widths, rate multiples ± 1, and wide traces.
 fn draw_width(rng: &mut SplitMix64, max: usize) -> usize {
     let picks = [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 127, 255, 300];
-    let w = if rng.next_u64() % 2 == 0 {
+    let w = if rng.next_u64().is_multiple_of(2) {
         picks[(rng.next_u64() % picks.len() as u64) as usize]
     } else {
         1 + (rng.next_u64() % 300) as usize

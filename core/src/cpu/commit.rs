@@ -191,6 +191,12 @@ pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -
     Ok(RowMajor::new(out, width).expect("whole rows"))
 }
 
+/// Shared read-only tables by the shape they were made for.
+type TableCache<K, T> = HashMap<K, Arc<T>>;
+
+/// One `shift_j^i / n` table per coset `j`.
+type CosetScales<F> = Vec<Vec<F>>;
+
 /// Tables and buffers a commitment needs, kept across commitments: a prover commits shard
 /// after shard of the same shape, and rebuilding the twiddles or page-faulting a fresh
 /// trace-sized coset buffer each time costs as much as a sizeable fraction of the NTTs.
@@ -198,10 +204,10 @@ pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -
 ///
 /// A committer is shared between threads; concurrent commitments each take their own buffer.
 pub struct CpuCommitter<F> {
-    /// Forward and inverse twiddles per `log_n`.
-    twiddles: Mutex<HashMap<(usize, bool), Arc<DifTwiddles<F>>>>,
+    /// Forward and inverse twiddles per `(log_n, inverse)`.
+    twiddles: Mutex<TableCache<(usize, bool), DifTwiddles<F>>>,
     /// `shift_j^i / n` per `(log_n, log_blowup)`, one table per coset.
-    scales: Mutex<HashMap<(usize, usize), Arc<Vec<Vec<F>>>>>,
+    scales: Mutex<TableCache<(usize, usize), CosetScales<F>>>,
     /// Coset buffers returned by finished commitments.
     buffers: Mutex<Vec<Vec<F>>>,
 }
@@ -288,10 +294,18 @@ impl<F: TraceField> CpuCommitter<F> {
         let mut subroots: Vec<[F; D]> = Vec::with_capacity(1 << (b.log_n1() + log_blowup));
         for scale in scales.iter() {
             StageClock::time(&clock.lde, || coset_strips(&mut dst, &coeffs, width, b, scale, &fwd));
+            // Each block runs its last stages in a per-thread copy: the coset buffer is only
+            // read here, so its lines leave the cache clean instead of being written back to
+            // memory for nothing (the LDE itself is never needed, only its hashes).
             let coset_roots: Vec<[F; D]> = dst
-                .par_chunks_mut(width << b.log_n2)
-                .map(|block| {
-                    StageClock::time(&clock.lde, || dif_block(block, width, b, &fwd));
+                .par_chunks(width << b.log_n2)
+                .map_init(Vec::new, |local: &mut Vec<F>, block| {
+                    StageClock::time(&clock.lde, || {
+                        local.clear();
+                        local.extend_from_slice(block);
+                        dif_block(local, width, b, &fwd);
+                    });
+                    let block = local.as_slice();
                     let mut leaves = vec![[F::ZERO; D]; 1 << b.log_n2];
                     StageClock::time(&clock.hash, || hash_rows::<F, P, W, R, D>(perm, block, width, &mut leaves));
                     let root = StageClock::time(&clock.tree, || root_of::<F, P, W, D>(perm, leaves));

@@ -62,7 +62,7 @@ impl Fp {
 
     /// a^(−1) mod p (Fermat). `a` must be non-zero.
     pub fn inv(self, a: u64) -> u64 {
-        assert!(a % self.p != 0, "inverse of zero");
+        assert!(!a.is_multiple_of(self.p), "inverse of zero");
         self.pow(a, self.p - 2)
     }
 
