@@ -57,16 +57,23 @@ fn lde_matches<F: Oracle>(seed: u64) {
     let id = F::ID;
     let f = Fp::new(id);
     let mut rng = SplitMix64::new(seed);
+    let mut cases = 0;
     for log_h in 1..=14usize {
         for log_blowup in 1..=3usize {
-            // Golden NTTs are cheap; keep each case under ~2^20 output elements.
-            let max_w = (1usize << 20) >> (log_h + log_blowup);
-            let w = draw_width(&mut rng, max_w);
-            let trace = random_trace(id, 1 << log_h, w, rng.next_u64());
-            let g = golden::coset_lde_batch(f, &trace, log_blowup);
-            assert_eq!(g, F::p3_coset_lde(&trace, log_blowup), "{id}: LDE 2^{log_h}x{w} blowup 2^{log_blowup}");
+            // One case as wide as ~2^20 output elements allow, then small ones (≤ 2^13
+            // elements) with other widths: 12 cases per height and blowup, 504 per field.
+            let budgets = [20usize, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13];
+            for budget in budgets {
+                let max_w = (1usize << budget) >> (log_h + log_blowup).min(budget);
+                let w = draw_width(&mut rng, max_w);
+                let trace = random_trace(id, 1 << log_h, w, rng.next_u64());
+                let g = golden::coset_lde_batch(f, &trace, log_blowup);
+                assert_eq!(g, F::p3_coset_lde(&trace, log_blowup), "{id}: LDE 2^{log_h}x{w} blowup 2^{log_blowup}");
+                cases += 1;
+            }
         }
     }
+    eprintln!("{id}: {cases} LDE cases");
 }
 
 #[test]
@@ -169,4 +176,41 @@ fn perturbed_trace_changes_root() {
     perturbations_change_root::<BabyBear>(seed);
     perturbations_change_root::<KoalaBear>(seed);
     perturbations_change_root::<Goldilocks>(seed);
+}
+
+/// Known answers, pinned: the roots of small seeded traces, computed once by the golden
+/// model and Plonky3 together. They catch a change in any backend, or in the generator, even
+/// where the live oracle is not linked in (the device model, the RTL harness).
+const KNOWN_ROOTS: [(FieldId, usize, usize, u64, usize, &[u64]); 3] = [
+    (FieldId::BabyBear, 64, 9, 1, 1, &KAT_BABYBEAR),
+    (FieldId::KoalaBear, 32, 17, 2, 2, &KAT_KOALABEAR),
+    (FieldId::Goldilocks, 16, 5, 3, 3, &KAT_GOLDILOCKS),
+];
+const KAT_BABYBEAR: [u64; 8] =
+    [956511454, 884556014, 52416551, 119883535, 1378584025, 1030746433, 888352231, 1690706789];
+const KAT_KOALABEAR: [u64; 8] =
+    [1182495005, 2081773804, 96398084, 1932841867, 146879973, 1514031513, 2054365714, 1101927572];
+const KAT_GOLDILOCKS: [u64; 4] =
+    [6814868641016244149, 1779794429201884363, 15630787668536288921, 11446696062967107755];
+
+#[test]
+fn known_answer_roots() {
+    let roots: Vec<Vec<u64>> = KNOWN_ROOTS
+        .iter()
+        .map(|&(field, rows, cols, seed, log_blowup, _)| {
+            let trace = random_trace(field, rows, cols, seed);
+            let root = golden::commit(Fp::new(field), &trace, log_blowup);
+            println!("KAT {field} {rows}x{cols} seed {seed} blowup 2^{log_blowup}: {root:?}");
+            let oracle = match field {
+                FieldId::BabyBear => BabyBear::p3_mmcs_root(&trace, log_blowup),
+                FieldId::KoalaBear => KoalaBear::p3_mmcs_root(&trace, log_blowup),
+                FieldId::Goldilocks => Goldilocks::p3_mmcs_root(&trace, log_blowup),
+            };
+            assert_eq!(root, oracle, "{field}: golden vs Plonky3");
+            root
+        })
+        .collect();
+    for ((field, .., want), root) in KNOWN_ROOTS.iter().zip(roots) {
+        assert_eq!(root, *want, "{field}: pinned root");
+    }
 }
