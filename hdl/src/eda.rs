@@ -1,0 +1,218 @@
+//! Verilog emission and the open EDA tools: yosys (validation, resource reports), iverilog
+//! and Verilator (cross-simulation of the emitted Verilog against the golden model).
+//!
+//! rust-hdl's simulator and the Verilog it emits are two different models of a block (they
+//! size arithmetic differently: notes/rust-hdl.md, pitfall 2), so every block is also run as
+//! Verilog, by two independent simulators, on vectors made and checked in Rust.
+//!
+//! The tools come from Debian's packages (`scripts/test.sh` installs them); a missing tool is
+//! an error, never a skipped check.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rust_hdl::prelude::*;
+
+/// An open-tool run that could not produce its result.
+#[derive(Debug, thiserror::Error)]
+pub enum EdaError {
+    /// The tool could not be started (not installed?).
+    #[error("cannot run {tool}: {source} (install it with scripts/test.sh or apt-get install {package})")]
+    Missing {
+        /// The command.
+        tool: String,
+        /// The Debian package that provides it.
+        package: &'static str,
+        /// Why it did not start.
+        source: std::io::Error,
+    },
+    /// The tool ran and failed.
+    #[error("{tool} failed in {dir}:\n{log}")]
+    Failed {
+        /// The command.
+        tool: String,
+        /// Its working directory (kept for inspection).
+        dir: PathBuf,
+        /// The tail of its output.
+        log: String,
+    },
+    /// A file could not be written or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+fn write(path: &Path, text: &str) -> Result<(), EdaError> {
+    std::fs::write(path, text).map_err(|source| EdaError::Io { path: path.into(), source })
+}
+
+fn run(dir: &Path, tool: &str, package: &'static str, args: &[&str]) -> Result<String, EdaError> {
+    let out = Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|source| EdaError::Missing { tool: tool.into(), package, source })?;
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        let tail: String = log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+        return Err(EdaError::Failed { tool: format!("{tool} {}", args.join(" ")), dir: dir.into(), log: tail });
+    }
+    Ok(log)
+}
+
+/// The Verilog of a block (top module `top`).
+pub fn verilog_of<L: Block>(mut uut: L) -> String {
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// A scratch directory for one tool run, under the target directory (or the system temp).
+pub fn work_dir(name: &str) -> Result<PathBuf, EdaError> {
+    let base = std::env::var_os("CARGO_TARGET_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let dir = base.join("slotproof-eda").join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|source| EdaError::Io { path: dir.clone(), source })?;
+    Ok(dir)
+}
+
+/// A synthesis target for resource reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// AMD UltraScale+ (`synth_xilinx -family xcup`): the Alveo boards.
+    Xcup,
+    /// Lattice iCE40 (`synth_ice40 -dsp`): an open flow down to a bitstream.
+    Ice40,
+}
+
+impl Target {
+    /// Short name used in report file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Xcup => "xcup",
+            Target::Ice40 => "ice40",
+        }
+    }
+
+    fn script(self) -> &'static str {
+        match self {
+            Target::Xcup => "synth_xilinx -family xcup -top top -flatten -noiopad",
+            Target::Ice40 => "synth_ice40 -top top -dsp",
+        }
+    }
+}
+
+/// Synthesises `verilog` with yosys for `target` and returns its `stat` report.
+pub fn yosys_stat(name: &str, verilog: &str, target: Target) -> Result<String, EdaError> {
+    let dir = work_dir(&format!("{name}-{}", target.name()))?;
+    write(&dir.join("top.v"), verilog)?;
+    let script = format!("read_verilog top.v; {}; tee -q -o stat.txt stat", target.script());
+    run(&dir, "yosys", "yosys", &["-q", "-p", &script])?;
+    std::fs::read_to_string(dir.join("stat.txt")).map_err(|source| EdaError::Io { path: dir.join("stat.txt"), source })
+}
+
+/// One input vector of a two-operand unit: `valid_in`, `a`, `b`.
+pub type OpVector = (bool, u32, u32);
+
+/// A simulator for the emitted Verilog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Simulator {
+    /// Icarus Verilog (`iverilog` + `vvp`).
+    Iverilog,
+    /// Verilator (`verilator --binary`).
+    Verilator,
+}
+
+/// The testbench of a two-operand unit (`clock, valid_in, a[31:0], b[31:0]` →
+/// `valid_out, c[31:0]`): inputs change while the clock is low (the generated Verilog passes
+/// clocks through combinational logic, so driving at the edge races), and every `c` seen
+/// with `valid_out` after a rising edge is written out.
+fn op_testbench(vectors: usize, latency: usize) -> String {
+    format!(
+        r#"`timescale 1ns/1ps
+module tb;
+  reg clock = 0;
+  reg valid_in = 0;
+  reg [31:0] a = 0;
+  reg [31:0] b = 0;
+  wire valid_out;
+  wire [31:0] c;
+  top uut(.clock(clock), .valid_in(valid_in), .a(a), .b(b), .valid_out(valid_out), .c(c));
+  reg [67:0] vec [0:{last}];
+  integer i, f;
+  initial begin
+    $readmemh("vectors.hex", vec);
+    f = $fopen("out.hex", "w");
+    for (i = 0; i < {cycles}; i = i + 1) begin
+      if (i < {vectors}) begin
+        valid_in = vec[i][64];
+        a = vec[i][63:32];
+        b = vec[i][31:0];
+      end else begin
+        valid_in = 0;
+      end
+      #5 clock = 1;
+      #1 if (valid_out) $fwrite(f, "%h\n", c);
+      #4 clock = 0;
+    end
+    $fclose(f);
+    $finish;
+  end
+endmodule
+"#,
+        last = vectors.saturating_sub(1),
+        cycles = vectors + latency + 2,
+    )
+}
+
+/// Runs the emitted Verilog of a two-operand unit on `vectors` under `sim` and returns the
+/// outputs it produced, in order.
+pub fn simulate_op_unit(
+    name: &str,
+    verilog: &str,
+    latency: usize,
+    vectors: &[OpVector],
+    sim: Simulator,
+) -> Result<Vec<u32>, EdaError> {
+    let dir = work_dir(&format!("{name}-{sim:?}"))?;
+    write(&dir.join("top.v"), verilog)?;
+    write(&dir.join("tb.v"), &op_testbench(vectors.len(), latency))?;
+    let mut hex = String::with_capacity(vectors.len() * 18);
+    for &(v, a, b) in vectors {
+        let _ = writeln!(hex, "{:x}{a:08x}{b:08x}", u8::from(v));
+    }
+    write(&dir.join("vectors.hex"), &hex)?;
+    match sim {
+        Simulator::Iverilog => {
+            run(&dir, "iverilog", "iverilog", &["-g2005", "-o", "tb.vvp", "tb.v", "top.v"])?;
+            run(&dir, "vvp", "iverilog", &["-n", "tb.vvp"])?;
+        }
+        Simulator::Verilator => {
+            run(
+                &dir,
+                "verilator",
+                "verilator",
+                &[
+                    "--binary", "-j", "2", "-Wno-fatal", "-Wno-WIDTH", "-Wno-DECLFILENAME", "--top-module", "tb",
+                    "-Mdir", "vl", "tb.v", "top.v",
+                ],
+            )?;
+            run(&dir, "./vl/Vtb", "verilator", &[])?;
+        }
+    }
+    let out = dir.join("out.hex");
+    let text = std::fs::read_to_string(&out).map_err(|source| EdaError::Io { path: out.clone(), source })?;
+    text.lines()
+        .map(|l| {
+            u32::from_str_radix(l.trim(), 16).map_err(|_| EdaError::Failed {
+                tool: format!("{sim:?}"),
+                dir: dir.clone(),
+                log: format!("output line '{l}' is not a 32-bit hex value (x or z from the simulation?)"),
+            })
+        })
+        .collect()
+}

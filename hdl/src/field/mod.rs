@@ -1,0 +1,58 @@
+//! Field units: one result per cycle, valid-only handshake, fixed latency.
+//!
+//! The 31-bit primes slotproof uses have the form `p = 2^31 − 2^s + 1` (BabyBear s = 27,
+//! KoalaBear s = 24). That form makes both `p` and `−p^(−1) mod 2^32 = 2^31 − 2^s − 1`
+//! sparse, so Montgomery reduction needs shifts and adds only, no multiplier. The units take
+//! the field as a parameter ([`Prime31`]) emitted as Verilog `localparam`s.
+
+pub mod mod_add31;
+pub mod mod_sub31;
+pub mod mont_mul31;
+
+pub use mod_add31::ModAdd31;
+pub use mod_sub31::ModSub31;
+pub use mont_mul31::MontMul31;
+
+use slotproof_core::FieldId;
+
+/// A 31-bit prime of the form `2^31 − 2^s + 1`, the parameter of the 31-bit field units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prime31 {
+    /// The field.
+    pub field: FieldId,
+    /// The prime.
+    pub p: u64,
+    /// `s` in `p = 2^31 − 2^s + 1`.
+    pub s: u64,
+}
+
+/// The field is not a 31-bit prime of the form the units are built for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a 31-bit prime of the form 2^31 - 2^s + 1 (the 31-bit field units support babybear and koalabear)")]
+pub struct NotPrime31(pub FieldId);
+
+impl Prime31 {
+    /// The parameters of `field`.
+    pub fn new(field: FieldId) -> Result<Self, NotPrime31> {
+        let s = match field {
+            FieldId::BabyBear => 27,
+            FieldId::KoalaBear => 24,
+            FieldId::Goldilocks => return Err(NotPrime31(field)),
+        };
+        let p = (1u64 << 31) - (1u64 << s) + 1;
+        debug_assert_eq!(p, field.modulus());
+        Ok(Self { field, p, s })
+    }
+
+    /// A deliberately wrong parameter set (the right modulus with the other field's `s`), for
+    /// negative controls: a checker must reject the unit built from it.
+    pub fn with_wrong_shift(self) -> Self {
+        Self { s: if self.s == 27 { 24 } else { 27 }, ..self }
+    }
+
+    /// `a · b · 2^(−32) mod p`: what the Montgomery multiplier computes (canonical in and out).
+    pub fn mont_mul(self, a: u64, b: u64) -> u64 {
+        let f = slotproof_core::golden::Fp::new(self.field);
+        f.mul(f.mul(a, b), f.inv((1u64 << 32) % self.p))
+    }
+}
