@@ -9,7 +9,10 @@
 //!
 //! - [`field`]: pipelined field units for the 31-bit primes (Montgomery multiplier built
 //!   from 16×16 DSP-sized products, modular add and sub);
-//! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog).
+//! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
+//! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 
+pub mod catalog;
 pub mod eda;
 pub mod field;
+pub mod report;

@@ -1,0 +1,58 @@
+//! Every block, with the parameters it is built with: what `slotproof-hdl emit` writes and
+//! `slotproof-hdl reports` synthesises. One entry per (block, field) variant.
+
+use slotproof_core::FieldId;
+
+use crate::eda::verilog_of;
+use crate::field::{ModAdd31, ModSub31, MontMul31, Prime31};
+
+/// A block variant as the tools see it.
+pub struct Entry {
+    /// File-name stem: `<block>_<field>`.
+    pub name: String,
+    /// What it is, for the report table.
+    pub description: &'static str,
+    /// Cycles from input to output.
+    pub latency: usize,
+    /// Initiation interval: cycles between accepted inputs at full rate.
+    pub ii: usize,
+    /// Results per accepted input (1 for a field unit, 2 for a butterfly).
+    pub results_per_input: usize,
+    /// Its Verilog (top module `top`).
+    pub verilog: String,
+}
+
+/// All block variants, in report order.
+pub fn entries() -> Vec<Entry> {
+    let mut out = Vec::new();
+    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+        let prime = Prime31::new(field).expect("31-bit field");
+        out.push(Entry {
+            name: format!("mont_mul31_{field}"),
+            description: "Montgomery multiplier, 4 × 16×16 products, shift-add REDC",
+            latency: MontMul31::LATENCY,
+            ii: 1,
+            results_per_input: 1,
+            verilog: verilog_of(MontMul31::new(prime)),
+        });
+    }
+    // The adders do not depend on the prime's form beyond its value: one variant each.
+    let prime = Prime31::new(FieldId::BabyBear).expect("31-bit field");
+    out.push(Entry {
+        name: "mod_add31_babybear".into(),
+        description: "modular adder",
+        latency: ModAdd31::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(ModAdd31::new(prime)),
+    });
+    out.push(Entry {
+        name: "mod_sub31_babybear".into(),
+        description: "modular subtractor",
+        latency: ModSub31::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(ModSub31::new(prime)),
+    });
+    out
+}
