@@ -115,8 +115,25 @@ pub fn yosys_stat(name: &str, verilog: &str, target: Target) -> Result<String, E
     std::fs::read_to_string(dir.join("stat.txt")).map_err(|source| EdaError::Io { path: dir.join("stat.txt"), source })
 }
 
-/// One input vector of a two-operand unit: `valid_in`, `a`, `b`.
-pub type OpVector = (bool, u32, u32);
+/// The data ports of a pipelined unit with a valid-only handshake (`clock`, `valid_in` →
+/// `valid_out` are implied): names and widths, in the order vectors list their values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ports {
+    /// Data inputs.
+    pub inputs: Vec<(&'static str, usize)>,
+    /// Data outputs, sampled whenever `valid_out` is high.
+    pub outputs: Vec<(&'static str, usize)>,
+}
+
+impl Ports {
+    /// `a`, `b` → `c`, all 32 bits: the field units.
+    pub fn binary_op() -> Self {
+        Self { inputs: vec![("a", 32), ("b", 32)], outputs: vec![("c", 32)] }
+    }
+}
+
+/// One input vector: `valid_in` and one value per input port.
+pub type Vector = (bool, Vec<u64>);
 
 /// A simulator for the emitted Verilog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,36 +144,44 @@ pub enum Simulator {
     Verilator,
 }
 
-/// The testbench of a two-operand unit (`clock, valid_in, a[31:0], b[31:0]` →
-/// `valid_out, c[31:0]`): inputs change while the clock is low (the generated Verilog passes
-/// clocks through combinational logic, so driving at the edge races), and every `c` seen
-/// with `valid_out` after a rising edge is written out.
-fn op_testbench(vectors: usize, latency: usize) -> String {
+/// The testbench: inputs change while the clock is low (the generated Verilog passes clocks
+/// through combinational logic, so driving at the edge races), and the outputs seen with
+/// `valid_out` after each rising edge are written out, one line per result.
+fn testbench(ports: &Ports, vectors: usize, latency: usize) -> String {
+    let mut decl = String::new();
+    let mut conn = String::from(".clock(clock), .valid_in(valid_in), .valid_out(valid_out)");
+    let mut load = String::from("    $readmemh(\"valid.hex\", mem_valid);\n");
+    let mut drive = String::from("        valid_in = mem_valid[i];\n");
+    for (name, w) in &ports.inputs {
+        let _ = writeln!(decl, "  reg [{}:0] {name} = 0;\n  reg [{}:0] mem_{name} [0:{}];", w - 1, w - 1, vectors.saturating_sub(1));
+        let _ = write!(conn, ", .{name}({name})");
+        let _ = writeln!(load, "    $readmemh(\"{name}.hex\", mem_{name});");
+        let _ = writeln!(drive, "        {name} = mem_{name}[i];");
+    }
+    for (name, w) in &ports.outputs {
+        let _ = writeln!(decl, "  wire [{}:0] {name};", w - 1);
+        let _ = write!(conn, ", .{name}({name})");
+    }
+    let fmt = vec!["%h"; ports.outputs.len()].join(" ");
+    let outs = ports.outputs.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     format!(
         r#"`timescale 1ns/1ps
 module tb;
   reg clock = 0;
   reg valid_in = 0;
-  reg [31:0] a = 0;
-  reg [31:0] b = 0;
   wire valid_out;
-  wire [31:0] c;
-  top uut(.clock(clock), .valid_in(valid_in), .a(a), .b(b), .valid_out(valid_out), .c(c));
-  reg [67:0] vec [0:{last}];
+  reg mem_valid [0:{last}];
+{decl}  top uut({conn});
   integer i, f;
   initial begin
-    $readmemh("vectors.hex", vec);
-    f = $fopen("out.hex", "w");
+{load}    f = $fopen("out.hex", "w");
     for (i = 0; i < {cycles}; i = i + 1) begin
       if (i < {vectors}) begin
-        valid_in = vec[i][64];
-        a = vec[i][63:32];
-        b = vec[i][31:0];
-      end else begin
+{drive}      end else begin
         valid_in = 0;
       end
       #5 clock = 1;
-      #1 if (valid_out) $fwrite(f, "%h\n", c);
+      #1 if (valid_out) $fwrite(f, "{fmt}\n", {outs});
       #4 clock = 0;
     end
     $fclose(f);
@@ -169,23 +194,28 @@ endmodule
     )
 }
 
-/// Runs the emitted Verilog of a two-operand unit on `vectors` under `sim` and returns the
-/// outputs it produced, in order.
-pub fn simulate_op_unit(
+/// Runs the emitted Verilog of a unit on `vectors` under `sim` and returns the outputs it
+/// produced, one `Vec` (one value per output port) per result, in order.
+pub fn simulate_unit(
     name: &str,
     verilog: &str,
+    ports: &Ports,
     latency: usize,
-    vectors: &[OpVector],
+    vectors: &[Vector],
     sim: Simulator,
-) -> Result<Vec<u32>, EdaError> {
+) -> Result<Vec<Vec<u64>>, EdaError> {
     let dir = work_dir(&format!("{name}-{sim:?}"))?;
     write(&dir.join("top.v"), verilog)?;
-    write(&dir.join("tb.v"), &op_testbench(vectors.len(), latency))?;
-    let mut hex = String::with_capacity(vectors.len() * 18);
-    for &(v, a, b) in vectors {
-        let _ = writeln!(hex, "{:x}{a:08x}{b:08x}", u8::from(v));
+    write(&dir.join("tb.v"), &testbench(ports, vectors.len(), latency))?;
+    let valid: String = vectors.iter().map(|(v, _)| if *v { "1\n" } else { "0\n" }).collect();
+    write(&dir.join("valid.hex"), &valid)?;
+    for (k, (port, _)) in ports.inputs.iter().enumerate() {
+        let mut hex = String::with_capacity(vectors.len() * 17);
+        for (_, values) in vectors {
+            let _ = writeln!(hex, "{:x}", values[k]);
+        }
+        write(&dir.join(format!("{port}.hex")), &hex)?;
     }
-    write(&dir.join("vectors.hex"), &hex)?;
     match sim {
         Simulator::Iverilog => {
             run(&dir, "iverilog", "iverilog", &["-g2005", "-o", "tb.vvp", "tb.v", "top.v"])?;
@@ -208,11 +238,16 @@ pub fn simulate_op_unit(
     let text = std::fs::read_to_string(&out).map_err(|source| EdaError::Io { path: out.clone(), source })?;
     text.lines()
         .map(|l| {
-            u32::from_str_radix(l.trim(), 16).map_err(|_| EdaError::Failed {
-                tool: format!("{sim:?}"),
-                dir: dir.clone(),
-                log: format!("output line '{l}' is not a 32-bit hex value (x or z from the simulation?)"),
-            })
+            l.split_whitespace()
+                .map(|w| u64::from_str_radix(w, 16))
+                .collect::<Result<Vec<u64>, _>>()
+                .ok()
+                .filter(|vals| vals.len() == ports.outputs.len())
+                .ok_or_else(|| EdaError::Failed {
+                    tool: format!("{sim:?}"),
+                    dir: dir.clone(),
+                    log: format!("output line '{l}' is not {} hex values (x or z from the simulation?)", ports.outputs.len()),
+                })
         })
         .collect()
 }
