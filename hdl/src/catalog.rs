@@ -5,6 +5,7 @@ use slotproof_core::FieldId;
 
 use crate::eda::verilog_of;
 use crate::field::{ModAdd31, ModSub31, MontMul31, Prime31};
+use crate::ntt::Butterfly31;
 
 /// A block variant as the tools see it.
 pub struct Entry {
@@ -34,6 +35,17 @@ pub fn entries() -> Vec<Entry> {
             ii: 1,
             results_per_input: 1,
             verilog: verilog_of(MontMul31::new(prime)),
+        });
+    }
+    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+        let prime = Prime31::new(field).expect("31-bit field");
+        out.push(Entry {
+            name: format!("butterfly31_{field}"),
+            description: "radix-2 NTT butterfly (a ± w·b), twiddle in Montgomery form",
+            latency: Butterfly31::LATENCY,
+            ii: 1,
+            results_per_input: 2,
+            verilog: verilog_of(Butterfly31::new(prime)),
         });
     }
     // The adders do not depend on the prime's form beyond its value: one variant each.

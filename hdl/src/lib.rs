@@ -9,10 +9,12 @@
 //!
 //! - [`field`]: pipelined field units for the 31-bit primes (Montgomery multiplier built
 //!   from 16×16 DSP-sized products, modular add and sub);
+//! - [`ntt`]: the radix-2 butterfly built from those units;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 
 pub mod catalog;
 pub mod eda;
 pub mod field;
+pub mod ntt;
 pub mod report;

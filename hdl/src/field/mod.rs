@@ -50,6 +50,11 @@ impl Prime31 {
         Self { s: if self.s == 27 { 24 } else { 27 }, ..self }
     }
 
+    /// `x · 2^32 mod p`: the Montgomery form of `x` (how twiddle and constant ROMs store it).
+    pub fn to_mont(self, x: u64) -> u64 {
+        slotproof_core::golden::Fp::new(self.field).mul(x, (1u64 << 32) % self.p)
+    }
+
     /// `a · b · 2^(−32) mod p`: what the Montgomery multiplier computes (canonical in and out).
     pub fn mont_mul(self, a: u64, b: u64) -> u64 {
         let f = slotproof_core::golden::Fp::new(self.field);

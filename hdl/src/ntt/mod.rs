@@ -1,0 +1,6 @@
+//! NTT datapaths. The butterfly is the decimation-in-time kind, `(a, b) → (a + w·b, a − w·b)`,
+//! with the twiddle in Montgomery form so the multiplier's `2^(−32)` cancels.
+
+pub mod butterfly;
+
+pub use butterfly::Butterfly31;
