@@ -4,7 +4,7 @@
 use slotproof_core::FieldId;
 
 use crate::eda::verilog_of;
-use crate::field::{ModAdd31, ModSub31, MontMul31, Prime31};
+use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, Prime31};
 use crate::ntt::Butterfly31;
 
 /// A block variant as the tools see it.
@@ -48,6 +48,14 @@ pub fn entries() -> Vec<Entry> {
             verilog: verilog_of(Butterfly31::new(prime)),
         });
     }
+    out.push(Entry {
+        name: "goldilocks_mul".into(),
+        description: "Goldilocks multiplier, 16 × 16×16 products, 2^64 − 2^32 + 1 reduction",
+        latency: GoldilocksMul::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(GoldilocksMul::new()),
+    });
     // The adders do not depend on the prime's form beyond its value: one variant each.
     let prime = Prime31::new(FieldId::BabyBear).expect("31-bit field");
     out.push(Entry {

@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rust_hdl::prelude::*;
 
@@ -71,10 +72,12 @@ pub fn verilog_of<L: Block>(mut uut: L) -> String {
     generate_verilog(&uut)
 }
 
-/// A scratch directory for one tool run, under the target directory (or the system temp).
+/// A fresh scratch directory for one tool run, under the system temp. Unique per call, so
+/// tests running in parallel threads never share (or delete) each other's files.
 pub fn work_dir(name: &str) -> Result<PathBuf, EdaError> {
-    let base = std::env::var_os("CARGO_TARGET_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    let dir = base.join("slotproof-eda").join(format!("{name}-{}", std::process::id()));
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join("slotproof-eda").join(format!("{name}-{}-{run}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|source| EdaError::Io { path: dir.clone(), source })?;
     Ok(dir)

@@ -127,11 +127,12 @@ fn summary(rows: &[(&Entry, XcupResources)]) -> String {
     let _ = writeln!(
         s,
         "\n## Against the anchors, per DSP\n\n\
-         The ZPrize'22 NTT winner (Supranational \"Nantucket\", Goldilocks) spends 12 DSP per 64×64 modular \
-         multiplication; Hardcaml's MSM adder tiles 377-bit products across DSPs. A 31-bit field \
-         multiplication here costs the 4 DSP48E2 of its four 16×16 partial products and no DSP for the \
-         reduction (shifts and adds, from the form of p): 3× fewer DSPs per multiplication than a Goldilocks \
-         one, which is what makes a fully unrolled 31-bit Poseidon2 fit a card."
+         The ZPrize'22 NTT winner (Supranational \"Nantucket\", 2^24 Goldilocks on a Varium C1100) spends 12 \
+         DSP48E2 per 64×64 modular multiplication, tiling 27×18 products; `goldilocks_mul` here spends 16 on \
+         16×16 tiles (rust-hdl multiplies 16×16 only), so a 27×18 tiling is worth 25% of its DSPs. A 31-bit \
+         field multiplication costs 4 DSP48E2 and no DSP for the reduction (shifts and adds, from the form of \
+         p): 3-4× fewer DSPs per multiplication than Goldilocks, which is what lets a fully unrolled 31-bit \
+         Poseidon2 fit a card. Nantucket's 192 butterflies use 2,880 DSP (15 each); `butterfly31` uses 4."
     );
     s
 }

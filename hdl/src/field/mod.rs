@@ -1,14 +1,17 @@
-//! Field units: one result per cycle, valid-only handshake, fixed latency.
+//! Field units: one result per cycle, valid-only handshake, fixed latency. The Goldilocks
+//! multiplier ([`GoldilocksMul`]) reduces by the form of `2^64 − 2^32 + 1` instead.
 //!
 //! The 31-bit primes slotproof uses have the form `p = 2^31 − 2^s + 1` (BabyBear s = 27,
 //! KoalaBear s = 24). That form makes both `p` and `−p^(−1) mod 2^32 = 2^31 − 2^s − 1`
 //! sparse, so Montgomery reduction needs shifts and adds only, no multiplier. The units take
 //! the field as a parameter ([`Prime31`]) emitted as Verilog `localparam`s.
 
+pub mod goldilocks_mul;
 pub mod mod_add31;
 pub mod mod_sub31;
 pub mod mont_mul31;
 
+pub use goldilocks_mul::GoldilocksMul;
 pub use mod_add31::ModAdd31;
 pub use mod_sub31::ModSub31;
 pub use mont_mul31::MontMul31;
