@@ -37,7 +37,11 @@ fn pair<F: CpuCommit + Plonky3Commit>(c: &mut Criterion, log_rows: usize, cols: 
 
     let mut group = bench_group(c, &name, Duration::from_secs(8));
     group.bench_function("slotproof-fused", |b| {
-        b.iter_batched(|| input.clone(), |m| F::commit_cpu_with(&ours, m, LOG_BLOWUP, &|_| {}).unwrap(), BatchSize::PerIteration)
+        b.iter_batched(
+            || input.clone(),
+            |m| F::commit_cpu_with(&ours, m, LOG_BLOWUP, &|_| {}).unwrap(),
+            BatchSize::PerIteration,
+        )
     });
     group.bench_function("plonky3", |b| {
         b.iter_batched(|| p3_matrix(&input), |m| F::p3_commit(&committer, m, LOG_BLOWUP), BatchSize::PerIteration)

@@ -73,8 +73,12 @@ fn print_ratio<A, B>(name: &str, perms: usize, ours: impl Fn() -> A, theirs: imp
 }
 
 /// Leaf digests of a random `2^log_rows × cols` block.
-fn leaves<F, P, const W: usize, const R: usize, const D: usize>(c: &mut Criterion, perm: &P, log_rows: usize, cols: usize)
-where
+fn leaves<F, P, const W: usize, const R: usize, const D: usize>(
+    c: &mut Criterion,
+    perm: &P,
+    log_rows: usize,
+    cols: usize,
+) where
     F: TraceField,
     P: LanePermutation<F, W>,
 {
@@ -193,8 +197,12 @@ where
 }
 
 /// Every bench of one field, leaf blocks of `2^log_rows × cols` for each of `blocks`.
-fn field<F, P, const W: usize, const R: usize, const D: usize>(c: &mut Criterion, perm: P, cols: usize, blocks: &[usize])
-where
+fn field<F, P, const W: usize, const R: usize, const D: usize>(
+    c: &mut Criterion,
+    perm: P,
+    cols: usize,
+    blocks: &[usize],
+) where
     F: TraceField,
     P: LanePermutation<F, W>,
 {

@@ -54,7 +54,8 @@ macro_rules! plonky3_commit {
                 )
             }
             fn p3_commit(c: &Self::Committer, trace: RowMajorMatrix<Self>, log_blowup: usize) -> Vec<u64> {
-                let lde = c.0.coset_lde_batch(trace, log_blowup, <$F>::GENERATOR).bit_reverse_rows().to_row_major_matrix();
+                let lde =
+                    c.0.coset_lde_batch(trace, log_blowup, <$F>::GENERATOR).bit_reverse_rows().to_row_major_matrix();
                 let (cap, _) = c.1.commit(vec![lde]);
                 cap.roots()[0].iter().map(|x| x.canonical()).collect()
             }

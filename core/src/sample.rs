@@ -72,16 +72,13 @@ fn random_rows<T: Send + Copy + Default>(
 /// A seed for a randomized test: `SLOTPROOF_SEED` if set (to replay a failure), otherwise
 /// fresh from the clock. Printed so that a failing run can be replayed.
 pub fn test_seed(test: &str) -> u64 {
-    let seed = std::env::var("SLOTPROOF_SEED")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or_else(|| {
-            let t = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(0);
-            SplitMix64::new(t ^ std::process::id() as u64).next_u64()
-        });
+    let seed = std::env::var("SLOTPROOF_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or_else(|| {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        SplitMix64::new(t ^ std::process::id() as u64).next_u64()
+    });
     eprintln!("{test}: seed {seed} (replay with SLOTPROOF_SEED={seed})");
     seed
 }

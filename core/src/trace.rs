@@ -117,9 +117,7 @@ pub enum TraceError {
         minor: u8,
     },
     /// The header length field points past the end of the file.
-    #[error(
-        "{path}: truncated: header says {header_len} bytes of header but file has {file_len} bytes"
-    )]
+    #[error("{path}: truncated: header says {header_len} bytes of header but file has {file_len} bytes")]
     TruncatedHeader {
         /// The trace file.
         path: PathBuf,
@@ -166,9 +164,7 @@ pub enum TraceError {
         detail: String,
     },
     /// One of `descr`, `fortran_order`, `shape` is absent.
-    #[error(
-        "{path}: header has no '{key}' entry (a .npy header needs 'descr', 'fortran_order' and 'shape')"
-    )]
+    #[error("{path}: header has no '{key}' entry (a .npy header needs 'descr', 'fortran_order' and 'shape')")]
     MissingKey {
         /// The trace file.
         path: PathBuf,
@@ -176,9 +172,7 @@ pub enum TraceError {
         key: &'static str,
     },
     /// A key numpy does not write.
-    #[error(
-        "{path}: header has unknown key '{key}' (only 'descr', 'fortran_order' and 'shape' are allowed)"
-    )]
+    #[error("{path}: header has unknown key '{key}' (only 'descr', 'fortran_order' and 'shape' are allowed)")]
     UnknownKey {
         /// The trace file.
         path: PathBuf,
@@ -271,9 +265,7 @@ pub enum TraceError {
         cols: u64,
     },
     /// A value `>= p`; the first one in row-major order.
-    #[error(
-        "{path}: value {value} at row {row}, column {col} is not canonical for {field} (must be < {modulus})"
-    )]
+    #[error("{path}: value {value} at row {row}, column {col} is not canonical for {field} (must be < {modulus})")]
     NonCanonical {
         /// The trace file.
         path: PathBuf,
@@ -414,21 +406,14 @@ fn shape_text(shape: &[u64]) -> String {
 /// The likely fix for the dtype mistakes people actually make.
 fn dtype_hint(found: &str, expected: &str) -> String {
     let same_kind = found.get(1..).is_some_and(|k| Some(k) == expected.get(1..));
-    let users: Vec<&str> = FieldId::ALL
-        .into_iter()
-        .filter(|f| f.npy_descr() == found)
-        .map(FieldId::name)
-        .collect();
+    let users: Vec<&str> = FieldId::ALL.into_iter().filter(|f| f.npy_descr() == found).map(FieldId::name).collect();
     if found.starts_with('>') && same_kind {
         format!("; the file is big-endian: convert with arr.astype('{expected}')")
     } else if (found.starts_with('=') || found.starts_with('|')) && same_kind {
         format!("; save with the explicit little-endian dtype '{expected}'")
     } else if !users.is_empty() {
         format!("; '{found}' is the dtype of {} traces", users.join(" and "))
-    } else if matches!(
-        found,
-        "<i4" | "<i8" | "<f4" | "<f8" | "<u2" | "<u1" | "<i2" | "<i1" | "|u1" | "|i1"
-    ) {
+    } else if matches!(found, "<i4" | "<i8" | "<f4" | "<f8" | "<u2" | "<u1" | "<i2" | "<i1" | "|u1" | "|i1") {
         format!("; convert the canonical values with arr.astype('{expected}')")
     } else {
         String::new()
@@ -448,11 +433,7 @@ fn clip(s: &str) -> String {
 }
 
 fn io_err<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(io::Error) -> TraceError + 'a {
-    move |source| TraceError::Io {
-        path: path.to_path_buf(),
-        action,
-        source,
-    }
+    move |source| TraceError::Io { path: path.to_path_buf(), action, source }
 }
 
 /// What the header of a `.npy` file says, checked for well-formedness but not yet against a
@@ -480,10 +461,7 @@ impl NpyHeader {
     /// none otherwise. A `<u4` file cannot say which 31-bit field it holds, so a caller
     /// with more than one candidate must ask the user.
     pub fn field_candidates(&self) -> Vec<FieldId> {
-        FieldId::ALL
-            .into_iter()
-            .filter(|f| f.npy_descr() == self.descr)
-            .collect()
+        FieldId::ALL.into_iter().filter(|f| f.npy_descr() == self.descr).collect()
     }
 }
 
@@ -514,45 +492,25 @@ impl TraceFile {
 
         let descr = field.npy_descr();
         if header.descr != descr {
-            return Err(TraceError::WrongDtype {
-                path: pb(),
-                found: clip(&header.descr),
-                field,
-                expected: descr,
-            });
+            return Err(TraceError::WrongDtype { path: pb(), found: clip(&header.descr), field, expected: descr });
         }
         if header.fortran_order {
             return Err(TraceError::FortranOrder { path: pb() });
         }
         let &[rows, cols] = header.shape.as_slice() else {
-            return Err(TraceError::WrongRank {
-                path: pb(),
-                shape: header.shape.clone(),
-            });
+            return Err(TraceError::WrongRank { path: pb(), shape: header.shape.clone() });
         };
-        let overflow = || TraceError::ShapeOverflow {
-            path: pb(),
-            shape: header.shape.clone(),
-            descr,
-        };
-        let expected = rows
-            .checked_mul(cols)
-            .and_then(|n| n.checked_mul(field.word_bytes() as u64))
-            .ok_or_else(overflow)?;
+        let overflow = || TraceError::ShapeOverflow { path: pb(), shape: header.shape.clone(), descr };
+        let expected =
+            rows.checked_mul(cols).and_then(|n| n.checked_mul(field.word_bytes() as u64)).ok_or_else(overflow)?;
         // The mapping is indexed with usize; on a 32-bit host a 64-bit size must not wrap.
-        let (Ok(rows_us), Ok(cols_us), Ok(_)) = (
-            usize::try_from(rows),
-            usize::try_from(cols),
-            usize::try_from(expected),
-        ) else {
+        let (Ok(rows_us), Ok(cols_us), Ok(_)) =
+            (usize::try_from(rows), usize::try_from(cols), usize::try_from(expected))
+        else {
             return Err(overflow());
         };
         if rows == 0 || cols == 0 {
-            return Err(TraceError::EmptyTrace {
-                path: pb(),
-                rows,
-                cols,
-            });
+            return Err(TraceError::EmptyTrace { path: pb(), rows, cols });
         }
         if expected != header.data_len {
             return Err(TraceError::DataLength {
@@ -575,19 +533,8 @@ impl TraceFile {
         if let Err(e) = mmap.advise(memmap2::Advice::Sequential) {
             log::debug!("{}: madvise(SEQUENTIAL) failed: {e}", path.display());
         }
-        log::debug!(
-            "{}: {rows} x {cols} {field} trace, data at byte {data_offset}",
-            path.display()
-        );
-        Ok(Self {
-            path: pb(),
-            field,
-            rows: rows_us,
-            cols: cols_us,
-            header,
-            data_offset,
-            mmap,
-        })
+        log::debug!("{}: {rows} x {cols} {field} trace, data at byte {data_offset}", path.display());
+        Ok(Self { path: pb(), field, rows: rows_us, cols: cols_us, header, data_offset, mmap })
     }
 
     /// Reads and parses only the header: magic, version, lengths and the dict, without
@@ -640,12 +587,7 @@ impl TraceFile {
         if let Ok(words) = bytemuck::try_cast_slice::<u8, u32>(bytes) {
             return Some(Cow::Borrowed(words));
         }
-        Some(Cow::Owned(
-            bytes
-                .chunks_exact(4)
-                .map(|c| le_word::<4>(c) as u32)
-                .collect(),
-        ))
+        Some(Cow::Owned(bytes.chunks_exact(4).map(|c| le_word::<4>(c) as u32).collect()))
     }
 
     /// The words of a Goldilocks trace, borrowed when aligned, else copied. `None` for the
@@ -659,9 +601,7 @@ impl TraceFile {
         if let Ok(words) = bytemuck::try_cast_slice::<u8, u64>(bytes) {
             return Some(Cow::Borrowed(words));
         }
-        Some(Cow::Owned(
-            bytes.chunks_exact(8).map(le_word::<8>).collect(),
-        ))
+        Some(Cow::Owned(bytes.chunks_exact(8).map(le_word::<8>).collect()))
     }
 
     /// Checks that every value is canonical (`< p`). The error names the first offending
@@ -674,9 +614,7 @@ impl TraceFile {
         };
         match bad {
             None => Ok(()),
-            Some((index, value)) => Err(non_canonical(
-                &self.path, self.field, self.cols, index, value,
-            )),
+            Some((index, value)) => Err(non_canonical(&self.path, self.field, self.cols, index, value)),
         }
     }
 
@@ -684,25 +622,13 @@ impl TraceFile {
     /// the trace was opened as.
     pub fn to_matrix<F: TraceField>(&self) -> Result<RowMajor<F>, TraceError> {
         if F::ID != self.field {
-            return Err(TraceError::FieldMismatch {
-                path: self.path.clone(),
-                opened: self.field,
-                requested: F::ID,
-            });
+            return Err(TraceError::FieldMismatch { path: self.path.clone(), opened: self.field, requested: F::ID });
         }
         self.validate_canonical()?;
         // Plonky3 keeps 31-bit fields in Montgomery form, so words are converted, never cast.
         let values: Vec<F> = match self.field.word_bytes() {
-            4 => self
-                .data_bytes()
-                .par_chunks_exact(4)
-                .map(|c| F::from_canonical(le_word::<4>(c)))
-                .collect(),
-            _ => self
-                .data_bytes()
-                .par_chunks_exact(8)
-                .map(|c| F::from_canonical(le_word::<8>(c)))
-                .collect(),
+            4 => self.data_bytes().par_chunks_exact(4).map(|c| F::from_canonical(le_word::<4>(c))).collect(),
+            _ => self.data_bytes().par_chunks_exact(8).map(|c| F::from_canonical(le_word::<8>(c))).collect(),
         };
         let len = values.len();
         RowMajor::new(values, self.cols).map_err(|_| TraceError::Shape {
@@ -718,13 +644,9 @@ impl TraceFile {
 /// file (a FIFO could not be mapped, and a directory would fail with a confusing error).
 fn open_regular(path: &Path) -> Result<(File, u64), TraceError> {
     let file = File::open(path).map_err(io_err(path, "open"))?;
-    let meta = file
-        .metadata()
-        .map_err(io_err(path, "read the file's metadata"))?;
+    let meta = file.metadata().map_err(io_err(path, "read the file's metadata"))?;
     if !meta.is_file() {
-        return Err(TraceError::NotAFile {
-            path: path.to_path_buf(),
-        });
+        return Err(TraceError::NotAFile { path: path.to_path_buf() });
     }
     Ok((file, meta.len()))
 }
@@ -745,11 +667,7 @@ fn map_read_only(file: &File) -> io::Result<Mmap> {
 /// Reads the preamble and header with bounded reads and parses them. Returns the header and
 /// the raw bytes it was parsed from (preamble included), so the caller can check that the
 /// mapping shows the same bytes.
-fn read_header(
-    file: &mut File,
-    path: &Path,
-    file_len: u64,
-) -> Result<(NpyHeader, Vec<u8>), TraceError> {
+fn read_header(file: &mut File, path: &Path, file_len: u64) -> Result<(NpyHeader, Vec<u8>), TraceError> {
     let pb = || path.to_path_buf();
     if file_len == 0 {
         return Err(TraceError::EmptyFile { path: pb() });
@@ -757,38 +675,25 @@ fn read_header(
     let mut pre = [0u8; 12];
     // `file_len` is at least 1 here and `pre` holds 12, so the conversion cannot fail.
     let n = usize::try_from(file_len.min(12)).unwrap_or(12);
-    file.read_exact(&mut pre[..n])
-        .map_err(io_err(path, "read"))?;
+    file.read_exact(&mut pre[..n]).map_err(io_err(path, "read"))?;
     let seen = n.min(MAGIC.len());
     if pre[..seen] != MAGIC[..seen] {
         return Err(TraceError::NotNpy { path: pb() });
     }
     if n < 8 {
-        return Err(TraceError::TruncatedPreamble {
-            path: pb(),
-            file_len,
-            needed: 10,
-        });
+        return Err(TraceError::TruncatedPreamble { path: pb(), file_len, needed: 10 });
     }
     let version = (pre[6], pre[7]);
     let len_bytes = match version {
         (1, 0) => 2,
         (2, 0) | (3, 0) => 4,
         (major, minor) => {
-            return Err(TraceError::UnsupportedVersion {
-                path: pb(),
-                major,
-                minor,
-            });
+            return Err(TraceError::UnsupportedVersion { path: pb(), major, minor });
         }
     };
     let preamble = 8 + len_bytes;
     if n < preamble {
-        return Err(TraceError::TruncatedPreamble {
-            path: pb(),
-            file_len,
-            needed: preamble as u64,
-        });
+        return Err(TraceError::TruncatedPreamble { path: pb(), file_len, needed: preamble as u64 });
     }
     let header_len = if len_bytes == 2 {
         u64::from(u16::from_le_bytes([pre[8], pre[9]]))
@@ -799,22 +704,12 @@ fn read_header(
     // by the real file and by our limit, so the allocation below is at most 64 KiB.
     let data_offset = preamble as u64 + header_len;
     if data_offset > file_len {
-        return Err(TraceError::TruncatedHeader {
-            path: pb(),
-            header_len,
-            file_len,
-        });
+        return Err(TraceError::TruncatedHeader { path: pb(), header_len, file_len });
     }
     if header_len > MAX_HEADER_LEN {
-        return Err(TraceError::HeaderTooLong {
-            path: pb(),
-            header_len,
-        });
+        return Err(TraceError::HeaderTooLong { path: pb(), header_len });
     }
-    let total = usize::try_from(data_offset).map_err(|_| TraceError::HeaderTooLong {
-        path: pb(),
-        header_len,
-    })?;
+    let total = usize::try_from(data_offset).map_err(|_| TraceError::HeaderTooLong { path: pb(), header_len })?;
     let mut raw = vec![0u8; total];
     raw[..preamble].copy_from_slice(&pre[..preamble]);
     // A cursor may sit past `preamble` (we read up to 12 bytes); `read_exact` at an
@@ -824,27 +719,14 @@ fn read_header(
     let text = &raw[preamble..];
     let base = preamble as u64;
     if let Some(i) = text.iter().position(|&b| b == 0) {
-        return Err(TraceError::HeaderNul {
-            path: pb(),
-            offset: base + i as u64,
-        });
+        return Err(TraceError::HeaderNul { path: pb(), offset: base + i as u64 });
     }
     if version == (3, 0)
         && let Err(e) = std::str::from_utf8(text)
     {
-        return Err(TraceError::HeaderNotUtf8 {
-            path: pb(),
-            offset: base + e.valid_up_to() as u64,
-        });
+        return Err(TraceError::HeaderNotUtf8 { path: pb(), offset: base + e.valid_up_to() as u64 });
     }
-    let dict = HeaderParser {
-        text,
-        pos: 0,
-        base,
-        path,
-        utf8: version == (3, 0),
-    }
-    .parse()?;
+    let dict = HeaderParser { text, pos: 0, base, path, utf8: version == (3, 0) }.parse()?;
     Ok((
         NpyHeader {
             version,
@@ -913,10 +795,7 @@ impl HeaderParser<'_> {
     /// The run of non-delimiter bytes at `start`, for quoting a bad token.
     fn token_from(&self, start: usize) -> String {
         let rest = self.text.get(start..).unwrap_or_default();
-        let end = rest
-            .iter()
-            .position(|b| b" \t\r\n\x0c,()[]{}:'\"".contains(b))
-            .unwrap_or(rest.len());
+        let end = rest.iter().position(|b| b" \t\r\n\x0c,()[]{}:'\"".contains(b)).unwrap_or(rest.len());
         clip(&String::from_utf8_lossy(&rest[..end]))
     }
 
@@ -938,10 +817,7 @@ impl HeaderParser<'_> {
     fn parse(mut self) -> Result<HeaderDict, TraceError> {
         self.skip_ws();
         if !self.eat(b'{') {
-            return Err(self.err(format!(
-                "expected a Python dict starting with '{{', found {}",
-                self.found()
-            )));
+            return Err(self.err(format!("expected a Python dict starting with '{{', found {}", self.found())));
         }
         let mut descr: Option<String> = None;
         let mut fortran_order: Option<bool> = None;
@@ -952,10 +828,7 @@ impl HeaderParser<'_> {
                 break;
             }
             if !matches!(self.peek(), Some(b'\'' | b'"')) {
-                return Err(self.err(format!(
-                    "expected a quoted key or '}}', found {}",
-                    self.found()
-                )));
+                return Err(self.err(format!("expected a quoted key or '}}', found {}", self.found())));
             }
             let key = self.string()?;
             let pb = || self.path.to_path_buf();
@@ -964,10 +837,7 @@ impl HeaderParser<'_> {
                 "fortran_order" => fortran_order.is_some(),
                 "shape" => shape.is_some(),
                 _ => {
-                    return Err(TraceError::UnknownKey {
-                        path: pb(),
-                        key: clip(&key),
-                    });
+                    return Err(TraceError::UnknownKey { path: pb(), key: clip(&key) });
                 }
             };
             if duplicate {
@@ -975,10 +845,7 @@ impl HeaderParser<'_> {
             }
             self.skip_ws();
             if !self.eat(b':') {
-                return Err(self.err(format!(
-                    "expected ':' after the key '{key}', found {}",
-                    self.found()
-                )));
+                return Err(self.err(format!("expected ':' after the key '{key}', found {}", self.found())));
             }
             self.skip_ws();
             match key.as_str() {
@@ -991,24 +858,17 @@ impl HeaderParser<'_> {
                 break;
             }
             if !self.eat(b',') {
-                return Err(self.err(format!(
-                    "expected ',' or '}}' after the value of '{key}', found {}",
-                    self.found()
-                )));
+                return Err(
+                    self.err(format!("expected ',' or '}}' after the value of '{key}', found {}", self.found()))
+                );
             }
         }
         self.skip_ws();
         if self.pos != self.text.len() {
-            return Err(self.err(format!(
-                "unexpected {} after the closing '}}'",
-                self.found()
-            )));
+            return Err(self.err(format!("unexpected {} after the closing '}}'", self.found())));
         }
         let path = self.path;
-        let missing = |key| TraceError::MissingKey {
-            path: path.to_path_buf(),
-            key,
-        };
+        let missing = |key| TraceError::MissingKey { path: path.to_path_buf(), key };
         Ok(HeaderDict {
             descr: descr.ok_or_else(|| missing("descr"))?,
             fortran_order: fortran_order.ok_or_else(|| missing("fortran_order"))?,
@@ -1046,19 +906,16 @@ impl HeaderParser<'_> {
     fn descr(&mut self) -> Result<String, TraceError> {
         match self.peek() {
             Some(b'\'' | b'"') => self.string(),
-            Some(b'[') => Err(self.err(
-                "'descr' is a structured (record) dtype; a trace must be a plain '<u4' or '<u8' array",
-            )),
+            Some(b'[') => {
+                Err(self.err("'descr' is a structured (record) dtype; a trace must be a plain '<u4' or '<u8' array"))
+            }
             _ => Err(self.err(format!("'descr' must be a quoted dtype like '<u4', found {}", self.found()))),
         }
     }
 
     fn boolean(&mut self) -> Result<bool, TraceError> {
         let start = self.pos;
-        while self
-            .peek()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-        {
+        while self.peek().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
             self.pos += 1;
         }
         match &self.text[start..self.pos] {
@@ -1066,24 +923,15 @@ impl HeaderParser<'_> {
             b"False" => Ok(false),
             word => {
                 self.pos = start;
-                let found = if word.is_empty() {
-                    self.found()
-                } else {
-                    format!("'{}'", self.token_from(start))
-                };
-                Err(self.err(format!(
-                    "'fortran_order' must be True or False, found {found}"
-                )))
+                let found = if word.is_empty() { self.found() } else { format!("'{}'", self.token_from(start)) };
+                Err(self.err(format!("'fortran_order' must be True or False, found {found}")))
             }
         }
     }
 
     fn shape(&mut self) -> Result<Vec<u64>, TraceError> {
         if !self.eat(b'(') {
-            return Err(self.err(format!(
-                "'shape' must be a tuple like (1024, 64), found {}",
-                self.found()
-            )));
+            return Err(self.err(format!("'shape' must be a tuple like (1024, 64), found {}", self.found())));
         }
         let mut dims = Vec::new();
         self.skip_ws();
@@ -1102,17 +950,12 @@ impl HeaderParser<'_> {
             } else if self.eat(b')') {
                 if dims.len() == 1 {
                     self.pos -= 1;
-                    return Err(self.err(format!(
-                        "'shape' ({}) is not a tuple; a 1-D shape is written ({},)",
-                        dims[0], dims[0]
-                    )));
+                    return Err(self
+                        .err(format!("'shape' ({}) is not a tuple; a 1-D shape is written ({},)", dims[0], dims[0])));
                 }
                 return Ok(dims);
             } else {
-                return Err(self.err(format!(
-                    "expected ',' or ')' in 'shape', found {}",
-                    self.found()
-                )));
+                return Err(self.err(format!("expected ',' or ')' in 'shape', found {}", self.found())));
             }
         }
     }
@@ -1125,11 +968,7 @@ impl HeaderParser<'_> {
         }
         let digits = &self.text[start..self.pos];
         // "5L" (Python 2), "0x10", "1_000", "5.0" and signs all stop here.
-        if digits.is_empty()
-            || self
-                .peek()
-                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-        {
+        if digits.is_empty() || self.peek().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.') {
             let token = self.token_from(start);
             self.pos = start;
             return Err(self.err(if token.is_empty() {
@@ -1140,10 +979,7 @@ impl HeaderParser<'_> {
         }
         let mut value: u64 = 0;
         for &d in digits {
-            value = match value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            {
+            value = match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(d - b'0'))) {
                 Some(v) => v,
                 None => {
                     return Err(TraceError::ShapeEntryTooLarge {
@@ -1169,29 +1005,20 @@ fn le_word<const W: usize>(c: &[u8]) -> u64 {
 /// parallel, but `find_map_first` returns the match from the earliest chunk, so the answer
 /// does not depend on which thread finishes first.
 fn first_non_canonical_bytes<const W: usize>(bytes: &[u8], p: u64) -> Option<(usize, u64)> {
-    bytes
-        .par_chunks(SCAN_CHUNK_WORDS * W)
-        .enumerate()
-        .find_map_first(|(chunk, b)| {
-            b.chunks_exact(W)
-                .map(le_word::<W>)
-                .enumerate()
-                .find(|&(_, v)| v >= p)
-                .map(|(i, v)| (chunk * SCAN_CHUNK_WORDS + i, v))
-        })
+    bytes.par_chunks(SCAN_CHUNK_WORDS * W).enumerate().find_map_first(|(chunk, b)| {
+        b.chunks_exact(W)
+            .map(le_word::<W>)
+            .enumerate()
+            .find(|&(_, v)| v >= p)
+            .map(|(i, v)| (chunk * SCAN_CHUNK_WORDS + i, v))
+    })
 }
 
 /// As [`first_non_canonical_bytes`], over words already in memory.
 fn first_non_canonical_words(words: &[u64], p: u64) -> Option<(usize, u64)> {
-    words
-        .par_chunks(SCAN_CHUNK_WORDS)
-        .enumerate()
-        .find_map_first(|(chunk, w)| {
-            w.iter()
-                .enumerate()
-                .find(|&(_, &v)| v >= p)
-                .map(|(i, &v)| (chunk * SCAN_CHUNK_WORDS + i, v))
-        })
+    words.par_chunks(SCAN_CHUNK_WORDS).enumerate().find_map_first(|(chunk, w)| {
+        w.iter().enumerate().find(|&(_, &v)| v >= p).map(|(i, &v)| (chunk * SCAN_CHUNK_WORDS + i, v))
+    })
 }
 
 fn non_canonical(path: &Path, field: FieldId, cols: usize, index: usize, value: u64) -> TraceError {
@@ -1231,12 +1058,7 @@ pub fn write_npy_words(
     let path = path.as_ref();
     let header = npy_header(path, field, rows, cols)?;
     if rows.checked_mul(cols) != Some(words.len()) {
-        return Err(TraceError::Shape {
-            path: path.to_path_buf(),
-            len: words.len(),
-            rows,
-            cols,
-        });
+        return Err(TraceError::Shape { path: path.to_path_buf(), len: words.len(), rows, cols });
     }
     if let Some((index, value)) = first_non_canonical_words(words, field.modulus()) {
         return Err(non_canonical(path, field, cols, index, value));
@@ -1250,34 +1072,18 @@ pub fn write_npy_words(
 /// The preamble and header numpy 1.x/2.x writes for a C-order 2-D array: keys sorted,
 /// `repr` values, spare spaces for the row count to grow to 21 digits, then spaces and a
 /// newline up to a multiple of 64 bytes. Refuses shapes the reader would refuse.
-fn npy_header(
-    path: &Path,
-    field: FieldId,
-    rows: usize,
-    cols: usize,
-) -> Result<Vec<u8>, TraceError> {
+fn npy_header(path: &Path, field: FieldId, rows: usize, cols: usize) -> Result<Vec<u8>, TraceError> {
     if rows == 0 || cols == 0 {
-        return Err(TraceError::EmptyTrace {
-            path: path.to_path_buf(),
-            rows: rows as u64,
-            cols: cols as u64,
-        });
+        return Err(TraceError::EmptyTrace { path: path.to_path_buf(), rows: rows as u64, cols: cols as u64 });
     }
-    if rows
-        .checked_mul(cols)
-        .and_then(|n| n.checked_mul(field.word_bytes()))
-        .is_none()
-    {
+    if rows.checked_mul(cols).and_then(|n| n.checked_mul(field.word_bytes())).is_none() {
         return Err(TraceError::ShapeOverflow {
             path: path.to_path_buf(),
             shape: vec![rows as u64, cols as u64],
             descr: field.npy_descr(),
         });
     }
-    let mut dict = format!(
-        "{{'descr': '{}', 'fortran_order': False, 'shape': ({rows}, {cols}), }}",
-        field.npy_descr()
-    );
+    let mut dict = format!("{{'descr': '{}', 'fortran_order': False, 'shape': ({rows}, {cols}), }}", field.npy_descr());
     let growth = GROWTH_AXIS_MAX_DIGITS.saturating_sub(rows.to_string().len());
     dict.extend(std::iter::repeat_n(' ', growth));
     let hlen = dict.len() + 1;
@@ -1328,10 +1134,7 @@ impl Drop for TempGuard {
 
 /// Writes `body` to a fresh temporary file in `path`'s directory, fsyncs it and renames it
 /// onto `path`. Same directory because rename is only atomic within one filesystem.
-fn write_atomically(
-    path: &Path,
-    body: impl FnOnce(&mut File) -> io::Result<()>,
-) -> Result<(), TraceError> {
+fn write_atomically(path: &Path, body: impl FnOnce(&mut File) -> io::Result<()>) -> Result<(), TraceError> {
     let Some(name) = path.file_name() else {
         return Err(TraceError::Io {
             path: path.to_path_buf(),
@@ -1343,11 +1146,8 @@ fn write_atomically(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let (tmp_path, file) =
-        create_temp(dir, name).map_err(io_err(path, "create a temporary file in its directory"))?;
-    let mut guard = TempGuard {
-        path: Some(tmp_path.clone()),
-    };
+    let (tmp_path, file) = create_temp(dir, name).map_err(io_err(path, "create a temporary file in its directory"))?;
+    let mut guard = TempGuard { path: Some(tmp_path.clone()) };
     // Declared after the guard so it is closed before the guard deletes the file (Windows
     // cannot delete an open file).
     let mut file = file;
@@ -1360,10 +1160,7 @@ fn write_atomically(
     // and reporting failure would be a lie about its content, so this is best effort.
     #[cfg(unix)]
     if let Err(e) = File::open(dir).and_then(|d| d.sync_all()) {
-        log::warn!(
-            "{}: could not fsync the directory after writing: {e}",
-            dir.display()
-        );
+        log::warn!("{}: could not fsync the directory after writing: {e}", dir.display());
     }
     Ok(())
 }
@@ -1393,24 +1190,14 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<HeaderDict, TraceError> {
-        HeaderParser {
-            text: text.as_bytes(),
-            pos: 0,
-            base: 10,
-            path: Path::new("t.npy"),
-            utf8: false,
-        }
-        .parse()
+        HeaderParser { text: text.as_bytes(), pos: 0, base: 10, path: Path::new("t.npy"), utf8: false }.parse()
     }
 
     fn syntax_detail(text: &str) -> String {
         match parse(text) {
             Err(TraceError::HeaderSyntax { detail, .. }) => detail,
             Err(e) => panic!("{text:?}: expected a syntax error, got {e}"),
-            Ok(d) => panic!(
-                "{text:?}: expected a syntax error, parsed shape {:?}",
-                d.shape
-            ),
+            Ok(d) => panic!("{text:?}: expected a syntax error, parsed shape {:?}", d.shape),
         }
     }
 
@@ -1423,29 +1210,11 @@ mod tests {
             "{'descr':'<u4',\n 'fortran_order' : False ,\n 'shape' : ( 3 , 4 ) , }",
         ] {
             let d = parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-            assert_eq!(
-                (d.descr.as_str(), d.fortran_order, d.shape),
-                ("<u4", false, vec![3, 4]),
-                "{text:?}"
-            );
+            assert_eq!((d.descr.as_str(), d.fortran_order, d.shape), ("<u4", false, vec![3, 4]), "{text:?}");
         }
-        assert_eq!(
-            parse("{'descr': '<u4', 'fortran_order': True, 'shape': (), }")
-                .unwrap()
-                .shape,
-            Vec::<u64>::new()
-        );
-        assert_eq!(
-            parse("{'descr': '<u4', 'fortran_order': True, 'shape': (5,), }")
-                .unwrap()
-                .shape,
-            vec![5]
-        );
-        assert!(
-            parse("{'descr': '<u4', 'fortran_order': True, 'shape': (1,2,3)}")
-                .unwrap()
-                .fortran_order
-        );
+        assert_eq!(parse("{'descr': '<u4', 'fortran_order': True, 'shape': (), }").unwrap().shape, Vec::<u64>::new());
+        assert_eq!(parse("{'descr': '<u4', 'fortran_order': True, 'shape': (5,), }").unwrap().shape, vec![5]);
+        assert!(parse("{'descr': '<u4', 'fortran_order': True, 'shape': (1,2,3)}").unwrap().fortran_order);
     }
 
     #[test]
@@ -1474,60 +1243,24 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(
-            parse(&with("(18446744073709551615, 1)")).unwrap().shape,
-            vec![u64::MAX, 1]
-        );
+        assert_eq!(parse(&with("(18446744073709551615, 1)")).unwrap().shape, vec![u64::MAX, 1]);
     }
 
     #[test]
     fn trace_header_rejects_non_literals() {
         for (text, needle) in [
             ("", "expected a Python dict"),
-            (
-                "{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4)} x",
-                "after the closing",
-            ),
-            (
-                "{'descr': '<u4' 'fortran_order': False, 'shape': (3, 4)}",
-                "expected ',' or '}'",
-            ),
-            (
-                "{'descr': '<u4', 'fortran_order': 0, 'shape': (3, 4)}",
-                "True or False",
-            ),
-            (
-                "{'descr': '<u4', 'fortran_order': false, 'shape': (3, 4)}",
-                "'false'",
-            ),
-            (
-                "{'descr': '<\\x75\\x34', 'fortran_order': False, 'shape': (3, 4)}",
-                "escape",
-            ),
-            (
-                "{'descr': [('a', '<u4')], 'fortran_order': False, 'shape': (3, 4)}",
-                "structured",
-            ),
-            (
-                "{'descr': '<u4, 'fortran_order': False, 'shape': (3, 4)}",
-                "after the value of 'descr', found 'f'",
-            ),
-            (
-                "{'descr' '<u4', 'fortran_order': False, 'shape': (3, 4)}",
-                "expected ':' after the key 'descr'",
-            ),
-            (
-                "{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4),,}",
-                "quoted key",
-            ),
-            (
-                "{'descr': '<u4\n', 'fortran_order': False, 'shape': (3, 4)}",
-                "unterminated",
-            ),
-            (
-                "{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4) # c\n}",
-                "expected ',' or '}'",
-            ),
+            ("{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4)} x", "after the closing"),
+            ("{'descr': '<u4' 'fortran_order': False, 'shape': (3, 4)}", "expected ',' or '}'"),
+            ("{'descr': '<u4', 'fortran_order': 0, 'shape': (3, 4)}", "True or False"),
+            ("{'descr': '<u4', 'fortran_order': false, 'shape': (3, 4)}", "'false'"),
+            ("{'descr': '<\\x75\\x34', 'fortran_order': False, 'shape': (3, 4)}", "escape"),
+            ("{'descr': [('a', '<u4')], 'fortran_order': False, 'shape': (3, 4)}", "structured"),
+            ("{'descr': '<u4, 'fortran_order': False, 'shape': (3, 4)}", "after the value of 'descr', found 'f'"),
+            ("{'descr' '<u4', 'fortran_order': False, 'shape': (3, 4)}", "expected ':' after the key 'descr'"),
+            ("{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4),,}", "quoted key"),
+            ("{'descr': '<u4\n', 'fortran_order': False, 'shape': (3, 4)}", "unterminated"),
+            ("{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4) # c\n}", "expected ',' or '}'"),
         ] {
             let detail = syntax_detail(text);
             assert!(detail.contains(needle), "{text:?}: {detail}");
@@ -1555,10 +1288,7 @@ mod tests {
         // base is 10 (a v1.0 preamble): the '-' is at text offset 51.
         let text = "{'descr': '<u4', 'fortran_order': False, 'shape': (-3, 4), }";
         assert_eq!(text.find('-'), Some(51));
-        assert!(matches!(
-            parse(text),
-            Err(TraceError::HeaderSyntax { offset: 61, .. })
-        ));
+        assert!(matches!(parse(text), Err(TraceError::HeaderSyntax { offset: 61, .. })));
     }
 
     #[test]
@@ -1566,8 +1296,7 @@ mod tests {
         // np.save of a (3, 4) uint32 array: header_len 118 ('v'), data at byte 128.
         let h = npy_header(Path::new("x.npy"), FieldId::BabyBear, 3, 4).unwrap();
         let mut expected =
-            b"\x93NUMPY\x01\x00v\x00{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4), }"
-                .to_vec();
+            b"\x93NUMPY\x01\x00v\x00{'descr': '<u4', 'fortran_order': False, 'shape': (3, 4), }".to_vec();
         expected.resize(127, b' ');
         expected.push(b'\n');
         assert_eq!(h, expected);
@@ -1591,41 +1320,21 @@ mod tests {
         for c in 2..6 {
             words[c * SCAN_CHUNK_WORDS] = u64::from(u32::MAX);
         }
-        let bytes: Vec<u8> = words
-            .iter()
-            .flat_map(|&w| (w as u32).to_le_bytes())
-            .collect();
+        let bytes: Vec<u8> = words.iter().flat_map(|&w| (w as u32).to_le_bytes()).collect();
         for _ in 0..4 {
-            assert_eq!(
-                first_non_canonical_bytes::<4>(&bytes, p),
-                Some((first, p + 5))
-            );
+            assert_eq!(first_non_canonical_bytes::<4>(&bytes, p), Some((first, p + 5)));
             assert_eq!(first_non_canonical_words(&words, p), Some((first, p + 5)));
         }
         words[first] = 0;
-        let bytes: Vec<u8> = words
-            .iter()
-            .flat_map(|&w| (w as u32).to_le_bytes())
-            .collect();
-        assert_eq!(
-            first_non_canonical_bytes::<4>(&bytes, p),
-            Some((2 * SCAN_CHUNK_WORDS, u64::from(u32::MAX)))
-        );
-        let g: Vec<u8> = [0u64, 1, u64::MAX, 3]
-            .iter()
-            .flat_map(|w| w.to_le_bytes())
-            .collect();
-        assert_eq!(
-            first_non_canonical_bytes::<8>(&g, FieldId::Goldilocks.modulus()),
-            Some((2, u64::MAX))
-        );
+        let bytes: Vec<u8> = words.iter().flat_map(|&w| (w as u32).to_le_bytes()).collect();
+        assert_eq!(first_non_canonical_bytes::<4>(&bytes, p), Some((2 * SCAN_CHUNK_WORDS, u64::from(u32::MAX))));
+        let g: Vec<u8> = [0u64, 1, u64::MAX, 3].iter().flat_map(|w| w.to_le_bytes()).collect();
+        assert_eq!(first_non_canonical_bytes::<8>(&g, FieldId::Goldilocks.modulus()), Some((2, u64::MAX)));
     }
 
     fn dir_entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         v.sort();
         v
     }
@@ -1640,16 +1349,7 @@ mod tests {
             Err(io::Error::other("disk on fire"))
         })
         .unwrap_err();
-        assert!(
-            matches!(
-                &err,
-                TraceError::Io {
-                    action: "write",
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        assert!(matches!(&err, TraceError::Io { action: "write", .. }), "{err}");
         // The OS reason travels as the error's source, shown once by `{:#}`-style chains.
         assert!(std::error::Error::source(&err).is_some_and(|s| s.to_string().contains("disk on fire")));
         assert_eq!(fs::read(&target).unwrap(), b"old content");
@@ -1671,46 +1371,24 @@ mod tests {
             });
         });
         assert!(r.is_err());
-        assert!(
-            dir_entries(dir.path()).is_empty(),
-            "{:?}",
-            dir_entries(dir.path())
-        );
+        assert!(dir_entries(dir.path()).is_empty(), "{:?}", dir_entries(dir.path()));
     }
 
     #[test]
     fn trace_error_display_texts() {
         let p = || PathBuf::from("trace.npy");
         let cases: Vec<(TraceError, &str)> = vec![
+            (TraceError::NotNpy { path: p() }, "trace.npy: not a .npy file (bad magic bytes)"),
             (
-                TraceError::NotNpy { path: p() },
-                "trace.npy: not a .npy file (bad magic bytes)",
-            ),
-            (
-                TraceError::TruncatedHeader {
-                    path: p(),
-                    header_len: 4096,
-                    file_len: 12,
-                },
+                TraceError::TruncatedHeader { path: p(), header_len: 4096, file_len: 12 },
                 "trace.npy: truncated: header says 4096 bytes of header but file has 12 bytes",
             ),
             (
-                TraceError::DataLength {
-                    path: p(),
-                    actual: 1000,
-                    expected: 1024,
-                    shape: vec![64, 4],
-                    descr: "<u4",
-                },
+                TraceError::DataLength { path: p(), actual: 1000, expected: 1024, shape: vec![64, 4], descr: "<u4" },
                 "trace.npy: data is 1000 bytes but shape (64, 4) of <u4 needs 1024 bytes",
             ),
             (
-                TraceError::WrongDtype {
-                    path: p(),
-                    found: "<f8".into(),
-                    field: FieldId::BabyBear,
-                    expected: "<u4",
-                },
+                TraceError::WrongDtype { path: p(), found: "<f8".into(), field: FieldId::BabyBear, expected: "<u4" },
                 "trace.npy: dtype '<f8' is not valid for babybear (expected '<u4'); convert the canonical values with arr.astype('<u4')",
             ),
             (
@@ -1718,10 +1396,7 @@ mod tests {
                 "trace.npy: Fortran-order arrays are not supported; save with np.ascontiguousarray",
             ),
             (
-                TraceError::WrongRank {
-                    path: p(),
-                    shape: vec![5],
-                },
+                TraceError::WrongRank { path: p(), shape: vec![5] },
                 "trace.npy: expected a 2-D array (rows, columns), found shape (5,)",
             ),
             (
@@ -1736,27 +1411,15 @@ mod tests {
                 "trace.npy: value 2013265921 at row 3, column 7 is not canonical for babybear (must be < 2013265921)",
             ),
             (
-                TraceError::ShapeOverflow {
-                    path: p(),
-                    shape: vec![1 << 40, 1 << 40],
-                    descr: "<u4",
-                },
+                TraceError::ShapeOverflow { path: p(), shape: vec![1 << 40, 1 << 40], descr: "<u4" },
                 "trace.npy: shape (1099511627776, 1099511627776) of <u4 overflows: its size in bytes does not fit in an address-sized integer",
             ),
             (
-                TraceError::EmptyTrace {
-                    path: p(),
-                    rows: 0,
-                    cols: 64,
-                },
+                TraceError::EmptyTrace { path: p(), rows: 0, cols: 64 },
                 "trace.npy: trace is empty (shape (0, 64)); an empty trace cannot be committed",
             ),
             (
-                TraceError::UnsupportedVersion {
-                    path: p(),
-                    major: 9,
-                    minor: 9,
-                },
+                TraceError::UnsupportedVersion { path: p(), major: 9, minor: 9 },
                 "trace.npy: unsupported .npy format version 9.9 (supported: 1.0, 2.0, 3.0)",
             ),
         ];
@@ -1764,12 +1427,7 @@ mod tests {
             assert_eq!(err.to_string(), text, "{}", err.kind());
             assert_eq!(err.path(), Path::new("trace.npy"));
         }
-        let e = TraceError::WrongDtype {
-            path: p(),
-            found: ">u4".into(),
-            field: FieldId::BabyBear,
-            expected: "<u4",
-        };
+        let e = TraceError::WrongDtype { path: p(), found: ">u4".into(), field: FieldId::BabyBear, expected: "<u4" };
         assert!(e.to_string().contains("big-endian"), "{e}");
     }
 }

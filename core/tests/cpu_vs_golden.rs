@@ -150,7 +150,8 @@ fn reused_committer_gives_the_same_roots() {
     // its stale contents must never leak into a root.
     for (log_h, w, log_blowup) in [(10, 40, 1), (6, 3, 2), (11, 9, 1), (10, 40, 3), (4, 1, 1)] {
         let trace = random_trace(FieldId::BabyBear, 1 << log_h, w, rng.next_u64());
-        let pooled = BabyBear::commit_cpu_with(&committer, typed::<BabyBear>(&trace), log_blowup, &no_progress).unwrap();
+        let pooled =
+            BabyBear::commit_cpu_with(&committer, typed::<BabyBear>(&trace), log_blowup, &no_progress).unwrap();
         assert_eq!(pooled.root, cpu_root::<BabyBear>(&trace, log_blowup), "2^{log_h}x{w}");
         assert_eq!(pooled.root, BabyBear::p3_mmcs_root(&trace, log_blowup), "2^{log_h}x{w} vs Plonky3");
     }

@@ -181,7 +181,10 @@ fn perturbed_trace_changes_root() {
 /// Known answers, pinned: the roots of small seeded traces, computed once by the golden
 /// model and Plonky3 together. They catch a change in any backend, or in the generator, even
 /// where the live oracle is not linked in (the device model, the RTL harness).
-const KNOWN_ROOTS: [(FieldId, usize, usize, u64, usize, &[u64]); 3] = [
+/// (field, rows, cols, seed, log_blowup, root).
+type KnownRoot = (FieldId, usize, usize, u64, usize, &'static [u64]);
+
+const KNOWN_ROOTS: [KnownRoot; 3] = [
     (FieldId::BabyBear, 64, 9, 1, 1, &KAT_BABYBEAR),
     (FieldId::KoalaBear, 32, 17, 2, 2, &KAT_KOALABEAR),
     (FieldId::Goldilocks, 16, 5, 3, 3, &KAT_GOLDILOCKS),
@@ -190,8 +193,7 @@ const KAT_BABYBEAR: [u64; 8] =
     [956511454, 884556014, 52416551, 119883535, 1378584025, 1030746433, 888352231, 1690706789];
 const KAT_KOALABEAR: [u64; 8] =
     [1182495005, 2081773804, 96398084, 1932841867, 146879973, 1514031513, 2054365714, 1101927572];
-const KAT_GOLDILOCKS: [u64; 4] =
-    [6814868641016244149, 1779794429201884363, 15630787668536288921, 11446696062967107755];
+const KAT_GOLDILOCKS: [u64; 4] = [6814868641016244149, 1779794429201884363, 15630787668536288921, 11446696062967107755];
 
 #[test]
 fn known_answer_roots() {

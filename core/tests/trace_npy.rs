@@ -25,14 +25,7 @@ const GL_P: u64 = FieldId::Goldilocks.modulus();
 fn py_tuple(shape: &[u64]) -> String {
     match shape {
         [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        _ => format!("({})", shape.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -41,10 +34,7 @@ fn py_tuple(shape: &[u64]) -> String {
 /// `21 - len(repr(shape[0]))` spare spaces, then 1..=64 spaces and '\n' so the data starts
 /// at a multiple of 64.
 fn numpy_file(descr: &str, shape: &[u64], data: &[u8]) -> Vec<u8> {
-    let mut header = format!(
-        "{{'descr': '{descr}', 'fortran_order': False, 'shape': {}, }}",
-        py_tuple(shape)
-    );
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {}, }}", py_tuple(shape));
     if let Some(first) = shape.first() {
         header.push_str(&" ".repeat(21usize.saturating_sub(first.to_string().len())));
     }
@@ -101,9 +91,7 @@ struct Scratch {
 
 impl Scratch {
     fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        Self { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -124,12 +112,7 @@ impl Scratch {
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .expect("read dir")
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
         .collect();
     v.sort();
     v
@@ -168,46 +151,31 @@ fn round_trip<F: TraceField>(seed: u64) {
     let s = Scratch::new();
     let widths = [1usize, 1, 2, 3, 5, 7, 13, 31, 64];
     for case in 0..24 {
-        let cols = if case < widths.len() {
-            widths[case]
-        } else {
-            rng.random_range(1..40)
-        };
+        let cols = if case < widths.len() { widths[case] } else { rng.random_range(1..40) };
         let rows = rng.random_range(1..50);
         let mut words: Vec<u64> = (0..rows * cols).map(|_| rng.random_range(0..p)).collect();
         let n = words.len();
         words[rng.random_range(0..n)] = 0;
         words[rng.random_range(0..n)] = p - 1;
         words[n - 1] = p - 1;
-        let m = RowMajor::new(words.iter().map(|&v| F::from_canonical(v)).collect(), cols)
-            .expect("shape");
+        let m = RowMajor::new(words.iter().map(|&v| F::from_canonical(v)).collect(), cols).expect("shape");
 
         let path = s.path(&format!("t{case}.npy"));
         write_npy(&path, &m).unwrap_or_else(|e| panic!("{e}"));
         let t = TraceFile::open(&path, F::ID).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((t.rows(), t.cols(), t.field()), (rows, cols, F::ID));
         assert_eq!(t.path(), path.as_path());
-        assert_eq!(
-            t.to_matrix::<F>().unwrap_or_else(|e| panic!("{e}")),
-            m,
-            "{rows} x {cols}"
-        );
+        assert_eq!(t.to_matrix::<F>().unwrap_or_else(|e| panic!("{e}")), m, "{rows} x {cols}");
         match F::ID.word_bytes() {
             4 => {
                 let w = t.words_u32().expect("32-bit words");
-                assert!(
-                    matches!(w, Cow::Borrowed(_)),
-                    "numpy alignment allows zero-copy"
-                );
+                assert!(matches!(w, Cow::Borrowed(_)), "numpy alignment allows zero-copy");
                 assert!(w.iter().map(|&x| u64::from(x)).eq(words.iter().copied()));
                 assert!(t.words_u64().is_none());
             }
             _ => {
                 let w = t.words_u64().expect("64-bit words");
-                assert!(
-                    matches!(w, Cow::Borrowed(_)),
-                    "numpy alignment allows zero-copy"
-                );
+                assert!(matches!(w, Cow::Borrowed(_)), "numpy alignment allows zero-copy");
                 assert_eq!(&w[..], &words[..]);
                 assert!(t.words_u32().is_none());
             }
@@ -248,29 +216,19 @@ fn numpy_written_bytes_are_accepted() {
     // np.arange(12, dtype='<u4').reshape(3, 4), byte for byte as np.save writes it.
     let bytes = numpy_file("<u4", &[3, 4], &le32(&(0..12).collect::<Vec<_>>()));
     assert_eq!(bytes.len(), 128 + 48);
-    assert_eq!(
-        &bytes[8..10],
-        b"v\x00",
-        "numpy's header_len for a small 2-D array is 118"
-    );
+    assert_eq!(&bytes[8..10], b"v\x00", "numpy's header_len for a small 2-D array is 118");
     let (_s, t) = open_ok(&bytes, FieldId::KoalaBear);
     assert_eq!((t.rows(), t.cols()), (3, 4));
     assert_eq!(t.header().data_offset, 128);
     assert_eq!(t.header().version, (1, 0));
     let m = t.to_matrix::<KoalaBear>().expect("valid");
-    assert_eq!(
-        m.row(2).iter().map(|v| v.canonical()).collect::<Vec<_>>(),
-        [8, 9, 10, 11]
-    );
+    assert_eq!(m.row(2).iter().map(|v| v.canonical()).collect::<Vec<_>>(), [8, 9, 10, 11]);
 
     let big = [0, 1, GL_P - 1, 1 << 63, 12345];
     let bytes = numpy_file("<u8", &[5, 1], &le64(&big));
     let (_s, t) = open_ok(&bytes, FieldId::Goldilocks);
     let m = t.to_matrix::<Goldilocks>().expect("valid");
-    assert_eq!(
-        m.values().iter().map(|v| v.canonical()).collect::<Vec<_>>(),
-        big
-    );
+    assert_eq!(m.values().iter().map(|v| v.canonical()).collect::<Vec<_>>(), big);
 }
 
 #[test]
@@ -278,40 +236,19 @@ fn other_writers_layouts_are_accepted() {
     let data = le32(&[1, 2, 3, 4, 5, 6]);
     let headers: [((u8, u8), &[u8]); 6] = [
         // numpy < 1.14: 16-byte alignment, no growth spaces.
-        (
-            (1, 0),
-            b"{'descr': '<u4', 'fortran_order': False, 'shape': (2, 3), }    \n",
-        ),
-        (
-            (2, 0),
-            b"{'descr': '<u4', 'fortran_order': False, 'shape': (2, 3), }  \n",
-        ),
-        (
-            (3, 0),
-            b"{'descr': '<u4', 'fortran_order': False, 'shape': (2, 3), }  \n",
-        ),
+        ((1, 0), b"{'descr': '<u4', 'fortran_order': False, 'shape': (2, 3), }    \n"),
+        ((2, 0), b"{'descr': '<u4', 'fortran_order': False, 'shape': (2, 3), }  \n"),
+        ((3, 0), b"{'descr': '<u4', 'fortran_order': False, 'shape': (2, 3), }  \n"),
         // Other writers: double quotes, other key order, no trailing comma, no newline.
-        (
-            (1, 0),
-            b"{\"shape\": (2, 3), \"descr\": \"<u4\", \"fortran_order\": False}",
-        ),
-        (
-            (1, 0),
-            b"{'fortran_order':False,'shape':(2,3,),'descr':'<u4',}\t\r\n",
-        ),
-        (
-            (1, 0),
-            b"\n{ 'descr' : '<u4' ,\n  'fortran_order' : False ,\n  'shape' : ( 2 , 3 ) }  \n",
-        ),
+        ((1, 0), b"{\"shape\": (2, 3), \"descr\": \"<u4\", \"fortran_order\": False}"),
+        ((1, 0), b"{'fortran_order':False,'shape':(2,3,),'descr':'<u4',}\t\r\n"),
+        ((1, 0), b"\n{ 'descr' : '<u4' ,\n  'fortran_order' : False ,\n  'shape' : ( 2 , 3 ) }  \n"),
     ];
     for (version, header) in headers {
         let (_s, t) = open_ok(&raw_file(version, header, &data), FieldId::BabyBear);
         assert_eq!((t.rows(), t.cols(), t.header().version), (2, 3, version));
         let m = t.to_matrix::<BabyBear>().expect("valid");
-        assert_eq!(
-            m.row(1).iter().map(|v| v.canonical()).collect::<Vec<_>>(),
-            [4, 5, 6]
-        );
+        assert_eq!(m.row(1).iter().map(|v| v.canonical()).collect::<Vec<_>>(), [4, 5, 6]);
     }
 }
 
@@ -321,26 +258,17 @@ fn unaligned_data_is_copied_not_rejected() {
     let mut header = b"{'descr': '<u4', 'fortran_order': False, 'shape': (2, 2), }".to_vec();
     header.resize(62, b' ');
     header.push(b'\n');
-    let (_s, t) = open_ok(
-        &raw_file((1, 0), &header, &le32(&[7, 8, 9, BB_P as u32 - 1])),
-        FieldId::BabyBear,
-    );
+    let (_s, t) = open_ok(&raw_file((1, 0), &header, &le32(&[7, 8, 9, BB_P as u32 - 1])), FieldId::BabyBear);
     assert_eq!(t.header().data_offset, 73);
     let w = t.words_u32().expect("32-bit");
     assert!(matches!(w, Cow::Owned(_)));
     assert_eq!(&w[..], &[7, 8, 9, BB_P as u32 - 1]);
-    assert_eq!(
-        t.to_matrix::<BabyBear>().expect("valid").values()[3].canonical(),
-        BB_P - 1
-    );
+    assert_eq!(t.to_matrix::<BabyBear>().expect("valid").values()[3].canonical(), BB_P - 1);
 
     let mut header = b"{'descr': '<u8', 'fortran_order': False, 'shape': (1, 2), }".to_vec();
     header.resize(65, b' ');
     header.push(b'\n');
-    let (_s, t) = open_ok(
-        &raw_file((1, 0), &header, &le64(&[GL_P - 1, 3])),
-        FieldId::Goldilocks,
-    );
+    let (_s, t) = open_ok(&raw_file((1, 0), &header, &le64(&[GL_P - 1, 3])), FieldId::Goldilocks);
     let w = t.words_u64().expect("64-bit");
     assert!(matches!(w, Cow::Owned(_)));
     assert_eq!(&w[..], &[GL_P - 1, 3]);
@@ -351,15 +279,9 @@ fn peek_header_describes_without_a_field() {
     let s = Scratch::new();
     let p = s.put("t.npy", &numpy_file("<u4", &[4, 2], &zeros32(8)));
     let h = TraceFile::peek_header(&p).expect("header");
-    assert_eq!(
-        (h.descr.as_str(), h.fortran_order, h.shape.as_slice()),
-        ("<u4", false, &[4u64, 2][..])
-    );
+    assert_eq!((h.descr.as_str(), h.fortran_order, h.shape.as_slice()), ("<u4", false, &[4u64, 2][..]));
     assert_eq!((h.data_offset, h.data_len, h.header_len), (128, 32, 118));
-    assert_eq!(
-        h.field_candidates(),
-        [FieldId::BabyBear, FieldId::KoalaBear]
-    );
+    assert_eq!(h.field_candidates(), [FieldId::BabyBear, FieldId::KoalaBear]);
     // peek does not judge dtype or rank: it reports them.
     let p = s.put("f.npy", &numpy_file("<f8", &[5], &[0; 40]));
     let h = TraceFile::peek_header(&p).expect("header");
@@ -374,10 +296,7 @@ fn peek_header_describes_without_a_field() {
 fn random_text_is_not_npy() {
     let e = open_err(b"row,col,value\n0,0,17\n0,1,42\n", FieldId::BabyBear);
     assert!(matches!(e, TraceError::NotNpy { .. }), "{e}");
-    assert!(
-        e.to_string().ends_with("not a .npy file (bad magic bytes)"),
-        "{e}"
-    );
+    assert!(e.to_string().ends_with("not a .npy file (bad magic bytes)"), "{e}");
 }
 
 #[test]
@@ -389,32 +308,12 @@ fn empty_file_is_rejected() {
 #[test]
 fn five_byte_files_are_rejected() {
     let e = open_err(b"\x93NUMP", FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::TruncatedPreamble {
-                file_len: 5,
-                needed: 10,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::TruncatedPreamble { file_len: 5, needed: 10, .. }), "{e}");
     let e = open_err(b"hello", FieldId::BabyBear);
     assert!(matches!(e, TraceError::NotNpy { .. }), "{e}");
     // A v2 file needs a 12-byte preamble.
     let e = open_err(b"\x93NUMPY\x02\x00\x10\x00", FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::TruncatedPreamble {
-                file_len: 10,
-                needed: 12,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::TruncatedPreamble { file_len: 10, needed: 12, .. }), "{e}");
 }
 
 #[test]
@@ -437,66 +336,22 @@ fn truncated_header_is_rejected() {
     let mut bytes = b"\x93NUMPY\x01\x00\x00\x10".to_vec(); // header_len 4096
     bytes.extend_from_slice(b"{'de");
     let e = open_err(&bytes, FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::TruncatedHeader {
-                header_len: 4096,
-                file_len: 14,
-                ..
-            }
-        ),
-        "{e}"
-    );
-    assert!(
-        e.to_string()
-            .ends_with("truncated: header says 4096 bytes of header but file has 14 bytes"),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::TruncatedHeader { header_len: 4096, file_len: 14, .. }), "{e}");
+    assert!(e.to_string().ends_with("truncated: header says 4096 bytes of header but file has 14 bytes"), "{e}");
 
     // A valid file cut inside its header.
     let full = numpy_file("<u4", &[2, 2], &zeros32(4));
     let e = open_err(&full[..100], FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::TruncatedHeader {
-                header_len: 118,
-                file_len: 100,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::TruncatedHeader { header_len: 118, file_len: 100, .. }), "{e}");
 }
 
 #[test]
 fn huge_header_len_in_tiny_file_fails_without_allocating() {
     // Twelve bytes claiming a 4 GiB header: must be refused from the file size alone.
     let e = open_err(b"\x93NUMPY\x02\x00\xf0\xff\xff\xff", FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::TruncatedHeader {
-                header_len: 0xFFFF_FFF0,
-                file_len: 12,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::TruncatedHeader { header_len: 0xFFFF_FFF0, file_len: 12, .. }), "{e}");
     let e = open_err(b"\x93NUMPY\x03\x00\xff\xff\xff\xff", FieldId::Goldilocks);
-    assert!(
-        matches!(
-            e,
-            TraceError::TruncatedHeader {
-                header_len: 0xFFFF_FFFF,
-                file_len: 12,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::TruncatedHeader { header_len: 0xFFFF_FFFF, file_len: 12, .. }), "{e}");
 }
 
 #[test]
@@ -505,16 +360,7 @@ fn header_over_64_kib_is_rejected() {
     header.resize(70_000, b' ');
     header.push(b'\n');
     let e = open_err(&raw_file((2, 0), &header, &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::HeaderTooLong {
-                header_len: 70_001,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::HeaderTooLong { header_len: 70_001, .. }), "{e}");
     // Exactly the limit is still fine.
     let mut header = b"{'descr': '<u4', 'fortran_order': False, 'shape': (1, 1), }".to_vec();
     header.resize(MAX_HEADER_LEN as usize - 1, b' ');
@@ -529,32 +375,12 @@ fn version_9_9_is_rejected() {
     bytes[6] = 9;
     bytes[7] = 9;
     let e = open_err(&bytes, FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::UnsupportedVersion {
-                major: 9,
-                minor: 9,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::UnsupportedVersion { major: 9, minor: 9, .. }), "{e}");
     assert!(e.to_string().contains("version 9.9"), "{e}");
     bytes[6] = 1;
     bytes[7] = 1;
     let e = open_err(&bytes, FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::UnsupportedVersion {
-                major: 1,
-                minor: 1,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::UnsupportedVersion { major: 1, minor: 1, .. }), "{e}");
 }
 
 #[test]
@@ -563,40 +389,25 @@ fn nul_in_header_is_rejected() {
     let brace = bytes.iter().position(|&b| b == b'}').expect("dict end");
     bytes[brace + 1] = 0;
     let e = open_err(&bytes, FieldId::BabyBear);
-    assert!(
-        matches!(e, TraceError::HeaderNul { offset, .. } if offset == brace as u64 + 1),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::HeaderNul { offset, .. } if offset == brace as u64 + 1), "{e}");
 }
 
 #[test]
 fn header_encodings() {
     // v3 headers are UTF-8: a non-ASCII dtype is read, then refused as a dtype.
     let header = "{'descr': '<ü4', 'fortran_order': False, 'shape': (1, 1), }\n";
-    let e = open_err(
-        &raw_file((3, 0), header.as_bytes(), &zeros32(1)),
-        FieldId::BabyBear,
-    );
-    assert!(
-        matches!(&e, TraceError::WrongDtype { found, .. } if found == "<ü4"),
-        "{e}"
-    );
+    let e = open_err(&raw_file((3, 0), header.as_bytes(), &zeros32(1)), FieldId::BabyBear);
+    assert!(matches!(&e, TraceError::WrongDtype { found, .. } if found == "<ü4"), "{e}");
     // ... and invalid UTF-8 is refused as such.
     let mut bad = b"{'descr': '<u4', 'fortran_order': False, 'shape': (1, 1), }".to_vec();
     bad.extend_from_slice(b"\xff\xfe\n");
     let e = open_err(&raw_file((3, 0), &bad, &zeros32(1)), FieldId::BabyBear);
     let at = 12 + bad.iter().position(|&b| b == 0xff).expect("bad byte") as u64;
-    assert!(
-        matches!(e, TraceError::HeaderNotUtf8 { offset, .. } if offset == at),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::HeaderNotUtf8 { offset, .. } if offset == at), "{e}");
     // v1 headers are Latin-1: the same byte is a character there.
     let latin1 = b"{'descr': '<\xfc4', 'fortran_order': False, 'shape': (1, 1), }\n";
     let e = open_err(&raw_file((1, 0), latin1, &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(&e, TraceError::WrongDtype { found, .. } if found == "<ü4"),
-        "{e}"
-    );
+    assert!(matches!(&e, TraceError::WrongDtype { found, .. } if found == "<ü4"), "{e}");
 }
 
 #[test]
@@ -619,45 +430,24 @@ fn malformed_dict_is_a_syntax_error() {
 
 #[test]
 fn missing_key_is_rejected() {
-    let e = open_err(
-        &dict_file("{'descr': '<u4', 'shape': (1, 1), }", &zeros32(1)),
-        FieldId::BabyBear,
-    );
-    assert!(
-        matches!(
-            e,
-            TraceError::MissingKey {
-                key: "fortran_order",
-                ..
-            }
-        ),
-        "{e}"
-    );
+    let e = open_err(&dict_file("{'descr': '<u4', 'shape': (1, 1), }", &zeros32(1)), FieldId::BabyBear);
+    assert!(matches!(e, TraceError::MissingKey { key: "fortran_order", .. }), "{e}");
     let e = open_err(&dict_file("{}", &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(e, TraceError::MissingKey { key: "descr", .. }),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::MissingKey { key: "descr", .. }), "{e}");
 }
 
 #[test]
 fn unknown_key_is_rejected() {
     let dict = "{'descr': '<u4', 'fortran_order': False, 'shape': (1, 1), 'field': 'babybear', }";
     let e = open_err(&dict_file(dict, &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(&e, TraceError::UnknownKey { key, .. } if key == "field"),
-        "{e}"
-    );
+    assert!(matches!(&e, TraceError::UnknownKey { key, .. } if key == "field"), "{e}");
 }
 
 #[test]
 fn duplicate_key_is_rejected() {
     let dict = "{'descr': '<u4', 'shape': (9, 9), 'fortran_order': False, 'shape': (1, 1), }";
     let e = open_err(&dict_file(dict, &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(&e, TraceError::DuplicateKey { key, .. } if key == "shape"),
-        "{e}"
-    );
+    assert!(matches!(&e, TraceError::DuplicateKey { key, .. } if key == "shape"), "{e}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -665,29 +455,13 @@ fn duplicate_key_is_rejected() {
 
 #[test]
 fn shape_product_overflow_is_rejected() {
-    let e = open_err(
-        &numpy_file("<u4", &[1 << 40, 1 << 40], &zeros32(4)),
-        FieldId::BabyBear,
-    );
-    assert!(
-        matches!(&e, TraceError::ShapeOverflow { shape, .. } if shape == &[1 << 40, 1 << 40]),
-        "{e}"
-    );
-    assert!(
-        e.to_string()
-            .contains("shape (1099511627776, 1099511627776) of <u4 overflows"),
-        "{e}"
-    );
+    let e = open_err(&numpy_file("<u4", &[1 << 40, 1 << 40], &zeros32(4)), FieldId::BabyBear);
+    assert!(matches!(&e, TraceError::ShapeOverflow { shape, .. } if shape == &[1 << 40, 1 << 40]), "{e}");
+    assert!(e.to_string().contains("shape (1099511627776, 1099511627776) of <u4 overflows"), "{e}");
     // rows * cols fits, rows * cols * 8 does not.
-    let e = open_err(
-        &numpy_file("<u8", &[1 << 61, 1], &[0; 8]),
-        FieldId::Goldilocks,
-    );
+    let e = open_err(&numpy_file("<u8", &[1 << 61, 1], &[0; 8]), FieldId::Goldilocks);
     assert!(matches!(e, TraceError::ShapeOverflow { .. }), "{e}");
-    let e = open_err(
-        &numpy_file("<u4", &[u64::MAX, u64::MAX], &zeros32(1)),
-        FieldId::BabyBear,
-    );
+    let e = open_err(&numpy_file("<u4", &[u64::MAX, u64::MAX], &zeros32(1)), FieldId::BabyBear);
     assert!(matches!(e, TraceError::ShapeOverflow { .. }), "{e}");
 }
 
@@ -695,26 +469,15 @@ fn shape_product_overflow_is_rejected() {
 fn shape_entry_beyond_u64_is_rejected() {
     let dict = "{'descr': '<u4', 'fortran_order': False, 'shape': (18446744073709551616, 1), }";
     let e = open_err(&dict_file(dict, &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(&e, TraceError::ShapeEntryTooLarge { digits, .. } if digits == "18446744073709551616"),
-        "{e}"
-    );
-    let dict = format!(
-        "{{'descr': '<u4', 'fortran_order': False, 'shape': ({}, 1), }}",
-        "9".repeat(5000)
-    );
+    assert!(matches!(&e, TraceError::ShapeEntryTooLarge { digits, .. } if digits == "18446744073709551616"), "{e}");
+    let dict = format!("{{'descr': '<u4', 'fortran_order': False, 'shape': ({}, 1), }}", "9".repeat(5000));
     let e = open_err(&dict_file(&dict, &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(&e, TraceError::ShapeEntryTooLarge { digits, .. } if digits.chars().count() == 41),
-        "{e}"
-    );
+    assert!(matches!(&e, TraceError::ShapeEntryTooLarge { digits, .. } if digits.chars().count() == 41), "{e}");
 }
 
 #[test]
 fn signed_and_hex_shape_entries_are_rejected() {
-    for shape in [
-        "(-1, 4)", "(+1, 4)", "(0x4, 4)", "(4, 4.0)", "(4L, 4L)", "[4, 4]",
-    ] {
+    for shape in ["(-1, 4)", "(+1, 4)", "(0x4, 4)", "(4, 4.0)", "(4L, 4L)", "[4, 4]"] {
         let dict = format!("{{'descr': '<u4', 'fortran_order': False, 'shape': {shape}, }}");
         let e = open_err(&dict_file(&dict, &zeros32(16)), FieldId::BabyBear);
         assert!(matches!(e, TraceError::HeaderSyntax { .. }), "{shape}: {e}");
@@ -724,63 +487,19 @@ fn signed_and_hex_shape_entries_are_rejected() {
 #[test]
 fn data_shorter_than_declared_is_rejected() {
     let e = open_err(&numpy_file("<u4", &[64, 4], &[0; 1000]), FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::DataLength {
-                actual: 1000,
-                expected: 1024,
-                ..
-            }
-        ),
-        "{e}"
-    );
-    assert!(
-        e.to_string()
-            .ends_with("data is 1000 bytes but shape (64, 4) of <u4 needs 1024 bytes"),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::DataLength { actual: 1000, expected: 1024, .. }), "{e}");
+    assert!(e.to_string().ends_with("data is 1000 bytes but shape (64, 4) of <u4 needs 1024 bytes"), "{e}");
     // Short by less than one word.
     let e = open_err(&numpy_file("<u8", &[2, 2], &[0; 31]), FieldId::Goldilocks);
-    assert!(
-        matches!(
-            e,
-            TraceError::DataLength {
-                actual: 31,
-                expected: 32,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::DataLength { actual: 31, expected: 32, .. }), "{e}");
 }
 
 #[test]
 fn data_longer_than_declared_is_rejected() {
     let e = open_err(&numpy_file("<u4", &[64, 4], &[0; 1025]), FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::DataLength {
-                actual: 1025,
-                expected: 1024,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::DataLength { actual: 1025, expected: 1024, .. }), "{e}");
     let e = open_err(&numpy_file("<u4", &[2, 2], &zeros32(8)), FieldId::KoalaBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::DataLength {
-                actual: 32,
-                expected: 16,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::DataLength { actual: 32, expected: 16, .. }), "{e}");
 }
 
 #[test]
@@ -788,46 +507,27 @@ fn fortran_order_is_rejected() {
     let dict = "{'descr': '<u4', 'fortran_order': True, 'shape': (2, 2), }";
     let e = open_err(&dict_file(dict, &zeros32(4)), FieldId::BabyBear);
     assert!(matches!(e, TraceError::FortranOrder { .. }), "{e}");
-    assert!(
-        e.to_string()
-            .ends_with("Fortran-order arrays are not supported; save with np.ascontiguousarray")
-    );
+    assert!(e.to_string().ends_with("Fortran-order arrays are not supported; save with np.ascontiguousarray"));
 }
 
 #[test]
 fn one_d_array_is_rejected() {
     let e = open_err(&numpy_file("<u4", &[5], &zeros32(5)), FieldId::BabyBear);
-    assert!(
-        matches!(&e, TraceError::WrongRank { shape, .. } if shape == &[5]),
-        "{e}"
-    );
-    assert!(
-        e.to_string()
-            .ends_with("expected a 2-D array (rows, columns), found shape (5,)"),
-        "{e}"
-    );
+    assert!(matches!(&e, TraceError::WrongRank { shape, .. } if shape == &[5]), "{e}");
+    assert!(e.to_string().ends_with("expected a 2-D array (rows, columns), found shape (5,)"), "{e}");
 }
 
 #[test]
 fn three_d_array_is_rejected() {
-    let e = open_err(
-        &numpy_file("<u4", &[2, 3, 4], &zeros32(24)),
-        FieldId::BabyBear,
-    );
-    assert!(
-        matches!(&e, TraceError::WrongRank { shape, .. } if shape == &[2, 3, 4]),
-        "{e}"
-    );
+    let e = open_err(&numpy_file("<u4", &[2, 3, 4], &zeros32(24)), FieldId::BabyBear);
+    assert!(matches!(&e, TraceError::WrongRank { shape, .. } if shape == &[2, 3, 4]), "{e}");
     assert!(e.to_string().ends_with("found shape (2, 3, 4)"), "{e}");
 }
 
 #[test]
 fn zero_d_array_is_rejected() {
     let e = open_err(&numpy_file("<u4", &[], &zeros32(1)), FieldId::BabyBear);
-    assert!(
-        matches!(&e, TraceError::WrongRank { shape, .. } if shape.is_empty()),
-        "{e}"
-    );
+    assert!(matches!(&e, TraceError::WrongRank { shape, .. } if shape.is_empty()), "{e}");
     assert!(e.to_string().ends_with("found shape ()"), "{e}");
 }
 
@@ -845,23 +545,13 @@ fn wrong_dtypes_are_rejected() {
     for (descr, field, want) in cases {
         let e = open_err(&numpy_file(descr, &[2, 2], &[0; 32]), field);
         match &e {
-            TraceError::WrongDtype {
-                found,
-                field: f,
-                expected,
-                ..
-            } => {
+            TraceError::WrongDtype { found, field: f, expected, .. } => {
                 assert_eq!((found.as_str(), *f, *expected), (descr, field, want), "{e}");
             }
             other => panic!("{descr} as {field}: {other}"),
         }
         let msg = e.to_string();
-        assert!(
-            msg.contains(&format!(
-                "dtype '{descr}' is not valid for {field} (expected '{want}')"
-            )),
-            "{msg}"
-        );
+        assert!(msg.contains(&format!("dtype '{descr}' is not valid for {field} (expected '{want}')")), "{msg}");
     }
     let e = open_err(&numpy_file(">u4", &[2, 2], &[0; 16]), FieldId::BabyBear);
     assert!(e.to_string().contains("big-endian"), "{e}");
@@ -872,46 +562,21 @@ fn wrong_dtypes_are_rejected() {
 #[test]
 fn zero_rows_is_rejected() {
     let e = open_err(&numpy_file("<u4", &[0, 64], &[]), FieldId::BabyBear);
-    assert!(
-        matches!(
-            e,
-            TraceError::EmptyTrace {
-                rows: 0,
-                cols: 64,
-                ..
-            }
-        ),
-        "{e}"
-    );
-    assert!(
-        e.to_string().contains("an empty trace cannot be committed"),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::EmptyTrace { rows: 0, cols: 64, .. }), "{e}");
+    assert!(e.to_string().contains("an empty trace cannot be committed"), "{e}");
 }
 
 #[test]
 fn zero_cols_is_rejected() {
     let e = open_err(&numpy_file("<u8", &[16, 0], &[]), FieldId::Goldilocks);
-    assert!(
-        matches!(
-            e,
-            TraceError::EmptyTrace {
-                rows: 16,
-                cols: 0,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::EmptyTrace { rows: 16, cols: 0, .. }), "{e}");
 }
 
 // ---------------------------------------------------------------------------------------
 // Values.
 
 fn bb_file_with(rows: usize, cols: usize, bad: &[(usize, usize, u32)]) -> Vec<u8> {
-    let mut words: Vec<u32> = (0..rows * cols)
-        .map(|i| (i as u32) % (BB_P as u32))
-        .collect();
+    let mut words: Vec<u32> = (0..rows * cols).map(|i| (i as u32) % (BB_P as u32)).collect();
     for &(r, c, v) in bad {
         words[r * cols + c] = v;
     }
@@ -920,72 +585,33 @@ fn bb_file_with(rows: usize, cols: usize, bad: &[(usize, usize, u32)]) -> Vec<u8
 
 #[test]
 fn non_canonical_value_equal_to_p_is_located() {
-    let (_s, t) = open_ok(
-        &bb_file_with(10, 8, &[(3, 7, BB_P as u32)]),
-        FieldId::BabyBear,
-    );
+    let (_s, t) = open_ok(&bb_file_with(10, 8, &[(3, 7, BB_P as u32)]), FieldId::BabyBear);
     let e = t.validate_canonical().expect_err("p is not canonical");
     assert!(
         matches!(
             e,
-            TraceError::NonCanonical {
-                row: 3,
-                col: 7,
-                value: BB_P,
-                modulus: BB_P,
-                field: FieldId::BabyBear,
-                ..
-            }
+            TraceError::NonCanonical { row: 3, col: 7, value: BB_P, modulus: BB_P, field: FieldId::BabyBear, .. }
         ),
         "{e}"
     );
-    assert!(e.to_string().ends_with(
-        "value 2013265921 at row 3, column 7 is not canonical for babybear (must be < 2013265921)"
-    ));
+    assert!(
+        e.to_string()
+            .ends_with("value 2013265921 at row 3, column 7 is not canonical for babybear (must be < 2013265921)")
+    );
     // to_matrix validates too.
-    assert!(matches!(
-        t.to_matrix::<BabyBear>(),
-        Err(TraceError::NonCanonical { row: 3, col: 7, .. })
-    ));
+    assert!(matches!(t.to_matrix::<BabyBear>(), Err(TraceError::NonCanonical { row: 3, col: 7, .. })));
 }
 
 #[test]
 fn non_canonical_u32_max_is_located() {
     let (_s, t) = open_ok(&bb_file_with(5, 3, &[(4, 0, u32::MAX)]), FieldId::BabyBear);
-    let e = t
-        .to_matrix::<BabyBear>()
-        .expect_err("u32::MAX is not canonical");
-    assert!(
-        matches!(
-            e,
-            TraceError::NonCanonical {
-                row: 4,
-                col: 0,
-                value: 0xFFFF_FFFF,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    let e = t.to_matrix::<BabyBear>().expect_err("u32::MAX is not canonical");
+    assert!(matches!(e, TraceError::NonCanonical { row: 4, col: 0, value: 0xFFFF_FFFF, .. }), "{e}");
     // KoalaBear's p is larger than BabyBear's: BabyBear's p is a fine KoalaBear value.
-    let (_s, t) = open_ok(
-        &bb_file_with(5, 3, &[(1, 1, BB_P as u32)]),
-        FieldId::KoalaBear,
-    );
+    let (_s, t) = open_ok(&bb_file_with(5, 3, &[(1, 1, BB_P as u32)]), FieldId::KoalaBear);
     assert!(t.validate_canonical().is_ok());
-    let (_s, t) = open_ok(
-        &bb_file_with(5, 3, &[(1, 1, 0x7f00_0001)]),
-        FieldId::KoalaBear,
-    );
-    assert!(matches!(
-        t.validate_canonical(),
-        Err(TraceError::NonCanonical {
-            row: 1,
-            col: 1,
-            value: 0x7f00_0001,
-            ..
-        })
-    ));
+    let (_s, t) = open_ok(&bb_file_with(5, 3, &[(1, 1, 0x7f00_0001)]), FieldId::KoalaBear);
+    assert!(matches!(t.validate_canonical(), Err(TraceError::NonCanonical { row: 1, col: 1, value: 0x7f00_0001, .. })));
 }
 
 #[test]
@@ -993,40 +619,17 @@ fn non_canonical_goldilocks_is_located() {
     let mut words = vec![GL_P - 1; 12];
     words[9] = GL_P;
     words[11] = u64::MAX;
-    let (_s, t) = open_ok(
-        &numpy_file("<u8", &[4, 3], &le64(&words)),
-        FieldId::Goldilocks,
-    );
+    let (_s, t) = open_ok(&numpy_file("<u8", &[4, 3], &le64(&words)), FieldId::Goldilocks);
     let e = t.to_matrix::<Goldilocks>().expect_err("p is not canonical");
-    assert!(
-        matches!(
-            e,
-            TraceError::NonCanonical {
-                row: 3,
-                col: 0,
-                value: GL_P,
-                modulus: GL_P,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::NonCanonical { row: 3, col: 0, value: GL_P, modulus: GL_P, .. }), "{e}");
 }
 
 #[test]
 fn first_non_canonical_in_row_major_order_is_reported() {
-    let bad = [
-        (6, 1, u32::MAX),
-        (2, 5, BB_P as u32 + 1),
-        (2, 6, BB_P as u32),
-        (9, 0, BB_P as u32),
-    ];
+    let bad = [(6, 1, u32::MAX), (2, 5, BB_P as u32 + 1), (2, 6, BB_P as u32), (9, 0, BB_P as u32)];
     let (_s, t) = open_ok(&bb_file_with(10, 8, &bad), FieldId::BabyBear);
     let e = t.validate_canonical().expect_err("several bad");
-    assert!(
-        matches!(e, TraceError::NonCanonical { row: 2, col: 5, value, .. } if value == BB_P + 1),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::NonCanonical { row: 2, col: 5, value, .. } if value == BB_P + 1), "{e}");
 }
 
 #[test]
@@ -1041,25 +644,12 @@ fn first_non_canonical_is_reported_in_a_large_file() {
     for i in (first + 1..rows * cols).step_by(1000) {
         words[i] = u32::MAX;
     }
-    let (_s, t) = open_ok(
-        &numpy_file("<u4", &[rows as u64, cols as u64], &le32(&words)),
-        FieldId::BabyBear,
-    );
+    let (_s, t) = open_ok(&numpy_file("<u4", &[rows as u64, cols as u64], &le32(&words)), FieldId::BabyBear);
     for _ in 0..3 {
         let e = t.validate_canonical().expect_err("bad values");
-        assert!(
-            matches!(e, TraceError::NonCanonical { row: 37_500, col: 1, value, .. } if value == BB_P + 99),
-            "{e}"
-        );
+        assert!(matches!(e, TraceError::NonCanonical { row: 37_500, col: 1, value, .. } if value == BB_P + 99), "{e}");
     }
-    assert!(matches!(
-        t.to_matrix::<BabyBear>(),
-        Err(TraceError::NonCanonical {
-            row: 37_500,
-            col: 1,
-            ..
-        })
-    ));
+    assert!(matches!(t.to_matrix::<BabyBear>(), Err(TraceError::NonCanonical { row: 37_500, col: 1, .. })));
 }
 
 #[test]
@@ -1067,14 +657,7 @@ fn converting_into_another_field_is_refused() {
     let (_s, t) = open_ok(&bb_file_with(2, 2, &[]), FieldId::BabyBear);
     let e = t.to_matrix::<KoalaBear>().expect_err("wrong field");
     assert!(
-        matches!(
-            e,
-            TraceError::FieldMismatch {
-                opened: FieldId::BabyBear,
-                requested: FieldId::KoalaBear,
-                ..
-            }
-        ),
+        matches!(e, TraceError::FieldMismatch { opened: FieldId::BabyBear, requested: FieldId::KoalaBear, .. }),
         "{e}"
     );
 }
@@ -1087,10 +670,7 @@ fn writing_into_missing_directory_leaves_nothing() {
     let s = Scratch::new();
     let target = s.path("no/such/dir/t.npy");
     let e = write_npy_words(&target, FieldId::BabyBear, 1, 2, &[1, 2]).expect_err("no directory");
-    assert!(
-        matches!(&e, TraceError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound),
-        "{e}"
-    );
+    assert!(matches!(&e, TraceError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound), "{e}");
     assert_eq!(e.path(), target.as_path());
     assert!(s.entries().is_empty());
 }
@@ -1103,38 +683,13 @@ fn writing_non_canonical_words_leaves_no_file() {
     words[2 * 3 + 1] = BB_P;
     words[3 * 3] = u64::from(u32::MAX);
     let e = write_npy_words(&target, FieldId::BabyBear, 4, 3, &words).expect_err("non-canonical");
-    assert!(
-        matches!(
-            e,
-            TraceError::NonCanonical {
-                row: 2,
-                col: 1,
-                value: BB_P,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::NonCanonical { row: 2, col: 1, value: BB_P, .. }), "{e}");
     assert!(s.entries().is_empty(), "{:?}", s.entries());
     // A Goldilocks value above 2^32 must not be truncated into a 32-bit field either.
     let e = write_npy_words(&target, FieldId::KoalaBear, 1, 1, &[1 << 32]).expect_err("too large");
-    assert!(
-        matches!(e, TraceError::NonCanonical { row: 0, col: 0, .. }),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::NonCanonical { row: 0, col: 0, .. }), "{e}");
     let e = write_npy_words(&target, FieldId::Goldilocks, 1, 2, &[0, GL_P]).expect_err("p");
-    assert!(
-        matches!(
-            e,
-            TraceError::NonCanonical {
-                row: 0,
-                col: 1,
-                value: GL_P,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::NonCanonical { row: 0, col: 1, value: GL_P, .. }), "{e}");
     assert!(s.entries().is_empty(), "{:?}", s.entries());
 }
 
@@ -1145,8 +700,7 @@ fn overwriting_is_atomic() {
     write_npy_words(&target, FieldId::Goldilocks, 2, 2, &[1, 2, 3, 4]).expect("first write");
     let old = fs::read(&target).expect("read");
     // A failed overwrite keeps the old trace intact.
-    write_npy_words(&target, FieldId::Goldilocks, 2, 2, &[1, 2, 3, GL_P])
-        .expect_err("non-canonical");
+    write_npy_words(&target, FieldId::Goldilocks, 2, 2, &[1, 2, 3, GL_P]).expect_err("non-canonical");
     assert_eq!(fs::read(&target).expect("read"), old);
     write_npy_words(&target, FieldId::Goldilocks, 3, 2, &[0; 5]).expect_err("wrong count");
     assert_eq!(fs::read(&target).expect("read"), old);
@@ -1165,8 +719,7 @@ fn failed_rename_leaves_no_temporary_file() {
     let target = s.path("occupied");
     fs::create_dir(&target).expect("mkdir");
     fs::write(target.join("keep"), b"x").expect("write");
-    let e =
-        write_npy_words(&target, FieldId::BabyBear, 1, 1, &[1]).expect_err("target is a directory");
+    let e = write_npy_words(&target, FieldId::BabyBear, 1, 1, &[1]).expect_err("target is a directory");
     assert!(matches!(e, TraceError::Io { .. }), "{e}");
     assert_eq!(s.entries(), ["occupied"]);
     assert_eq!(entries(&target), ["keep"]);
@@ -1177,58 +730,16 @@ fn writer_rejects_bad_shapes() {
     let s = Scratch::new();
     let target = s.path("t.npy");
     let e = write_npy_words(&target, FieldId::BabyBear, 2, 3, &[1; 5]).expect_err("5 != 6");
-    assert!(
-        matches!(
-            e,
-            TraceError::Shape {
-                len: 5,
-                rows: 2,
-                cols: 3,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::Shape { len: 5, rows: 2, cols: 3, .. }), "{e}");
     let e = write_npy_words(&target, FieldId::BabyBear, 0, 3, &[]).expect_err("empty");
-    assert!(
-        matches!(
-            e,
-            TraceError::EmptyTrace {
-                rows: 0,
-                cols: 3,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::EmptyTrace { rows: 0, cols: 3, .. }), "{e}");
     let e = write_npy_words(&target, FieldId::BabyBear, 3, 0, &[]).expect_err("empty");
-    assert!(
-        matches!(
-            e,
-            TraceError::EmptyTrace {
-                rows: 3,
-                cols: 0,
-                ..
-            }
-        ),
-        "{e}"
-    );
-    let e =
-        write_npy_words(&target, FieldId::Goldilocks, usize::MAX, 2, &[]).expect_err("overflow");
+    assert!(matches!(e, TraceError::EmptyTrace { rows: 3, cols: 0, .. }), "{e}");
+    let e = write_npy_words(&target, FieldId::Goldilocks, usize::MAX, 2, &[]).expect_err("overflow");
     assert!(matches!(e, TraceError::ShapeOverflow { .. }), "{e}");
     let empty: RowMajor<BabyBear> = RowMajor::new(vec![], 4).expect("0 rows of 4");
     let e = write_npy(&target, &empty).expect_err("empty");
-    assert!(
-        matches!(
-            e,
-            TraceError::EmptyTrace {
-                rows: 0,
-                cols: 4,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, TraceError::EmptyTrace { rows: 0, cols: 4, .. }), "{e}");
     assert!(s.entries().is_empty());
 }
 
@@ -1237,14 +748,8 @@ fn writer_rejects_bad_shapes() {
 
 fn mutation_seed() -> u64 {
     match std::env::var("SLOTPROOF_SEED") {
-        Ok(s) => s
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("SLOTPROOF_SEED={s:?} is not a u64")),
-        Err(_) => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x5107),
+        Ok(s) => s.trim().parse().unwrap_or_else(|_| panic!("SLOTPROOF_SEED={s:?} is not a u64")),
+        Err(_) => SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0x5107),
     }
 }
 
@@ -1252,27 +757,15 @@ fn seed_corpus() -> Vec<Vec<u8>> {
     let bb: Vec<u32> = (0..12).map(|i| i * 1000 + 1).collect();
     vec![
         numpy_file("<u4", &[3, 4], &le32(&bb)),
-        numpy_file(
-            "<u4",
-            &[2, 5],
-            &le32(&[0, 1, 2, 3, 0x7f00_0000, 5, 6, 7, 8, 9]),
-        ),
+        numpy_file("<u4", &[2, 5], &le32(&[0, 1, 2, 3, 0x7f00_0000, 5, 6, 7, 8, 9])),
         numpy_file("<u8", &[4, 1], &le64(&[0, GL_P - 1, 7, 1 << 40])),
         raw_file(
             (2, 0),
             b"{\"shape\": (2, 3), \"fortran_order\": False, \"descr\": \"<u4\"}\n",
             &le32(&[1, 2, 3, 4, 5, 6]),
         ),
-        raw_file(
-            (3, 0),
-            b"{'descr':'<u8','fortran_order':False,'shape':(1,2,)}",
-            &le64(&[3, GL_P - 2]),
-        ),
-        raw_file(
-            (1, 0),
-            b"{'descr': '<u4', 'fortran_order': False, 'shape': (1, 1), }  \n",
-            &le32(&[BB_P as u32 - 1]),
-        ),
+        raw_file((3, 0), b"{'descr':'<u8','fortran_order':False,'shape':(1,2,)}", &le64(&[3, GL_P - 2])),
+        raw_file((1, 0), b"{'descr': '<u4', 'fortran_order': False, 'shape': (1, 1), }  \n", &le32(&[BB_P as u32 - 1])),
     ]
 }
 
@@ -1282,11 +775,7 @@ fn mutate(rng: &mut StdRng, bytes: &mut Vec<u8>) {
     let len = bytes.len();
     // Most mutations hit the preamble and header, where the parser lives.
     let pos = |rng: &mut StdRng| {
-        if rng.random_bool(0.8) {
-            rng.random_range(0..len.min(140))
-        } else {
-            rng.random_range(0..len)
-        }
+        if rng.random_bool(0.8) { rng.random_range(0..len.min(140)) } else { rng.random_range(0..len) }
     };
     if len == 0 {
         bytes.extend((0..rng.random_range(1..16)).map(|_| rng.random::<u8>()));
@@ -1303,11 +792,7 @@ fn mutate(rng: &mut StdRng, bytes: &mut Vec<u8>) {
         }
         2 => bytes.truncate(rng.random_range(0..len)),
         3 => {
-            let n = if rng.random_bool(0.5) {
-                4 * rng.random_range(1..8)
-            } else {
-                rng.random_range(1..64)
-            };
+            let n = if rng.random_bool(0.5) { 4 * rng.random_range(1..8) } else { rng.random_range(1..64) };
             bytes.extend((0..n).map(|_| rng.random::<u8>()));
         }
         4 => {
@@ -1340,9 +825,7 @@ fn mutate(rng: &mut StdRng, bytes: &mut Vec<u8>) {
             // Rewrite a digit run inside the header: shapes are where the arithmetic is.
             let i = pos(rng);
             if bytes[i].is_ascii_digit() {
-                let digits: Vec<u8> = (0..rng.random_range(1..25))
-                    .map(|_| b'0' + rng.random_range(0..10u8))
-                    .collect();
+                let digits: Vec<u8> = (0..rng.random_range(1..25)).map(|_| b'0' + rng.random_range(0..10u8)).collect();
                 bytes.splice(i..i + 1, digits);
             }
         }
@@ -1356,9 +839,7 @@ fn check_matrix<F: TraceField>(t: &TraceFile, ctx: &str) {
             assert_eq!((m.height(), m.width()), (t.rows(), t.cols()), "{ctx}");
             assert!(m.values().iter().all(|v| v.canonical() < p), "{ctx}");
         }
-        Err(TraceError::NonCanonical {
-            row, col, value, ..
-        }) => {
+        Err(TraceError::NonCanonical { row, col, value, .. }) => {
             assert!(row < t.rows() && col < t.cols() && value >= p, "{ctx}");
         }
         Err(e) => panic!("{ctx}: to_matrix after a successful open failed with {e}"),
@@ -1401,10 +882,7 @@ fn mutated_files_never_panic() {
                 }
                 Err(e) => {
                     assert_eq!(e.path(), path.as_path(), "{ctx}");
-                    assert!(
-                        e.to_string().starts_with(&path.display().to_string()),
-                        "{ctx}: {e}"
-                    );
+                    assert!(e.to_string().starts_with(&path.display().to_string()), "{ctx}: {e}");
                 }
             }
         }

@@ -53,14 +53,15 @@ fn write(path: &Path, text: &str) -> Result<(), EdaError> {
 }
 
 fn run(dir: &Path, tool: &str, package: &'static str, args: &[&str]) -> Result<String, EdaError> {
-    let out = Command::new(tool)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|source| EdaError::Missing { tool: tool.into(), package, source })?;
+    let out = Command::new(tool).args(args).current_dir(dir).output().map_err(|source| EdaError::Missing {
+        tool: tool.into(),
+        package,
+        source,
+    })?;
     let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     if !out.status.success() {
-        let tail: String = log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+        let tail: String =
+            log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
         return Err(EdaError::Failed { tool: format!("{tool} {}", args.join(" ")), dir: dir.into(), log: tail });
     }
     Ok(log)
@@ -156,7 +157,13 @@ fn testbench(ports: &Ports, vectors: usize, latency: usize) -> String {
     let mut load = String::from("    $readmemh(\"valid.hex\", mem_valid);\n");
     let mut drive = String::from("        valid_in = mem_valid[i];\n");
     for (name, w) in &ports.inputs {
-        let _ = writeln!(decl, "  reg [{}:0] {name} = 0;\n  reg [{}:0] mem_{name} [0:{}];", w - 1, w - 1, vectors.saturating_sub(1));
+        let _ = writeln!(
+            decl,
+            "  reg [{}:0] {name} = 0;\n  reg [{}:0] mem_{name} [0:{}];",
+            w - 1,
+            w - 1,
+            vectors.saturating_sub(1)
+        );
         let _ = write!(conn, ", .{name}({name})");
         let _ = writeln!(load, "    $readmemh(\"{name}.hex\", mem_{name});");
         let _ = writeln!(drive, "        {name} = mem_{name}[i];");
@@ -230,8 +237,18 @@ pub fn simulate_unit(
                 "verilator",
                 "verilator",
                 &[
-                    "--binary", "-j", "2", "-Wno-fatal", "-Wno-WIDTH", "-Wno-DECLFILENAME", "--top-module", "tb",
-                    "-Mdir", "vl", "tb.v", "top.v",
+                    "--binary",
+                    "-j",
+                    "2",
+                    "-Wno-fatal",
+                    "-Wno-WIDTH",
+                    "-Wno-DECLFILENAME",
+                    "--top-module",
+                    "tb",
+                    "-Mdir",
+                    "vl",
+                    "tb.v",
+                    "top.v",
                 ],
             )?;
             run(&dir, "./vl/Vtb", "verilator", &[])?;
@@ -249,8 +266,17 @@ pub fn simulate_unit(
                 .ok_or_else(|| EdaError::Failed {
                     tool: format!("{sim:?}"),
                     dir: dir.clone(),
-                    log: format!("output line '{l}' is not {} hex values (x or z from the simulation?)", ports.outputs.len()),
+                    log: format!(
+                        "output line '{l}' is not {} hex values (x or z from the simulation?)",
+                        ports.outputs.len()
+                    ),
                 })
         })
         .collect()
+}
+
+/// How many results differ from the expected ones, counting missing or extra results too:
+/// what every simulation check of a block asserts is zero (and its negative control, not).
+pub fn count_mismatches<T: PartialEq>(got: &[T], want: &[T]) -> usize {
+    got.iter().zip(want).filter(|(g, w)| g != w).count() + got.len().abs_diff(want.len())
 }

@@ -103,7 +103,10 @@ fn summary(rows: &[(&Entry, XcupResources)]) -> String {
          xcup, so LUT and carry counts are estimates until Vivado places the design.\n\n\
          Throughput is results per second at one input every II cycles.\n"
     );
-    let _ = writeln!(s, "| block | what | latency (cycles) | II | LUT | SRL | FF | DSP48E2 | BRAM36 | CARRY | results/s at 250 MHz | at 400 MHz |");
+    let _ = writeln!(
+        s,
+        "| block | what | latency (cycles) | II | LUT | SRL | FF | DSP48E2 | BRAM36 | CARRY | results/s at 250 MHz | at 400 MHz |"
+    );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (e, r) in rows {
         let rate = |mhz: f64| mhz * 1e6 * e.results_per_input as f64 / e.ii as f64;

@@ -7,7 +7,7 @@ use rust_hdl::prelude::*;
 use slotproof_core::FieldId;
 use slotproof_core::golden::Fp;
 use slotproof_core::sample::{SplitMix64, test_seed};
-use slotproof_hdl::eda::{Ports, Simulator, Vector, simulate_unit, verilog_of};
+use slotproof_hdl::eda::{Ports, Simulator, Vector, count_mismatches, simulate_unit, verilog_of};
 use slotproof_hdl::field::Prime31;
 use slotproof_hdl::ntt::Butterfly31;
 
@@ -39,7 +39,11 @@ fn expected(prime: Prime31, vecs: &[(bool, u64, u64, u64)]) -> Vec<(u64, u64)> {
 }
 
 /// Runs the butterfly in rust-hdl; `encode` turns the canonical twiddle into what is fed.
-fn rust_hdl_outputs(prime: Prime31, vecs: &[(bool, u64, u64, u64)], encode: fn(Prime31, u64) -> u64) -> Vec<(u64, u64)> {
+fn rust_hdl_outputs(
+    prime: Prime31,
+    vecs: &[(bool, u64, u64, u64)],
+    encode: fn(Prime31, u64) -> u64,
+) -> Vec<(u64, u64)> {
     let vecs: Vec<_> = vecs.iter().map(|&(v, a, b, w)| (v, a, b, encode(prime, w))).collect();
     let got = Arc::new(Mutex::new(Vec::new()));
     let sink = got.clone();
@@ -65,12 +69,7 @@ fn rust_hdl_outputs(prime: Prime31, vecs: &[(bool, u64, u64, u64)], encode: fn(P
     let mut uut = Butterfly31::new(prime);
     uut.connect_all();
     sim.run(Box::new(uut), 1_000 * sim_time::ONE_MILLISECOND).unwrap();
-    let out = got.lock().unwrap().clone();
-    out
-}
-
-fn mismatches<T: PartialEq>(got: &[T], want: &[T]) -> usize {
-    got.iter().zip(want).filter(|(g, w)| g != w).count() + got.len().abs_diff(want.len())
+    got.lock().unwrap().clone()
 }
 
 #[test]
@@ -80,7 +79,7 @@ fn butterfly31_matches_golden_in_rust_hdl() {
         let prime = Prime31::new(field).unwrap();
         let vecs = vectors(prime, 2000, seed);
         let got = rust_hdl_outputs(prime, &vecs, Prime31::to_mont);
-        assert_eq!(mismatches(&got, &expected(prime, &vecs)), 0, "{field}");
+        assert_eq!(count_mismatches(&got, &expected(prime, &vecs)), 0, "{field}");
     }
 }
 
@@ -90,7 +89,7 @@ fn plain_twiddle_is_caught_in_rust_hdl() {
     let prime = Prime31::new(FieldId::BabyBear).unwrap();
     let vecs = vectors(prime, 300, 5);
     let got = rust_hdl_outputs(prime, &vecs, |_, w| w);
-    assert!(mismatches(&got, &expected(prime, &vecs)) > 100, "the checker did not see the wrong encoding");
+    assert!(count_mismatches(&got, &expected(prime, &vecs)) > 100, "the checker did not see the wrong encoding");
 }
 
 fn verilog_outputs(prime: Prime31, vecs: &[(bool, u64, u64, u64)], sim: Simulator) -> Vec<(u64, u64)> {
@@ -111,7 +110,7 @@ fn butterfly31_verilog_matches_golden_under_iverilog() {
         let prime = Prime31::new(field).unwrap();
         let vecs = vectors(prime, 20_000, seed);
         let got = verilog_outputs(prime, &vecs, Simulator::Iverilog);
-        assert_eq!(mismatches(&got, &expected(prime, &vecs)), 0, "{field}");
+        assert_eq!(count_mismatches(&got, &expected(prime, &vecs)), 0, "{field}");
     }
 }
 
@@ -122,6 +121,6 @@ fn butterfly31_verilog_matches_golden_under_verilator() {
         let prime = Prime31::new(field).unwrap();
         let vecs = vectors(prime, 100_000, seed);
         let got = verilog_outputs(prime, &vecs, Simulator::Verilator);
-        assert_eq!(mismatches(&got, &expected(prime, &vecs)), 0, "{field}");
+        assert_eq!(count_mismatches(&got, &expected(prime, &vecs)), 0, "{field}");
     }
 }

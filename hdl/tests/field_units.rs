@@ -8,7 +8,7 @@ use rust_hdl::prelude::*;
 use slotproof_core::FieldId;
 use slotproof_core::golden::Fp;
 use slotproof_core::sample::{SplitMix64, test_seed};
-use slotproof_hdl::eda::{Ports, Simulator, Vector, simulate_unit, verilog_of};
+use slotproof_hdl::eda::{Ports, Simulator, Vector, count_mismatches, simulate_unit, verilog_of};
 use slotproof_hdl::field::{ModAdd31, ModSub31, MontMul31, Prime31};
 
 const FIELDS: [FieldId; 2] = [FieldId::BabyBear, FieldId::KoalaBear];
@@ -75,10 +75,6 @@ fn simulate_op_unit(name: &str, verilog: &str, latency: usize, vecs: &[OpVector]
         .collect()
 }
 
-fn mismatches(got: &[u32], want: &[u32]) -> usize {
-    got.iter().zip(want).filter(|(g, w)| g != w).count() + got.len().abs_diff(want.len())
-}
-
 #[test]
 fn mont_mul31_matches_golden_in_rust_hdl() {
     let seed = test_seed("mont_mul31_matches_golden_in_rust_hdl");
@@ -87,7 +83,7 @@ fn mont_mul31_matches_golden_in_rust_hdl() {
         let vecs = vectors(prime, 2000, seed);
         let got = rust_hdl_outputs!(MontMul31, MontMul31::new(prime), vecs, MontMul31::LATENCY);
         let want = expected(&vecs, |a, b| prime.mont_mul(a, b));
-        assert_eq!(mismatches(&got, &want), 0, "{field}: {} outputs, {} expected", got.len(), want.len());
+        assert_eq!(count_mismatches(&got, &want), 0, "{field}: {} outputs, {} expected", got.len(), want.len());
     }
 }
 
@@ -98,9 +94,9 @@ fn mod_add_sub31_match_golden_in_rust_hdl() {
         let (prime, f) = (Prime31::new(field).unwrap(), Fp::new(field));
         let vecs = vectors(prime, 2000, seed);
         let got = rust_hdl_outputs!(ModAdd31, ModAdd31::new(prime), vecs, ModAdd31::LATENCY);
-        assert_eq!(mismatches(&got, &expected(&vecs, |a, b| f.add(a, b))), 0, "{field}: add");
+        assert_eq!(count_mismatches(&got, &expected(&vecs, |a, b| f.add(a, b))), 0, "{field}: add");
         let got = rust_hdl_outputs!(ModSub31, ModSub31::new(prime), vecs, ModSub31::LATENCY);
-        assert_eq!(mismatches(&got, &expected(&vecs, |a, b| f.sub(a, b))), 0, "{field}: sub");
+        assert_eq!(count_mismatches(&got, &expected(&vecs, |a, b| f.sub(a, b))), 0, "{field}: sub");
     }
 }
 
@@ -111,7 +107,7 @@ fn wrong_constant_is_caught_in_rust_hdl() {
     let vecs = vectors(prime, 300, 7);
     let got = rust_hdl_outputs!(MontMul31, MontMul31::new(prime.with_wrong_shift()), vecs, MontMul31::LATENCY);
     let want = expected(&vecs, |a, b| prime.mont_mul(a, b));
-    assert!(mismatches(&got, &want) > 100, "the checker did not see a wrong multiplier");
+    assert!(count_mismatches(&got, &want) > 100, "the checker did not see a wrong multiplier");
 }
 
 /// The emitted Verilog, under both simulators, on many more vectors.
@@ -131,7 +127,13 @@ fn verilog_matches(sim: Simulator, n: usize, seed: u64) {
         ];
         for (name, verilog, latency, want) in cases {
             let got = simulate_op_unit(&format!("{name}_{field}"), &verilog, latency, &vecs, sim);
-            assert_eq!(mismatches(&got, &want), 0, "{sim:?} {name} {field}: {} outputs, {} expected", got.len(), want.len());
+            assert_eq!(
+                count_mismatches(&got, &want),
+                0,
+                "{sim:?} {name} {field}: {} outputs, {} expected",
+                got.len(),
+                want.len()
+            );
         }
     }
 }
@@ -155,6 +157,6 @@ fn wrong_constant_is_caught_in_verilog() {
     let want = expected(&vecs, |a, b| prime.mont_mul(a, b));
     for sim in [Simulator::Iverilog, Simulator::Verilator] {
         let got = simulate_op_unit("mont_mul31_wrong", &verilog, MontMul31::LATENCY, &vecs, sim);
-        assert!(mismatches(&got, &want) > 100, "{sim:?} did not see a wrong multiplier");
+        assert!(count_mismatches(&got, &want) > 100, "{sim:?} did not see a wrong multiplier");
     }
 }

@@ -7,7 +7,7 @@ use rust_hdl::prelude::*;
 use slotproof_core::FieldId;
 use slotproof_core::golden::Fp;
 use slotproof_core::sample::{SplitMix64, test_seed};
-use slotproof_hdl::eda::{Ports, Simulator, Vector, simulate_unit, verilog_of};
+use slotproof_hdl::eda::{Ports, Simulator, Vector, count_mismatches, simulate_unit, verilog_of};
 use slotproof_hdl::field::GoldilocksMul;
 
 const P: u64 = 0xffff_ffff_0000_0001;
@@ -54,18 +54,13 @@ fn rust_hdl_outputs(uut: GoldilocksMul, vecs: &[(bool, u64, u64)]) -> Vec<u64> {
     let mut uut = uut;
     uut.connect_all();
     sim.run(Box::new(uut), 1_000 * sim_time::ONE_MILLISECOND).unwrap();
-    let out = got.lock().unwrap().clone();
-    out
-}
-
-fn mismatches(got: &[u64], want: &[u64]) -> usize {
-    got.iter().zip(want).filter(|(g, w)| g != w).count() + got.len().abs_diff(want.len())
+    got.lock().unwrap().clone()
 }
 
 #[test]
 fn goldilocks_mul_matches_golden_in_rust_hdl() {
     let vecs = vectors(1000, test_seed("goldilocks_mul_matches_golden_in_rust_hdl"));
-    assert_eq!(mismatches(&rust_hdl_outputs(GoldilocksMul::new(), &vecs), &expected(&vecs)), 0);
+    assert_eq!(count_mismatches(&rust_hdl_outputs(GoldilocksMul::new(), &vecs), &expected(&vecs)), 0);
 }
 
 fn verilog_outputs(verilog: &str, vecs: &[(bool, u64, u64)], sim: Simulator) -> Vec<u64> {
@@ -82,14 +77,14 @@ fn verilog_outputs(verilog: &str, vecs: &[(bool, u64, u64)], sim: Simulator) -> 
 fn goldilocks_mul_verilog_matches_golden_under_iverilog() {
     let vecs = vectors(20_000, test_seed("goldilocks_mul_verilog_matches_golden_under_iverilog"));
     let got = verilog_outputs(&verilog_of(GoldilocksMul::new()), &vecs, Simulator::Iverilog);
-    assert_eq!(mismatches(&got, &expected(&vecs)), 0);
+    assert_eq!(count_mismatches(&got, &expected(&vecs)), 0);
 }
 
 #[test]
 fn goldilocks_mul_verilog_matches_golden_under_verilator() {
     let vecs = vectors(100_000, test_seed("goldilocks_mul_verilog_matches_golden_under_verilator"));
     let got = verilog_outputs(&verilog_of(GoldilocksMul::new()), &vecs, Simulator::Verilator);
-    assert_eq!(mismatches(&got, &expected(&vecs)), 0);
+    assert_eq!(count_mismatches(&got, &expected(&vecs)), 0);
 }
 
 /// Negative control: a wrong reduction constant is caught by every checker.
@@ -97,9 +92,9 @@ fn goldilocks_mul_verilog_matches_golden_under_verilator() {
 fn wrong_epsilon_is_caught() {
     let vecs = vectors(400, 9);
     let want = expected(&vecs);
-    assert!(mismatches(&rust_hdl_outputs(GoldilocksMul::with_wrong_epsilon(), &vecs), &want) > 100);
+    assert!(count_mismatches(&rust_hdl_outputs(GoldilocksMul::with_wrong_epsilon(), &vecs), &want) > 100);
     let verilog = verilog_of(GoldilocksMul::with_wrong_epsilon());
     for sim in [Simulator::Iverilog, Simulator::Verilator] {
-        assert!(mismatches(&verilog_outputs(&verilog, &vecs, sim), &want) > 100, "{sim:?}");
+        assert!(count_mismatches(&verilog_outputs(&verilog, &vecs, sim), &want) > 100, "{sim:?}");
     }
 }

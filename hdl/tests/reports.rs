@@ -17,9 +17,14 @@ fn committed_reports_are_up_to_date() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_owned();
         let want = std::fs::read_to_string(&path).unwrap();
-        let have = std::fs::read_to_string(committed.join(&name))
-            .unwrap_or_else(|e| panic!("bitstreams/reports/{}: {e}; run `cargo run -p slotproof-hdl -- reports`", name.display()));
-        assert!(have == want, "bitstreams/reports/{} is stale: run `cargo run -p slotproof-hdl -- reports`", name.display());
+        let have = std::fs::read_to_string(committed.join(&name)).unwrap_or_else(|e| {
+            panic!("bitstreams/reports/{}: {e}; run `cargo run -p slotproof-hdl -- reports`", name.display())
+        });
+        assert!(
+            have == want,
+            "bitstreams/reports/{} is stale: run `cargo run -p slotproof-hdl -- reports`",
+            name.display()
+        );
         compared += 1;
     }
     assert_eq!(compared, 2 * entries().len() + 1, "every block has two reports, plus the summary");

@@ -163,6 +163,21 @@ fn gen_trace(path: &Path, field: FieldId, rows: usize, cols: usize, seed: u64) {
     assert!(path.is_file(), "gen-trace did not create {}", path.display());
 }
 
+/// Runs `slotproof gen-trace` for a BabyBear trace into `target`, whatever the outcome.
+fn run_gen_trace(rows: &str, cols: &str, target: &Path) -> Out {
+    run([
+        "gen-trace".as_ref(),
+        "--rows".as_ref(),
+        rows.as_ref(),
+        "--cols".as_ref(),
+        cols.as_ref(),
+        "--field".as_ref(),
+        "babybear".as_ref(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ])
+}
+
 /// Parses the one JSON object `commit --json` prints.
 fn json(stdout: &str) -> Value {
     let v: Value =
@@ -248,45 +263,21 @@ fn cli_gen_trace_then_commit_json_round_trip_every_field() {
             let what = format!("commit {args:?}");
             let out = run(&args);
             let v = json(&ok(&out, &what));
-            assert_eq!(
-                out.stdout.trim().lines().count(),
-                1,
-                "{what}: one line of JSON\n{out:#?}"
-            );
+            assert_eq!(out.stdout.trim().lines().count(), 1, "{what}: one line of JSON\n{out:#?}");
 
             let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
             keys.sort_unstable();
             assert_eq!(
                 keys,
-                [
-                    "backend",
-                    "cols",
-                    "field",
-                    "log_blowup",
-                    "peak_rss_bytes",
-                    "root",
-                    "rows",
-                    "timings_ms",
-                    "trace"
-                ],
+                ["backend", "cols", "field", "log_blowup", "peak_rss_bytes", "root", "rows", "timings_ms", "trace"],
                 "{what}: {v}"
             );
-            let mut tkeys: Vec<&str> = v["timings_ms"]
-                .as_object()
-                .expect("timings_ms object")
-                .keys()
-                .map(String::as_str)
-                .collect();
+            let mut tkeys: Vec<&str> =
+                v["timings_ms"].as_object().expect("timings_ms object").keys().map(String::as_str).collect();
             tkeys.sort_unstable();
-            assert_eq!(
-                tkeys,
-                ["commit", "lde", "leaf_hash", "load", "total", "tree"],
-                "{what}: {v}"
-            );
+            assert_eq!(tkeys, ["commit", "lde", "leaf_hash", "load", "total", "tree"], "{what}: {v}");
             for (k, t) in v["timings_ms"].as_object().unwrap() {
-                let t = t
-                    .as_f64()
-                    .unwrap_or_else(|| panic!("{what}: timing {k} is not a number: {v}"));
+                let t = t.as_f64().unwrap_or_else(|| panic!("{what}: timing {k} is not a number: {v}"));
                 assert!(t.is_finite() && t >= 0.0, "{what}: timing {k} = {t}");
             }
             assert!(
@@ -320,15 +311,9 @@ fn cli_root_is_deterministic_and_file_matches_builtin_trace() {
         let from_file = root_of(&commit_file(&path, Some(field), 1), field);
         let builtin = commit_builtin(field, rows, cols, seed);
         assert_eq!(builtin["backend"], "cpu");
-        assert_eq!(
-            (builtin["rows"].as_u64(), builtin["cols"].as_u64()),
-            (Some(64), Some(5))
-        );
+        assert_eq!((builtin["rows"].as_u64(), builtin["cols"].as_u64()), (Some(64), Some(5)));
         let from_builtin = root_of(&builtin, field);
-        assert_eq!(
-            from_file, from_builtin,
-            "{field}: gen-trace file vs built-in trace, same seed"
-        );
+        assert_eq!(from_file, from_builtin, "{field}: gen-trace file vs built-in trace, same seed");
 
         let again = root_of(&commit_builtin(field, rows, cols, seed), field);
         assert_eq!(again, from_builtin, "{field}: the same command twice");
@@ -362,11 +347,7 @@ fn cli_hand_written_npy_matches_gen_trace() {
             &dict(field.npy_descr(), &format!("({rows}, {cols})")),
             &data,
         );
-        assert_eq!(
-            fs::read(&hand).unwrap(),
-            fs::read(&generated).unwrap(),
-            "{field}: byte-identical to gen-trace"
-        );
+        assert_eq!(fs::read(&hand).unwrap(), fs::read(&generated).unwrap(), "{field}: byte-identical to gen-trace");
         assert_eq!(
             root_of(&commit_file(&hand, Some(field), 1), field),
             root_of(&commit_file(&generated, Some(field), 1), field),
@@ -394,11 +375,7 @@ fn cli_root_equals_golden_model_for_blowups_1_2_3() {
             4 => file.words_u32().unwrap().iter().map(|&w| u64::from(w)).collect(),
             _ => file.words_u64().unwrap().into_owned(),
         };
-        assert_eq!(
-            words,
-            random_trace(field, rows, cols, seed).values(),
-            "{field}: gen-trace uses random_trace"
-        );
+        assert_eq!(words, random_trace(field, rows, cols, seed).values(), "{field}: gen-trace uses random_trace");
         let trace = RowMajor::new(words, cols).unwrap();
 
         let mut roots = Vec::new();
@@ -407,17 +384,11 @@ fn cli_root_equals_golden_model_for_blowups_1_2_3() {
             assert_eq!(v["log_blowup"], log_blowup);
             let cli = root_of(&v, field);
             let expected = golden::commit(Fp::new(field), &trace, log_blowup);
-            assert_eq!(
-                cli, expected,
-                "{field}, log_blowup {log_blowup}: CLI root vs golden model"
-            );
+            assert_eq!(cli, expected, "{field}, log_blowup {log_blowup}: CLI root vs golden model");
             roots.push(cli);
         }
         // Negative control: the blowup is part of the commitment.
-        assert!(
-            roots[0] != roots[1] && roots[1] != roots[2] && roots[0] != roots[2],
-            "{field}: {roots:?}"
-        );
+        assert!(roots[0] != roots[1] && roots[1] != roots[2] && roots[0] != roots[2], "{field}: {roots:?}");
     }
 }
 
@@ -427,12 +398,7 @@ fn cli_root_equals_golden_model_for_blowups_1_2_3() {
 
 /// `commit PATH --field babybear`, expected to be refused as bad input.
 fn refuse_bb(path: &Path, phrases: &[&str], what: &str) {
-    let out = run([
-        "commit".as_ref(),
-        path.as_os_str(),
-        "--field".as_ref(),
-        "babybear".as_ref(),
-    ]);
+    let out = run(["commit".as_ref(), path.as_os_str(), "--field".as_ref(), "babybear".as_ref()]);
     let p = shown(path);
     let mut all = vec![p.as_str()];
     all.extend_from_slice(phrases);
@@ -467,22 +433,14 @@ fn cli_rejects_truncated_preamble() {
 fn cli_rejects_data_shorter_than_shape() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_npy_raw(dir.path(), "short-data.npy", &dict("<u4", "(64, 4)"), &[0u8; 1000]);
-    refuse_bb(
-        &path,
-        &["data is 1000 bytes but shape (64, 4) of <u4 needs 1024 bytes"],
-        "data shorter",
-    );
+    refuse_bb(&path, &["data is 1000 bytes but shape (64, 4) of <u4 needs 1024 bytes"], "data shorter");
 }
 
 #[test]
 fn cli_rejects_data_longer_than_shape() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_npy_raw(dir.path(), "long-data.npy", &dict("<u4", "(64, 4)"), &[0u8; 1028]);
-    refuse_bb(
-        &path,
-        &["data is 1028 bytes but shape (64, 4) of <u4 needs 1024 bytes"],
-        "data longer",
-    );
+    refuse_bb(&path, &["data is 1028 bytes but shape (64, 4) of <u4 needs 1024 bytes"], "data longer");
 }
 
 #[test]
@@ -494,57 +452,31 @@ fn cli_rejects_huge_header_len_in_twelve_byte_file() {
     b.extend_from_slice(&4_000_000_000u32.to_le_bytes());
     assert_eq!(b.len(), 12);
     fs::write(&path, &b).unwrap();
-    refuse_bb(
-        &path,
-        &["truncated", "4000000000 bytes of header", "file has 12 bytes"],
-        "huge header_len",
-    );
+    refuse_bb(&path, &["truncated", "4000000000 bytes of header", "file has 12 bytes"], "huge header_len");
 }
 
 #[test]
 fn cli_rejects_shape_overflow() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_npy_raw(
-        dir.path(),
-        "overflow.npy",
-        &dict("<u4", "(1099511627776, 1099511627776)"),
-        &[0u8; 64],
-    );
-    refuse_bb(
-        &path,
-        &["shape (1099511627776, 1099511627776) of <u4 overflows"],
-        "shape overflow",
-    );
+    let path = write_npy_raw(dir.path(), "overflow.npy", &dict("<u4", "(1099511627776, 1099511627776)"), &[0u8; 64]);
+    refuse_bb(&path, &["shape (1099511627776, 1099511627776) of <u4 overflows"], "shape overflow");
 }
 
 #[test]
 fn cli_rejects_float_dtype() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_npy_raw(dir.path(), "float.npy", &dict("<f8", "(4, 2)"), &[0u8; 64]);
-    refuse_bb(
-        &path,
-        &["dtype '<f8' is not valid for babybear (expected '<u4')"],
-        "<f8 with --field",
-    );
+    refuse_bb(&path, &["dtype '<f8' is not valid for babybear (expected '<u4')"], "<f8 with --field");
     // Without --field the field cannot be inferred from '<f8' either.
     let out = run(["commit".as_ref(), path.as_os_str()]);
-    fails(
-        &out,
-        2,
-        &[&shown(&path), "dtype '<f8' is not a trace dtype"],
-        "<f8 without --field",
-    );
+    fails(&out, 2, &[&shown(&path), "dtype '<f8' is not a trace dtype"], "<f8 without --field");
 }
 
 #[test]
 fn cli_rejects_u8_file_as_babybear() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_npy_raw(dir.path(), "gl.npy", &dict("<u8", "(4, 2)"), &u8_bytes(&[1; 8]));
-    refuse_bb(
-        &path,
-        &["dtype '<u8' is not valid for babybear (expected '<u4')"],
-        "<u8 as babybear",
-    );
+    refuse_bb(&path, &["dtype '<u8' is not valid for babybear (expected '<u4')"], "<u8 as babybear");
     // Control: the same file is a fine Goldilocks trace.
     let v = commit_file(&path, None, 1);
     assert_eq!(v["field"], "goldilocks");
@@ -576,21 +508,13 @@ fn cli_rejects_3d_array() {
 fn cli_rejects_height_not_power_of_two() {
     let dir = tempfile::tempdir().unwrap();
     let path = small_u4(dir.path(), "twelve-rows.npy", 12, 3);
-    let out = run([
-        "commit".as_ref(),
-        path.as_os_str(),
-        "--field".as_ref(),
-        "babybear".as_ref(),
-    ]);
+    let out = run(["commit".as_ref(), path.as_os_str(), "--field".as_ref(), "babybear".as_ref()]);
     fails(&out, 2, &["trace height 12 is not a power of two"], "12 rows");
     // Control: 16 rows of the same kind of file commit.
     let good = small_u4(dir.path(), "sixteen-rows.npy", 16, 3);
     commit_file(&good, Some(FieldId::BabyBear), 1);
     // Like every other bad-input message, this one must say which file it is about.
-    assert!(
-        out.stderr.contains(&shown(&path)),
-        "12 rows: the message does not name the file\n{out:#?}"
-    );
+    assert!(out.stderr.contains(&shown(&path)), "12 rows: the message does not name the file\n{out:#?}");
 }
 
 #[test]
@@ -603,10 +527,7 @@ fn cli_rejects_non_canonical_value() {
     let path = write_npy_raw(dir.path(), "noncanon.npy", &dict("<u4", "(8, 4)"), &u4_bytes(&words));
     refuse_bb(
         &path,
-        &[
-            "value 2013265921 at row 3, column 2 is not canonical for babybear",
-            "2013265921",
-        ],
+        &["value 2013265921 at row 3, column 2 is not canonical for babybear", "2013265921"],
         "non-canonical",
     );
     // Control: without the u32::MAX, the file is canonical KoalaBear (p = 2130706433).
@@ -651,42 +572,14 @@ fn cli_rejects_missing_file() {
 fn cli_io_error_reason_is_not_repeated() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("does-not-exist.npy");
-    let out = run([
-        "commit".as_ref(),
-        missing.as_os_str(),
-        "--field".as_ref(),
-        "babybear".as_ref(),
-    ]);
+    let out = run(["commit".as_ref(), missing.as_os_str(), "--field".as_ref(), "babybear".as_ref()]);
     fails(&out, 2, &[&shown(&missing), "(os error 2)"], "missing file");
-    assert_eq!(
-        out.stderr.matches("(os error 2)").count(),
-        1,
-        "commit: the OS error is repeated\n{out:#?}"
-    );
+    assert_eq!(out.stderr.matches("(os error 2)").count(), 1, "commit: the OS error is repeated\n{out:#?}");
 
     let target = dir.path().join("no-such-dir").join("t.npy");
-    let out = run([
-        "gen-trace".as_ref(),
-        "--rows".as_ref(),
-        "4".as_ref(),
-        "--cols".as_ref(),
-        "2".as_ref(),
-        "--field".as_ref(),
-        "babybear".as_ref(),
-        "-o".as_ref(),
-        target.as_os_str(),
-    ]);
-    fails(
-        &out,
-        2,
-        &[&shown(&target), "(os error 2)"],
-        "gen-trace into a missing directory",
-    );
-    assert_eq!(
-        out.stderr.matches("(os error 2)").count(),
-        1,
-        "gen-trace: the OS error is repeated\n{out:#?}"
-    );
+    let out = run_gen_trace("4", "2", &target);
+    fails(&out, 2, &[&shown(&target), "(os error 2)"], "gen-trace into a missing directory");
+    assert_eq!(out.stderr.matches("(os error 2)").count(), 1, "gen-trace: the OS error is repeated\n{out:#?}");
 }
 
 #[test]
@@ -694,47 +587,17 @@ fn cli_rejects_u4_file_without_field() {
     let dir = tempfile::tempdir().unwrap();
     let path = small_u4(dir.path(), "which.npy", 4, 2);
     let out = run(["commit".as_ref(), path.as_os_str()]);
-    fails(
-        &out,
-        2,
-        &[&shown(&path), "babybear or koalabear", "--field"],
-        "<u4 without --field",
-    );
+    fails(&out, 2, &[&shown(&path), "babybear or koalabear", "--field"], "<u4 without --field");
 }
 
 #[test]
 fn cli_rejects_unknown_field_value() {
     let dir = tempfile::tempdir().unwrap();
     let path = small_u4(dir.path(), "t.npy", 4, 2);
-    let out = run([
-        "commit".as_ref(),
-        path.as_os_str(),
-        "--field".as_ref(),
-        "mersenne31".as_ref(),
-    ]);
-    fails(
-        &out,
-        2,
-        &["--field", "unknown field 'mersenne31'"],
-        "--field mersenne31",
-    );
-    let out = run([
-        "gen-trace",
-        "--rows",
-        "4",
-        "--cols",
-        "2",
-        "--field",
-        "mersenne31",
-        "-o",
-        "unused.npy",
-    ]);
-    fails(
-        &out,
-        2,
-        &["--field", "unknown field 'mersenne31'"],
-        "gen-trace --field mersenne31",
-    );
+    let out = run(["commit".as_ref(), path.as_os_str(), "--field".as_ref(), "mersenne31".as_ref()]);
+    fails(&out, 2, &["--field", "unknown field 'mersenne31'"], "--field mersenne31");
+    let out = run(["gen-trace", "--rows", "4", "--cols", "2", "--field", "mersenne31", "-o", "unused.npy"]);
+    fails(&out, 2, &["--field", "unknown field 'mersenne31'"], "gen-trace --field mersenne31");
 }
 
 #[test]
@@ -749,12 +612,7 @@ fn cli_rejects_unknown_backend() {
         "--backend".as_ref(),
         "fpga9000".as_ref(),
     ]);
-    fails(
-        &out,
-        2,
-        &["--backend", "unknown backend 'fpga9000'"],
-        "--backend fpga9000",
-    );
+    fails(&out, 2, &["--backend", "unknown backend 'fpga9000'"], "--backend fpga9000");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -765,17 +623,7 @@ fn cli_rejects_unknown_backend() {
 fn cli_gen_trace_into_missing_directory_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("no").join("such").join("dir").join("t.npy");
-    let out = run([
-        "gen-trace".as_ref(),
-        "--rows".as_ref(),
-        "8".as_ref(),
-        "--cols".as_ref(),
-        "2".as_ref(),
-        "--field".as_ref(),
-        "babybear".as_ref(),
-        "-o".as_ref(),
-        target.as_os_str(),
-    ]);
+    let out = run_gen_trace("8", "2", &target);
     assert!(matches!(out.code, Some(c) if c != 0), "{out:#?}");
     assert!(out.stdout.is_empty(), "{out:#?}");
     assert!(!out.stderr.contains("panicked"), "{out:#?}");
@@ -788,17 +636,7 @@ fn cli_gen_trace_onto_a_directory_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("sub");
     fs::create_dir(&target).unwrap();
-    let out = run([
-        "gen-trace".as_ref(),
-        "--rows".as_ref(),
-        "8".as_ref(),
-        "--cols".as_ref(),
-        "2".as_ref(),
-        "--field".as_ref(),
-        "babybear".as_ref(),
-        "-o".as_ref(),
-        target.as_os_str(),
-    ]);
+    let out = run_gen_trace("8", "2", &target);
     assert!(matches!(out.code, Some(c) if c != 0), "{out:#?}");
     assert!(out.stdout.is_empty(), "{out:#?}");
     assert!(!out.stderr.contains("panicked"), "{out:#?}");
@@ -813,23 +651,8 @@ fn cli_gen_trace_zero_rows_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("t.npy");
     for (rows, cols) in [("0", "4"), ("4", "0")] {
-        let out = run([
-            "gen-trace".as_ref(),
-            "--rows".as_ref(),
-            rows.as_ref(),
-            "--cols".as_ref(),
-            cols.as_ref(),
-            "--field".as_ref(),
-            "babybear".as_ref(),
-            "-o".as_ref(),
-            target.as_os_str(),
-        ]);
-        fails(
-            &out,
-            2,
-            &["--rows and --cols must be positive", &format!("{rows} x {cols}")],
-            "gen-trace zero size",
-        );
+        let out = run_gen_trace(rows, cols, &target);
+        fails(&out, 2, &["--rows and --cols must be positive", &format!("{rows} x {cols}")], "gen-trace zero size");
         assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
     }
 }

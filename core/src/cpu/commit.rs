@@ -322,11 +322,7 @@ impl<F: TraceField> CpuCommitter<F> {
         let root = root_of::<F, P, W, D>(perm, subroots);
         let top_wall = top_start.elapsed();
 
-        let (l, h, t) = (
-            clock.lde.into_inner() as f64,
-            clock.hash.into_inner() as f64,
-            clock.tree.into_inner() as f64,
-        );
+        let (l, h, t) = (clock.lde.into_inner() as f64, clock.hash.into_inner() as f64, clock.tree.into_inner() as f64);
         let share = |x: f64| fused_wall.mul_f64(if l + h + t > 0.0 { x / (l + h + t) } else { 0.0 });
         let timings = CommitTimings {
             lde: idft_wall + share(l),

@@ -38,8 +38,7 @@ impl<F: TwoAdicField> DifTwiddles<F> {
         }
         let base = powers(w, 1 << (log_n - 1));
         // Stage s uses ω_{2·half} = ω_n^(2^s): every 2^s-th entry of stage 0's table.
-        let mut stages: Vec<Vec<F>> =
-            (1..log_n).map(|s| base.iter().step_by(1 << s).copied().collect()).collect();
+        let mut stages: Vec<Vec<F>> = (1..log_n).map(|s| base.iter().step_by(1 << s).copied().collect()).collect();
         stages.insert(0, base);
         Self { log_n, stages }
     }
@@ -246,7 +245,8 @@ pub(crate) fn dif_block<F: Field>(block: &mut [F], width: usize, b: Blocking, tw
                 let (lo, hi) = group.split_at_mut(half * width);
                 let (q0, q1) = lo.split_at_mut(quarter * width);
                 let (q2, q3) = hi.split_at_mut(quarter * width);
-                let rows = q0.chunks_mut(width).zip(q1.chunks_mut(width)).zip(q2.chunks_mut(width)).zip(q3.chunks_mut(width));
+                let rows =
+                    q0.chunks_mut(width).zip(q1.chunks_mut(width)).zip(q2.chunks_mut(width)).zip(q3.chunks_mut(width));
                 for (j, (((r0, r1), r2), r3)) in rows.enumerate() {
                     butterfly4_rows([r0, r1, r2, r3], t1[j], t1[j + quarter], t2[j]);
                 }

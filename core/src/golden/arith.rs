@@ -40,11 +40,7 @@ impl Fp {
     #[inline]
     pub fn mul(self, a: u64, b: u64) -> u64 {
         // A 31-bit product fits a u64; only Goldilocks needs the 128-bit division.
-        if self.p < 1 << 32 {
-            (a * b) % self.p
-        } else {
-            ((a as u128 * b as u128) % self.p as u128) as u64
-        }
+        if self.p < 1 << 32 { (a * b) % self.p } else { ((a as u128 * b as u128) % self.p as u128) as u64 }
     }
 
     /// a^e mod p by square and multiply.

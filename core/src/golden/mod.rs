@@ -21,5 +21,5 @@ pub mod poseidon2;
 
 pub use arith::Fp;
 pub use lde::coset_lde_batch;
-pub use merkle::{commit, leaf_hash, merkle_root, compress};
+pub use merkle::{commit, compress, leaf_hash, merkle_root};
 pub use poseidon2::Poseidon2Spec;

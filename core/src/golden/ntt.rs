@@ -94,9 +94,7 @@ mod tests {
     fn naive_dft(f: Fp, a: &[u64]) -> Vec<u64> {
         let n = a.len();
         let w = f.two_adic_root(n.trailing_zeros() as usize);
-        (0..n)
-            .map(|j| (0..n).fold(0, |acc, i| f.add(acc, f.mul(a[i], f.pow(w, (i * j) as u64)))))
-            .collect()
+        (0..n).map(|j| (0..n).fold(0, |acc, i| f.add(acc, f.mul(a[i], f.pow(w, (i * j) as u64))))).collect()
     }
 
     #[test]

@@ -84,8 +84,22 @@ impl Poseidon2Spec {
                     rc_external_final: canon2(&BABYBEAR_POSEIDON2_RC_16_EXTERNAL_FINAL),
                     // [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, 1/4, 1/8, 1/2^27, -1/2^8, -1/16, -1/2^27]
                     internal_diag: vec![
-                        m(-2), 1, 2, ip(1), 3, 4, nip(1), m(-3), m(-4),
-                        ip(8), ip(2), ip(3), ip(27), nip(8), nip(4), nip(27),
+                        m(-2),
+                        1,
+                        2,
+                        ip(1),
+                        3,
+                        4,
+                        nip(1),
+                        m(-3),
+                        m(-4),
+                        ip(8),
+                        ip(2),
+                        ip(3),
+                        ip(27),
+                        nip(8),
+                        nip(4),
+                        nip(27),
                     ],
                 }
             }
@@ -100,8 +114,22 @@ impl Poseidon2Spec {
                     rc_external_final: canon2(&KOALABEAR_POSEIDON2_RC_16_EXTERNAL_FINAL),
                     // [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, 1/8, 1/2^24, -1/2^8, -1/8, -1/16, -1/2^24]
                     internal_diag: vec![
-                        m(-2), 1, 2, ip(1), 3, 4, nip(1), m(-3), m(-4),
-                        ip(8), ip(3), ip(24), nip(8), nip(3), nip(4), nip(24),
+                        m(-2),
+                        1,
+                        2,
+                        ip(1),
+                        3,
+                        4,
+                        nip(1),
+                        m(-3),
+                        m(-4),
+                        ip(8),
+                        ip(3),
+                        ip(24),
+                        nip(8),
+                        nip(3),
+                        nip(4),
+                        nip(24),
                     ],
                 }
             }
@@ -127,14 +155,10 @@ impl Poseidon2Spec {
         let f = self.f;
         for g in s.chunks_exact_mut(4) {
             let (a, b, c, d) = (g[0], g[1], g[2], g[3]);
-            let lin = |k: [u64; 4]| {
-                [a, b, c, d].iter().zip(k).fold(0, |acc, (&x, k)| f.add(acc, f.mul(x, k)))
-            };
+            let lin = |k: [u64; 4]| [a, b, c, d].iter().zip(k).fold(0, |acc, (&x, k)| f.add(acc, f.mul(x, k)));
             g.copy_from_slice(&[lin([2, 3, 1, 1]), lin([1, 2, 3, 1]), lin([1, 1, 2, 3]), lin([3, 1, 1, 2])]);
         }
-        let sums: Vec<u64> = (0..4)
-            .map(|k| s.iter().skip(k).step_by(4).fold(0, |acc, &x| f.add(acc, x)))
-            .collect();
+        let sums: Vec<u64> = (0..4).map(|k| s.iter().skip(k).step_by(4).fold(0, |acc, &x| f.add(acc, x))).collect();
         for (i, x) in s.iter_mut().enumerate() {
             *x = f.add(*x, sums[i % 4]);
         }

@@ -26,9 +26,8 @@ pub trait Oracle: TraceField {
     /// Plonky3's `Radix2DitParallel::coset_lde_batch` with shift = generator, natural order.
     fn p3_coset_lde(trace: &RowMajor<u64>, log_blowup: usize) -> RowMajor<u64> {
         let m = to_p3::<Self>(trace);
-        let lde = Radix2DitParallel::<Self>::default()
-            .coset_lde_batch(m, log_blowup, Self::GENERATOR)
-            .to_row_major_matrix();
+        let lde =
+            Radix2DitParallel::<Self>::default().coset_lde_batch(m, log_blowup, Self::GENERATOR).to_row_major_matrix();
         from_p3(&lde)
     }
     /// The root of `MerkleTreeMmcs::commit` over the bit-reversed coset LDE.
@@ -94,8 +93,7 @@ macro_rules! oracle {
                 };
                 let pcs = P::new(Radix2DitParallel::default(), mmcs, fri);
                 let domain = <P as Pcs<EF, Ch>>::natural_domain_for_degree(&pcs, trace.height());
-                let (cap, _) = <P as Pcs<EF, Ch>>::commit(&pcs, vec![(domain, to_p3::<$F>(trace))])
-                    .expect("commit");
+                let (cap, _) = <P as Pcs<EF, Ch>>::commit(&pcs, vec![(domain, to_p3::<$F>(trace))]).expect("commit");
                 let roots = cap.into_roots();
                 assert_eq!(roots.len(), 1);
                 roots[0].iter().map(|x| x.canonical()).collect()

@@ -165,7 +165,8 @@ impl Logic for GoldilocksMul {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s1_v, s1_p00, s1_p01, s1_p02, s1_p03, s1_p10, s1_p11, s1_p12, s1_p13, s1_p20, s1_p21, s1_p22, s1_p23, s1_p30, s1_p31, s1_p32, s1_p33, s2_v, s2_c0, s2_c1, s2_c2, s2_c3, s2_c4, s2_c5, s2_c6, s3_v, s3_x,
+            self, clock, s1_v, s1_p00, s1_p01, s1_p02, s1_p03, s1_p10, s1_p11, s1_p12, s1_p13, s1_p20, s1_p21, s1_p22,
+            s1_p23, s1_p30, s1_p31, s1_p32, s1_p33, s2_v, s2_c0, s2_c1, s2_c2, s2_c3, s2_c4, s2_c5, s2_c6, s3_v, s3_x,
             s4_v, s4_t0, s4_t1, s5_v, s5_t2, s6_v, s6_c
         );
         // Stage 1.
@@ -196,8 +197,7 @@ impl Logic for GoldilocksMul {
         self.s1_v.d.next = self.valid_in.val();
         // Stage 2. Operands widened before adding (pitfall 2 of notes/rust-hdl.md).
         self.s2_c0.d.next = bit_cast::<64, 32>(self.s1_p00.q.val());
-        self.s2_c1.d.next = bit_cast::<64, 32>(self.s1_p01.q.val())
-            + bit_cast::<64, 32>(self.s1_p10.q.val());
+        self.s2_c1.d.next = bit_cast::<64, 32>(self.s1_p01.q.val()) + bit_cast::<64, 32>(self.s1_p10.q.val());
         self.s2_c2.d.next = bit_cast::<64, 32>(self.s1_p02.q.val())
             + bit_cast::<64, 32>(self.s1_p11.q.val())
             + bit_cast::<64, 32>(self.s1_p20.q.val());
@@ -208,8 +208,7 @@ impl Logic for GoldilocksMul {
         self.s2_c4.d.next = bit_cast::<64, 32>(self.s1_p13.q.val())
             + bit_cast::<64, 32>(self.s1_p22.q.val())
             + bit_cast::<64, 32>(self.s1_p31.q.val());
-        self.s2_c5.d.next = bit_cast::<64, 32>(self.s1_p23.q.val())
-            + bit_cast::<64, 32>(self.s1_p32.q.val());
+        self.s2_c5.d.next = bit_cast::<64, 32>(self.s1_p23.q.val()) + bit_cast::<64, 32>(self.s1_p32.q.val());
         self.s2_c6.d.next = bit_cast::<64, 32>(self.s1_p33.q.val());
         self.s2_v.d.next = self.s1_v.q.val();
         // Stage 3.

@@ -101,9 +101,7 @@ impl MontMul31 {
 impl Logic for MontMul31 {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, s1_v, s1_ll, s1_lh, s1_hl, s1_hh, s2_v, s2_x, s3_v, s3_x, s3_m, s4_v, s4_t, s5_v, s5_c
-        );
+        dff_setup!(self, clock, s1_v, s1_ll, s1_lh, s1_hl, s1_hh, s2_v, s2_x, s3_v, s3_x, s3_m, s4_v, s4_t, s5_v, s5_c);
         // Stage 1. Only 16×16 products exist in rust-hdl, and they are what a DSP48E2 or an
         // SB_MAC16 does in one cycle.
         self.a_lo.next = self.a.val().get_bits::<16>(0);
@@ -130,8 +128,7 @@ impl Logic for MontMul31 {
         // Stage 4. x + m·2^31 ≥ m·2^s, so the running sum never goes negative, and
         // x + m·p < 2p·2^32 < 2^64.
         self.m64.next = bit_cast::<64, 32>(self.s3_m.q.val());
-        self.redc.next =
-            self.s3_x.q.val() + (self.m64.val() << 31) - (self.m64.val() << self.s.val()) + self.m64.val();
+        self.redc.next = self.s3_x.q.val() + (self.m64.val() << 31) - (self.m64.val() << self.s.val()) + self.m64.val();
         self.s4_t.d.next = self.redc.val().get_bits::<32>(32);
         self.s4_v.d.next = self.s3_v.q.val();
         // Stage 5.

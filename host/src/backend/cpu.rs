@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
-use slotproof_core::field::{BabyBear, Goldilocks, KoalaBear};
 use slotproof_core::cpu::{CommitOutput, CpuCommit, CpuCommitter, check_shape};
+use slotproof_core::field::{BabyBear, Goldilocks, KoalaBear};
 use slotproof_core::sample::random_matrix;
 use slotproof_core::{FieldId, RowMajor};
 

@@ -135,12 +135,7 @@ fn trace_input(a: &CommitArgs) -> Result<TraceInput> {
         let cols = a.cols.unwrap_or(DEFAULT_COLS);
         let field = a.field.unwrap_or(FieldId::BabyBear);
         check_generated_size(rows, cols, field)?;
-        return Ok(TraceInput::Generated {
-            field,
-            rows,
-            cols,
-            seed: a.seed.unwrap_or(DEFAULT_SEED),
-        });
+        return Ok(TraceInput::Generated { field, rows, cols, seed: a.seed.unwrap_or(DEFAULT_SEED) });
     };
     let field = match a.field {
         Some(f) => f,
