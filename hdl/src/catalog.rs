@@ -5,7 +5,7 @@ use slotproof_core::FieldId;
 
 use crate::eda::verilog_of;
 use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, Prime31};
-use crate::ntt::Butterfly31;
+use crate::ntt::{Butterfly31, TwiddleRom};
 
 /// A block variant as the tools see it.
 pub struct Entry {
@@ -48,6 +48,15 @@ pub fn entries() -> Vec<Entry> {
             verilog: verilog_of(Butterfly31::new(prime)),
         });
     }
+    // The largest on-chip NTT (2^12 points) needs 2^11 twiddles.
+    out.push(Entry {
+        name: "twiddle_rom_4096_babybear".into(),
+        description: "twiddle ROM of a 2^12-point NTT, 2,048 × 32 bits, Montgomery form",
+        latency: TwiddleRom::<11>::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(TwiddleRom::<11>::new(Prime31::new(FieldId::BabyBear).expect("31-bit"), false)),
+    });
     out.push(Entry {
         name: "goldilocks_mul".into(),
         description: "Goldilocks multiplier, 16 × 16×16 products, 2^64 − 2^32 + 1 reduction",

@@ -2,5 +2,7 @@
 //! with the twiddle in Montgomery form so the multiplier's `2^(−32)` cancels.
 
 pub mod butterfly;
+pub mod twiddles;
 
 pub use butterfly::Butterfly31;
+pub use twiddles::TwiddleRom;
