@@ -4,7 +4,7 @@
 use slotproof_core::FieldId;
 
 use crate::eda::verilog_of;
-use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, Prime31};
+use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, MontMul31Stream, Prime31};
 use crate::ntt::{Butterfly31, TwiddleRom};
 
 /// A block variant as the tools see it.
@@ -48,6 +48,14 @@ pub fn entries() -> Vec<Entry> {
             verilog: verilog_of(Butterfly31::new(prime)),
         });
     }
+    out.push(Entry {
+        name: "mont_mul31_stream_babybear".into(),
+        description: "Montgomery multiplier behind valid/ready streams, 16-deep result FIFO",
+        latency: MontMul31::LATENCY + 2,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(MontMul31Stream::new(Prime31::new(FieldId::BabyBear).expect("31-bit"))),
+    });
     // The largest on-chip NTT (2^12 points) needs 2^11 twiddles.
     out.push(Entry {
         name: "twiddle_rom_4096_babybear".into(),

@@ -9,6 +9,7 @@
 //!
 //! - [`field`]: pipelined field units for the 31-bit primes (Montgomery multiplier built
 //!   from 16×16 DSP-sized products, modular add and sub);
+//! - [`stream`]: the valid/ready handshake, and blocks wrapped in it with back-pressure;
 //! - [`ntt`]: the radix-2 butterfly built from those units;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
@@ -18,3 +19,4 @@ pub mod eda;
 pub mod field;
 pub mod ntt;
 pub mod report;
+pub mod stream;

@@ -10,11 +10,13 @@ pub mod goldilocks_mul;
 pub mod mod_add31;
 pub mod mod_sub31;
 pub mod mont_mul31;
+pub mod mont_mul31_stream;
 
 pub use goldilocks_mul::GoldilocksMul;
 pub use mod_add31::ModAdd31;
 pub use mod_sub31::ModSub31;
 pub use mont_mul31::MontMul31;
+pub use mont_mul31_stream::MontMul31Stream;
 
 use slotproof_core::FieldId;
 
