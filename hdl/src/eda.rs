@@ -226,34 +226,7 @@ pub fn simulate_unit(
         }
         write(&dir.join(format!("{port}.hex")), &hex)?;
     }
-    match sim {
-        Simulator::Iverilog => {
-            run(&dir, "iverilog", "iverilog", &["-g2005", "-o", "tb.vvp", "tb.v", "top.v"])?;
-            run(&dir, "vvp", "iverilog", &["-n", "tb.vvp"])?;
-        }
-        Simulator::Verilator => {
-            run(
-                &dir,
-                "verilator",
-                "verilator",
-                &[
-                    "--binary",
-                    "-j",
-                    "2",
-                    "-Wno-fatal",
-                    "-Wno-WIDTH",
-                    "-Wno-DECLFILENAME",
-                    "--top-module",
-                    "tb",
-                    "-Mdir",
-                    "vl",
-                    "tb.v",
-                    "top.v",
-                ],
-            )?;
-            run(&dir, "./vl/Vtb", "verilator", &[])?;
-        }
-    }
+    run_simulator(&dir, sim)?;
     let out = dir.join("out.hex");
     let text = std::fs::read_to_string(&out).map_err(|source| EdaError::Io { path: out.clone(), source })?;
     text.lines()
@@ -273,6 +246,147 @@ pub fn simulate_unit(
                 })
         })
         .collect()
+}
+
+/// The testbench of a unit with a valid/ready stream in (`<sink>$data/valid/ready`) and one
+/// out (`<source>$data/valid/ready`): per cycle the source offers its next item if
+/// `offer.hex` says so and holds it until taken, and the sink is ready if `take.hex` says so.
+/// Handshakes are sampled with the clock low, before the edge that completes them.
+fn stream_testbench(
+    sink: &str,
+    in_width: usize,
+    source: &str,
+    out_width: usize,
+    items: usize,
+    cycles: usize,
+) -> String {
+    format!(
+        r#"`timescale 1ns/1ps
+module tb;
+  reg clock = 0;
+  reg [{iw}:0] in_data = 0;
+  reg in_valid = 0;
+  wire in_ready;
+  wire [{ow}:0] out_data;
+  wire out_valid;
+  reg out_ready = 0;
+  top uut(.clock(clock), .{sink}$data(in_data), .{sink}$valid(in_valid), .{sink}$ready(in_ready),
+          .{source}$data(out_data), .{source}$valid(out_valid), .{source}$ready(out_ready));
+  reg [{iw}:0] mem_data [0:{last_item}];
+  reg mem_offer [0:{last_cycle}];
+  reg mem_take [0:{last_cycle}];
+  integer cycle, next, results, f;
+  reg accepted, delivered;
+  reg [{ow}:0] value;
+  initial begin
+    $readmemh("data.hex", mem_data);
+    $readmemh("offer.hex", mem_offer);
+    $readmemh("take.hex", mem_take);
+    f = $fopen("out.hex", "w");
+    next = 0;
+    results = 0;
+    for (cycle = 0; cycle < {cycles} && results < {items}; cycle = cycle + 1) begin
+      in_valid = (next < {items}) && mem_offer[cycle];
+      in_data = mem_data[next < {items} ? next : 0];
+      out_ready = mem_take[cycle];
+      #4 accepted = in_valid && in_ready;
+      delivered = out_valid && out_ready;
+      value = out_data;
+      #1 clock = 1;
+      if (delivered) begin
+        $fwrite(f, "%h\n", value);
+        results = results + 1;
+      end
+      if (accepted) next = next + 1;
+      #5 clock = 0;
+    end
+    $fclose(f);
+    $finish;
+  end
+endmodule
+"#,
+        iw = in_width - 1,
+        ow = out_width - 1,
+        last_item = items.saturating_sub(1),
+        last_cycle = cycles.saturating_sub(1),
+    )
+}
+
+/// A stream unit's traffic: the items, and per cycle whether the source offers and whether
+/// the sink takes.
+pub struct StreamTraffic {
+    /// The items, in order.
+    pub items: Vec<u64>,
+    /// Per cycle: does the source offer its next item.
+    pub offer: Vec<bool>,
+    /// Per cycle: is the sink ready.
+    pub take: Vec<bool>,
+}
+
+/// Runs the emitted Verilog of a stream unit (`sink` in, `source` out) under `sim` and
+/// returns the items it delivered, in order.
+pub fn simulate_stream_unit(
+    name: &str,
+    verilog: &str,
+    (sink, in_width): (&str, usize),
+    (source, out_width): (&str, usize),
+    traffic: &StreamTraffic,
+    sim: Simulator,
+) -> Result<Vec<u64>, EdaError> {
+    let dir = work_dir(&format!("{name}-{sim:?}"))?;
+    let cycles = traffic.offer.len().min(traffic.take.len());
+    write(&dir.join("top.v"), verilog)?;
+    write(&dir.join("tb.v"), &stream_testbench(sink, in_width, source, out_width, traffic.items.len(), cycles))?;
+    let hex = |bits: &[bool]| bits.iter().map(|&b| if b { "1\n" } else { "0\n" }).collect::<String>();
+    write(&dir.join("offer.hex"), &hex(&traffic.offer))?;
+    write(&dir.join("take.hex"), &hex(&traffic.take))?;
+    let data: String = traffic.items.iter().map(|v| format!("{v:x}\n")).collect();
+    write(&dir.join("data.hex"), &data)?;
+    run_simulator(&dir, sim)?;
+    let out = dir.join("out.hex");
+    let text = std::fs::read_to_string(&out).map_err(|source| EdaError::Io { path: out.clone(), source })?;
+    text.lines()
+        .map(|l| {
+            u64::from_str_radix(l.trim(), 16).map_err(|_| EdaError::Failed {
+                tool: format!("{sim:?}"),
+                dir: dir.clone(),
+                log: format!("output line '{l}' is not a hex value (x or z from the simulation?)"),
+            })
+        })
+        .collect()
+}
+
+/// Compiles and runs `tb.v` + `top.v` in `dir`.
+fn run_simulator(dir: &Path, sim: Simulator) -> Result<(), EdaError> {
+    match sim {
+        Simulator::Iverilog => {
+            run(dir, "iverilog", "iverilog", &["-g2005", "-o", "tb.vvp", "tb.v", "top.v"])?;
+            run(dir, "vvp", "iverilog", &["-n", "tb.vvp"])?;
+        }
+        Simulator::Verilator => {
+            run(
+                dir,
+                "verilator",
+                "verilator",
+                &[
+                    "--binary",
+                    "-j",
+                    "2",
+                    "-Wno-fatal",
+                    "-Wno-WIDTH",
+                    "-Wno-DECLFILENAME",
+                    "--top-module",
+                    "tb",
+                    "-Mdir",
+                    "vl",
+                    "tb.v",
+                    "top.v",
+                ],
+            )?;
+            run(dir, "./vl/Vtb", "verilator", &[])?;
+        }
+    }
+    Ok(())
 }
 
 /// How many results differ from the expected ones, counting missing or extra results too:
