@@ -6,6 +6,7 @@ use slotproof_core::FieldId;
 use crate::eda::verilog_of;
 use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, MontMul31Stream, Prime31};
 use crate::ntt::{Butterfly31, TwiddleRom};
+use crate::poseidon2::Sbox31;
 
 /// A block variant as the tools see it.
 pub struct Entry {
@@ -46,6 +47,21 @@ pub fn entries() -> Vec<Entry> {
             ii: 1,
             results_per_input: 2,
             verilog: verilog_of(Butterfly31::new(prime)),
+        });
+    }
+    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+        let prime = Prime31::new(field).expect("31-bit field");
+        out.push(Entry {
+            name: format!("sbox31_{field}"),
+            description: if field == FieldId::BabyBear {
+                "Poseidon2 S-box x^7 (Montgomery form), 4 multiplications, depth 3"
+            } else {
+                "Poseidon2 S-box x^3 (Montgomery form), 2 multiplications, depth 2"
+            },
+            latency: Sbox31::latency(prime),
+            ii: 1,
+            results_per_input: 1,
+            verilog: verilog_of(Sbox31::new(prime)),
         });
     }
     out.push(Entry {

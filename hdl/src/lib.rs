@@ -10,6 +10,7 @@
 //! - [`field`]: pipelined field units for the 31-bit primes (Montgomery multiplier built
 //!   from 16×16 DSP-sized products, modular add and sub);
 //! - [`stream`]: the valid/ready handshake, and blocks wrapped in it with back-pressure;
+//! - [`poseidon2`]: the permutation's S-box (more of the round pipeline to come);
 //! - [`ntt`]: the radix-2 butterfly built from those units;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
@@ -18,5 +19,6 @@ pub mod catalog;
 pub mod eda;
 pub mod field;
 pub mod ntt;
+pub mod poseidon2;
 pub mod report;
 pub mod stream;
