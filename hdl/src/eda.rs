@@ -142,10 +142,13 @@ pub type Vector = (bool, Vec<u64>);
 /// A simulator for the emitted Verilog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Simulator {
-    /// Icarus Verilog (`iverilog` + `vvp`).
+    /// Icarus Verilog (`iverilog` + `vvp`) running a generated Verilog testbench.
     Iverilog,
-    /// Verilator (`verilator --binary`).
+    /// Verilator (`verilator --binary`) running the same generated testbench.
     Verilator,
+    /// A Verilator C++ model of the block alone, driven from Rust one cycle at a time over a
+    /// pipe ([`VerilatorModel`]): Rust sets the inputs, steps the clock and reads the outputs.
+    VerilatorFromRust,
 }
 
 /// The testbench: inputs change while the clock is low (the generated Verilog passes clocks
@@ -214,6 +217,9 @@ pub fn simulate_unit(
     vectors: &[Vector],
     sim: Simulator,
 ) -> Result<Vec<Vec<u64>>, EdaError> {
+    if sim == Simulator::VerilatorFromRust {
+        return VerilatorModel::build(name, verilog, ports)?.run(vectors);
+    }
     let dir = work_dir(&format!("{name}-{sim:?}"))?;
     write(&dir.join("top.v"), verilog)?;
     write(&dir.join("tb.v"), &testbench(ports, vectors.len(), latency))?;
@@ -363,7 +369,7 @@ fn run_simulator(dir: &Path, sim: Simulator) -> Result<(), EdaError> {
             run(dir, "iverilog", "iverilog", &["-g2005", "-o", "tb.vvp", "tb.v", "top.v"])?;
             run(dir, "vvp", "iverilog", &["-n", "tb.vvp"])?;
         }
-        Simulator::Verilator => {
+        Simulator::Verilator | Simulator::VerilatorFromRust => {
             run(
                 dir,
                 "verilator",
@@ -393,4 +399,162 @@ fn run_simulator(dir: &Path, sim: Simulator) -> Result<(), EdaError> {
 /// what every simulation check of a block asserts is zero (and its negative control, not).
 pub fn count_mismatches<T: PartialEq>(got: &[T], want: &[T]) -> usize {
     got.iter().zip(want).filter(|(g, w)| g != w).count() + got.len().abs_diff(want.len())
+}
+
+/// A Verilator model of one block, compiled with a small C++ driver that reads one line per
+/// cycle on stdin (`valid` and the input values, hex) and answers one line per cycle on stdout
+/// (the outputs when `valid_out`, else `-`). Rust owns the clock: every cycle it sends is
+/// settled with the clock low, clocked, and sampled after the edge, as in rust-hdl's simulator
+/// (the generated Verilog passes clocks through combinational logic, so inputs must settle
+/// before the edge). Talking over a pipe keeps the harness free of `unsafe`.
+pub struct VerilatorModel {
+    dir: PathBuf,
+    ports: Ports,
+}
+
+impl VerilatorModel {
+    /// Verilates `verilog` (top module `top`, ports `clock`, `valid_in`, `valid_out` and
+    /// `ports`, each at most 64 bits) with its driver.
+    pub fn build(name: &str, verilog: &str, ports: &Ports) -> Result<Self, EdaError> {
+        let dir = work_dir(&format!("{name}-model"))?;
+        write(&dir.join("top.v"), verilog)?;
+        write(&dir.join("driver.cpp"), &Self::driver(ports))?;
+        run(
+            &dir,
+            "verilator",
+            "verilator",
+            &[
+                "--cc",
+                "--exe",
+                "--build",
+                "-j",
+                "2",
+                "-O2",
+                "-Wno-fatal",
+                "-Wno-WIDTH",
+                "-Wno-DECLFILENAME",
+                "--top-module",
+                "top",
+                "-Mdir",
+                "obj",
+                "driver.cpp",
+                "top.v",
+            ],
+        )?;
+        Ok(Self { dir, ports: ports.clone() })
+    }
+
+    fn driver(ports: &Ports) -> String {
+        let n_in = ports.inputs.len();
+        let decl: String = (0..n_in).map(|k| format!(", v{k} = 0")).collect();
+        let scan_fmt = vec!["%llx"; n_in + 1].join(" ");
+        let scan_args: String = (0..n_in).map(|k| format!(", &v{k}")).collect();
+        let assign: String =
+            ports.inputs.iter().enumerate().map(|(k, (n, _))| format!("        top->{n} = v{k};\n")).collect();
+        let out_fmt = vec!["%llx"; ports.outputs.len()].join(" ");
+        let out_args: String = ports.outputs.iter().map(|(n, _)| format!(", (unsigned long long)top->{n}")).collect();
+        format!(
+            r#"#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+
+int main(int argc, char** argv) {{
+    Verilated::commandArgs(argc, argv);
+    Vtop* top = new Vtop;
+    top->clock = 0;
+    top->eval();
+    char line[4096];
+    while (fgets(line, sizeof line, stdin)) {{
+        unsigned long long valid = 0{decl};
+        if (sscanf(line, "{scan_fmt}", &valid{scan_args}) != {fields}) return 2;
+        top->valid_in = valid;
+{assign}        top->clock = 0;
+        top->eval();
+        top->clock = 1;
+        top->eval();
+        top->clock = 0;
+        top->eval();
+        if (top->valid_out) printf("{out_fmt}\n"{out_args});
+        else puts("-");
+    }}
+    fflush(stdout);
+    top->final();
+    delete top;
+    return 0;
+}}
+"#,
+            fields = n_in + 1
+        )
+    }
+
+    /// Runs `vectors` (then enough idle cycles to drain the pipeline) and returns the outputs
+    /// seen with `valid_out`, in order.
+    pub fn run(&self, vectors: &[Vector]) -> Result<Vec<Vec<u64>>, EdaError> {
+        self.run_measured(vectors).map(|(outputs, _)| outputs)
+    }
+
+    /// [`VerilatorModel::run`], also returning the simulated cycles per second of wall time
+    /// (pipe traffic included).
+    pub fn run_measured(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, f64), EdaError> {
+        use std::io::{BufRead, BufReader, Write as _};
+        let start = std::time::Instant::now();
+        use std::process::Stdio;
+        let exe = self.dir.join("obj").join("Vtop");
+        let mut child =
+            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
+                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
+            )?;
+        let mut input = String::with_capacity(vectors.len() * 24);
+        let idle = format!("0{}\n", " 0".repeat(self.ports.inputs.len()));
+        for (v, values) in vectors {
+            input.push(if *v { '1' } else { '0' });
+            for x in values {
+                let _ = write!(input, " {x:x}");
+            }
+            input.push('\n');
+        }
+        // Drain: the deepest block here has a few dozen cycles of latency.
+        input.push_str(&idle.repeat(64));
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        // Write from another thread: the model answers as it reads, and a full pipe on
+        // either side would otherwise stall both.
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut outputs = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+            if line == "-" {
+                continue;
+            }
+            let values: Option<Vec<u64>> = line.split_whitespace().map(|w| u64::from_str_radix(w, 16).ok()).collect();
+            match values {
+                Some(v) if v.len() == self.ports.outputs.len() => outputs.push(v),
+                _ => {
+                    return Err(EdaError::Failed {
+                        tool: exe.display().to_string(),
+                        dir: self.dir.clone(),
+                        log: format!("unexpected output line '{line}'"),
+                    });
+                }
+            }
+        }
+        let wrote = writer.join().map_err(|_| EdaError::Failed {
+            tool: exe.display().to_string(),
+            dir: self.dir.clone(),
+            log: "the input writer panicked".into(),
+        })?;
+        let status = child.wait().map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+        if let Err(source) = wrote {
+            return Err(EdaError::Io { path: exe.clone(), source });
+        }
+        if !status.success() {
+            return Err(EdaError::Failed {
+                tool: exe.display().to_string(),
+                dir: self.dir.clone(),
+                log: format!("the model exited with {status}"),
+            });
+        }
+        let cycles = (vectors.len() + 64) as f64;
+        Ok((outputs, cycles / start.elapsed().as_secs_f64()))
+    }
 }

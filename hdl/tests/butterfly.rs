@@ -120,7 +120,7 @@ fn butterfly31_verilog_matches_golden_under_verilator() {
     for field in FIELDS {
         let prime = Prime31::new(field).unwrap();
         let vecs = vectors(prime, 100_000, seed);
-        let got = verilog_outputs(prime, &vecs, Simulator::Verilator);
+        let got = verilog_outputs(prime, &vecs, Simulator::VerilatorFromRust);
         assert_eq!(count_mismatches(&got, &expected(prime, &vecs)), 0, "{field}");
     }
 }

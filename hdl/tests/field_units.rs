@@ -145,7 +145,11 @@ fn field_units_verilog_matches_golden_under_iverilog() {
 
 #[test]
 fn field_units_verilog_matches_golden_under_verilator() {
-    verilog_matches(Simulator::Verilator, 100_000, test_seed("field_units_verilog_matches_golden_under_verilator"));
+    verilog_matches(
+        Simulator::VerilatorFromRust,
+        100_000,
+        test_seed("field_units_verilog_matches_golden_under_verilator"),
+    );
 }
 
 /// Negative control for the Verilog checkers.
@@ -155,8 +159,22 @@ fn wrong_constant_is_caught_in_verilog() {
     let vecs = vectors(prime, 500, 11);
     let verilog = verilog_of(MontMul31::new(prime.with_wrong_shift()));
     let want = expected(&vecs, |a, b| prime.mont_mul(a, b));
-    for sim in [Simulator::Iverilog, Simulator::Verilator] {
+    for sim in [Simulator::Iverilog, Simulator::VerilatorFromRust] {
         let got = simulate_op_unit("mont_mul31_wrong", &verilog, MontMul31::LATENCY, &vecs, sim);
         assert!(count_mismatches(&got, &want) > 100, "{sim:?} did not see a wrong multiplier");
     }
+}
+
+/// How fast the Rust-driven Verilator model runs (reported, not asserted: speed is measured,
+/// never a pass/fail criterion).
+#[test]
+fn verilator_model_speed_is_reported() {
+    use slotproof_hdl::eda::VerilatorModel;
+    let prime = Prime31::new(FieldId::BabyBear).unwrap();
+    let vecs: Vec<Vector> = vectors(prime, 200_000, 1).iter().map(|&(v, a, b)| (v, vec![a as u64, b as u64])).collect();
+    let model =
+        VerilatorModel::build("mont_mul31_speed", &verilog_of(MontMul31::new(prime)), &Ports::binary_op()).unwrap();
+    let (out, rate) = model.run_measured(&vecs).unwrap();
+    assert_eq!(out.len(), vecs.iter().filter(|v| v.0).count());
+    println!("verilator model of mont_mul31: {:.2} M cycles/s over {} cycles", rate / 1e6, vecs.len());
 }

@@ -83,7 +83,7 @@ fn goldilocks_mul_verilog_matches_golden_under_iverilog() {
 #[test]
 fn goldilocks_mul_verilog_matches_golden_under_verilator() {
     let vecs = vectors(100_000, test_seed("goldilocks_mul_verilog_matches_golden_under_verilator"));
-    let got = verilog_outputs(&verilog_of(GoldilocksMul::new()), &vecs, Simulator::Verilator);
+    let got = verilog_outputs(&verilog_of(GoldilocksMul::new()), &vecs, Simulator::VerilatorFromRust);
     assert_eq!(count_mismatches(&got, &expected(&vecs)), 0);
 }
 
@@ -94,7 +94,7 @@ fn wrong_epsilon_is_caught() {
     let want = expected(&vecs);
     assert!(count_mismatches(&rust_hdl_outputs(GoldilocksMul::with_wrong_epsilon(), &vecs), &want) > 100);
     let verilog = verilog_of(GoldilocksMul::with_wrong_epsilon());
-    for sim in [Simulator::Iverilog, Simulator::Verilator] {
+    for sim in [Simulator::Iverilog, Simulator::VerilatorFromRust] {
         assert!(count_mismatches(&verilog_outputs(&verilog, &vecs, sim), &want) > 100, "{sim:?}");
     }
 }

@@ -106,5 +106,5 @@ fn sbox31_verilog_matches_golden_under_iverilog() {
 
 #[test]
 fn sbox31_verilog_matches_golden_under_verilator() {
-    verilog_matches(Simulator::Verilator, 100_000, test_seed("sbox31_verilog_matches_golden_under_verilator"));
+    verilog_matches(Simulator::VerilatorFromRust, 100_000, test_seed("sbox31_verilog_matches_golden_under_verilator"));
 }

@@ -79,7 +79,7 @@ fn twiddle_rom_verilog_reads_back() {
     let ports = Ports { inputs: vec![("addr", A)], outputs: vec![("w_mont", 32)] };
     let vectors: Vec<Vector> = addrs.iter().map(|&(v, j)| (v, vec![j])).collect();
     let verilog = verilog_of(TwiddleRom::<A>::new(prime, false));
-    for sim in [Simulator::Iverilog, Simulator::Verilator] {
+    for sim in [Simulator::Iverilog, Simulator::VerilatorFromRust] {
         let got: Vec<u64> = simulate_unit("twiddle_rom", &verilog, &ports, TwiddleRom::<A>::LATENCY, &vectors, sim)
             .unwrap()
             .into_iter()
