@@ -77,11 +77,6 @@ pub fn p3_matrix<F: TraceField>(m: &RowMajor<F>) -> RowMajorMatrix<F> {
     RowMajorMatrix::new(m.values().to_vec(), m.width())
 }
 
-/// The height of a Plonky3 matrix (keeps `Matrix` in scope for its trait methods).
-pub fn height<F: Clone + Send + Sync>(m: &RowMajorMatrix<F>) -> usize {
-    m.height()
-}
-
 /// Interleaved runs behind each `ratio` line.
 pub const RATIO_RUNS: u32 = 3;
 

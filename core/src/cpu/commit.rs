@@ -379,22 +379,3 @@ macro_rules! cpu_commit {
 cpu_commit!(BabyBear, default_babybear_poseidon2_16(), 16, 8, 8);
 cpu_commit!(KoalaBear, default_koalabear_poseidon2_16(), 16, 8, 8);
 cpu_commit!(Goldilocks, default_goldilocks_poseidon2_8(), 8, 4, 4);
-
-/// Commits a trace of canonical values in the field named at run time.
-pub fn commit_canonical(
-    field: FieldId,
-    trace: &RowMajor<u64>,
-    log_blowup: usize,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<CommitOutput, CommitError> {
-    fn go<F: CpuCommit>(t: &RowMajor<u64>, lb: usize, p: &(dyn Fn(u64) + Sync)) -> Result<CommitOutput, CommitError> {
-        let m = RowMajor::new(t.values().par_iter().map(|&v| F::from_canonical(v)).collect(), t.width())
-            .expect("same shape");
-        F::commit_cpu(m, lb, p)
-    }
-    match field {
-        FieldId::BabyBear => go::<BabyBear>(trace, log_blowup, progress),
-        FieldId::KoalaBear => go::<KoalaBear>(trace, log_blowup, progress),
-        FieldId::Goldilocks => go::<Goldilocks>(trace, log_blowup, progress),
-    }
-}
