@@ -12,7 +12,9 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use p3_baby_bear::BabyBear;
 use p3_goldilocks::Goldilocks;
 use p3_koala_bear::KoalaBear;
-use slotproof_bench::{Plonky3Commit, RATIO_RUNS, bench_group, p3_matrix, print_ratio, timed, trace, with_peak_rss};
+use slotproof_bench::{
+    LOG_ROWS_31, Plonky3Commit, RATIO_RUNS, bench_group, p3_matrix, print_ratio, quick, timed, trace, with_peak_rss,
+};
 use slotproof_core::cpu::{CpuCommit, CpuCommitter};
 
 const LOG_BLOWUP: usize = 1;
@@ -56,11 +58,11 @@ fn pair<F: CpuCommit + Plonky3Commit>(c: &mut Criterion, log_rows: usize, cols: 
 }
 
 fn commit(c: &mut Criterion) {
-    if std::env::var_os("SLOTPROOF_BENCH_QUICK").is_some() {
+    if quick() {
         pair::<BabyBear>(c, 14, 64);
         return;
     }
-    for log_rows in [16, 18, 20] {
+    for log_rows in LOG_ROWS_31 {
         pair::<BabyBear>(c, log_rows, 64);
         pair::<KoalaBear>(c, log_rows, 64);
     }

@@ -23,7 +23,7 @@ use p3_goldilocks::Goldilocks;
 use p3_koala_bear::KoalaBear;
 use p3_matrix::Matrix;
 use p3_matrix::bitrev::BitReversibleMatrix;
-use slotproof_bench::{RATIO_RUNS as RUNS, bench_group, p3_matrix, print_ratio, timed, trace};
+use slotproof_bench::{LOG_ROWS_31, RATIO_RUNS as RUNS, bench_group, p3_matrix, print_ratio, quick, timed, trace};
 use slotproof_core::cpu::coset_lde_bitrev;
 use slotproof_core::cpu::ntt::{DifTwiddles, dif_batch};
 use slotproof_core::{RowMajor, TraceField};
@@ -95,11 +95,11 @@ fn pair<F: TraceField>(c: &mut Criterion, log_rows: usize, cols: usize) {
 }
 
 fn ntt(c: &mut Criterion) {
-    if std::env::var_os("SLOTPROOF_BENCH_QUICK").is_some() {
+    if quick() {
         pair::<BabyBear>(c, 14, 64);
         return;
     }
-    for log_rows in [16, 18, 20] {
+    for log_rows in LOG_ROWS_31 {
         pair::<BabyBear>(c, log_rows, 64);
         pair::<KoalaBear>(c, log_rows, 64);
     }

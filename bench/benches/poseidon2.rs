@@ -29,7 +29,7 @@ use p3_goldilocks::{Goldilocks, default_goldilocks_poseidon2_8};
 use p3_koala_bear::{KoalaBear, default_koalabear_poseidon2_16};
 use p3_matrix::Matrix;
 use p3_symmetric::{CryptographicHasher, PaddingFreeSponge, PseudoCompressionFunction, TruncatedPermutation};
-use slotproof_bench::{p3_matrix, trace};
+use slotproof_bench::{p3_matrix, quick, trace};
 use slotproof_core::TraceField;
 use slotproof_core::cpu::merkle::{LanePermutation, compress_level, hash_rows};
 use slotproof_core::golden::poseidon2::Poseidon2Spec;
@@ -214,7 +214,7 @@ fn field<F, P, const W: usize, const R: usize, const D: usize>(
 }
 
 fn poseidon2(c: &mut Criterion) {
-    if std::env::var_os("SLOTPROOF_BENCH_QUICK").is_some() {
+    if quick() {
         field::<BabyBear, _, 16, 8, 8>(c, default_babybear_poseidon2_16(), 64, &[11]);
         return;
     }

@@ -77,6 +77,14 @@ pub fn p3_matrix<F: TraceField>(m: &RowMajor<F>) -> RowMajorMatrix<F> {
     RowMajorMatrix::new(m.values().to_vec(), m.width())
 }
 
+/// log2 heights benched for the 31-bit fields (64 columns); Goldilocks runs at 2^18 × 32.
+pub const LOG_ROWS_31: [usize; 3] = [16, 18, 20];
+
+/// `SLOTPROOF_BENCH_QUICK` is set: run only the smallest size (CI smoke runs).
+pub fn quick() -> bool {
+    std::env::var_os("SLOTPROOF_BENCH_QUICK").is_some()
+}
+
 /// Interleaved runs behind each `ratio` line.
 pub const RATIO_RUNS: u32 = 3;
 

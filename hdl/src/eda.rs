@@ -233,25 +233,7 @@ pub fn simulate_unit(
         write(&dir.join(format!("{port}.hex")), &hex)?;
     }
     run_simulator(&dir, sim)?;
-    let out = dir.join("out.hex");
-    let text = std::fs::read_to_string(&out).map_err(|source| EdaError::Io { path: out.clone(), source })?;
-    text.lines()
-        .map(|l| {
-            l.split_whitespace()
-                .map(|w| u64::from_str_radix(w, 16))
-                .collect::<Result<Vec<u64>, _>>()
-                .ok()
-                .filter(|vals| vals.len() == ports.outputs.len())
-                .ok_or_else(|| EdaError::Failed {
-                    tool: format!("{sim:?}"),
-                    dir: dir.clone(),
-                    log: format!(
-                        "output line '{l}' is not {} hex values (x or z from the simulation?)",
-                        ports.outputs.len()
-                    ),
-                })
-        })
-        .collect()
+    read_outputs(&dir, sim, ports.outputs.len())
 }
 
 /// The testbench of a unit with a valid/ready stream in (`<sink>$data/valid/ready`) and one
@@ -349,15 +331,25 @@ pub fn simulate_stream_unit(
     let data: String = traffic.items.iter().map(|v| format!("{v:x}\n")).collect();
     write(&dir.join("data.hex"), &data)?;
     run_simulator(&dir, sim)?;
+    Ok(read_outputs(&dir, sim, 1)?.into_iter().map(|v| v[0]).collect())
+}
+
+/// The results a testbench wrote to `out.hex`: one line per result, `values` hex numbers each.
+fn read_outputs(dir: &Path, sim: Simulator, values: usize) -> Result<Vec<Vec<u64>>, EdaError> {
     let out = dir.join("out.hex");
     let text = std::fs::read_to_string(&out).map_err(|source| EdaError::Io { path: out.clone(), source })?;
     text.lines()
         .map(|l| {
-            u64::from_str_radix(l.trim(), 16).map_err(|_| EdaError::Failed {
-                tool: format!("{sim:?}"),
-                dir: dir.clone(),
-                log: format!("output line '{l}' is not a hex value (x or z from the simulation?)"),
-            })
+            l.split_whitespace()
+                .map(|w| u64::from_str_radix(w, 16))
+                .collect::<Result<Vec<u64>, _>>()
+                .ok()
+                .filter(|vals| vals.len() == values)
+                .ok_or_else(|| EdaError::Failed {
+                    tool: format!("{sim:?}"),
+                    dir: dir.into(),
+                    log: format!("output line '{l}' is not {values} hex values (x or z from the simulation?)"),
+                })
         })
         .collect()
 }

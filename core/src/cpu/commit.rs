@@ -173,6 +173,12 @@ fn scale_table<F: Field>(shift: F, log_n: usize) -> Vec<F> {
     s
 }
 
+/// `shift_j^i / n` for every coset `j` of the LDE, in the order the bit-reversed LDE lays
+/// the cosets out.
+fn coset_scales<F: TwoAdicField>(log_n: usize, log_blowup: usize) -> CosetScales<F> {
+    (0..1usize << log_blowup).map(|j| scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n)).collect()
+}
+
 /// The coset LDE of `trace` with rows in bit-reversed order (what Plonky3 commits), computed
 /// by the same strips and blocks as [`commit_fused`]: `2^log_blowup · n` rows.
 pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -> Result<RowMajor<F>, CommitError> {
@@ -183,8 +189,7 @@ pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -
     let b = Blocking::for_rows(log_n, width * size_of::<F>());
     let fwd = DifTwiddles::new(log_n, false);
     let mut out = zeroed((rows * width) << log_blowup);
-    for (j, dst) in out.chunks_mut(rows * width).enumerate() {
-        let scale = scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n);
+    for (dst, scale) in out.chunks_mut(rows * width).zip(coset_scales(log_n, log_blowup)) {
         coset_strips(dst, &coeffs, width, b, &scale, &fwd);
         dst.par_chunks_mut(width << b.log_n2).for_each(|block| dif_block(block, width, b, &fwd));
     }
@@ -231,16 +236,7 @@ impl<F: TraceField> CpuCommitter<F> {
 
     fn scales(&self, log_n: usize, log_blowup: usize) -> Arc<Vec<Vec<F>>> {
         let mut cache = self.scales.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry((log_n, log_blowup))
-            .or_insert_with(|| {
-                Arc::new(
-                    (0..1usize << log_blowup)
-                        .map(|j| scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n))
-                        .collect(),
-                )
-            })
-            .clone()
+        cache.entry((log_n, log_blowup)).or_insert_with(|| Arc::new(coset_scales(log_n, log_blowup))).clone()
     }
 
     fn take_buffer(&self, len: usize) -> Vec<F> {
