@@ -402,6 +402,7 @@ pub fn count_mismatches<T: PartialEq>(got: &[T], want: &[T]) -> usize {
 pub struct VerilatorModel {
     dir: PathBuf,
     ports: Ports,
+    drain: usize,
 }
 
 impl VerilatorModel {
@@ -433,7 +434,14 @@ impl VerilatorModel {
                 "top.v",
             ],
         )?;
-        Ok(Self { dir, ports: ports.clone() })
+        Ok(Self { dir, ports: ports.clone(), drain: 64 })
+    }
+
+    /// Idle cycles run after the vectors so the pipeline empties: at least the block's
+    /// latency (64 unless set).
+    pub fn with_drain(mut self, cycles: usize) -> Self {
+        self.drain = cycles;
+        self
     }
 
     fn driver(ports: &Ports) -> String {
@@ -505,8 +513,7 @@ int main(int argc, char** argv) {{
             }
             input.push('\n');
         }
-        // Drain: the deepest block here has a few dozen cycles of latency.
-        input.push_str(&idle.repeat(64));
+        input.push_str(&idle.repeat(self.drain));
         let mut stdin = child.stdin.take().expect("piped stdin");
         // Write from another thread: the model answers as it reads, and a full pipe on
         // either side would otherwise stall both.
@@ -546,7 +553,7 @@ int main(int argc, char** argv) {{
                 log: format!("the model exited with {status}"),
             });
         }
-        let cycles = (vectors.len() + 64) as f64;
+        let cycles = (vectors.len() + self.drain) as f64;
         Ok((outputs, cycles / start.elapsed().as_secs_f64()))
     }
 }
