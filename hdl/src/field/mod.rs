@@ -11,12 +11,14 @@ pub mod mod_add31;
 pub mod mod_sub31;
 pub mod mont_mul31;
 pub mod mont_mul31_stream;
+pub mod reduce31;
 
 pub use goldilocks_mul::GoldilocksMul;
 pub use mod_add31::ModAdd31;
 pub use mod_sub31::ModSub31;
 pub use mont_mul31::MontMul31;
 pub use mont_mul31_stream::MontMul31Stream;
+pub use reduce31::Reduce31;
 
 use slotproof_core::FieldId;
 
