@@ -4,9 +4,10 @@
 use slotproof_core::FieldId;
 
 use crate::eda::verilog_of;
+use crate::field::Reduce31;
 use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, MontMul31Stream, Prime31};
 use crate::ntt::{Butterfly31, TwiddleRom};
-use crate::poseidon2::Sbox31;
+use crate::poseidon2::{ExternalLayer16, FullRound16, InternalLayer16, PartialRound16, Poseidon2Perm16, Sbox31};
 
 /// A block variant as the tools see it.
 pub struct Entry {
@@ -107,5 +108,74 @@ pub fn entries() -> Vec<Entry> {
         results_per_input: 1,
         verilog: verilog_of(ModSub31::new(prime)),
     });
+    out.push(Entry {
+        name: "reduce31_babybear".into(),
+        description: "lazy sum (< 2^38) to canonical: two folds of 2^31 ≡ 2^s − 1, one subtraction",
+        latency: Reduce31::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(Reduce31::new(prime)),
+    });
+    out.extend(poseidon2_entries());
+    out
+}
+
+/// The Poseidon2 datapath: its layers and rounds (BabyBear, with the first rounds' constants)
+/// and the whole permutation for both fields. Results are permutations (or rounds) of a
+/// 16-lane state.
+fn poseidon2_entries() -> Vec<Entry> {
+    let mut out = Vec::new();
+    let bb = Prime31::new(FieldId::BabyBear).expect("31-bit field");
+    let rc = |r: usize| {
+        let spec = slotproof_core::golden::Poseidon2Spec::for_field(FieldId::BabyBear);
+        std::array::from_fn(|i| spec.rc_external_initial[r][i])
+    };
+    out.push(Entry {
+        name: "external_layer16_babybear".into(),
+        description: "Poseidon2 external layer, 16 lanes: M4 + column sums + next constants, shift-add only",
+        latency: ExternalLayer16::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(ExternalLayer16::new(bb, &rc(0))),
+    });
+    out.push(Entry {
+        name: "internal_layer16_babybear".into(),
+        description: "Poseidon2 internal layer, 16 lanes: sum + diagonal ±c·2^-k by shifts + next constant",
+        latency: InternalLayer16::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(InternalLayer16::new(bb, &rc(0)).expect("golden diagonal")),
+    });
+    out.push(Entry {
+        name: "full_round16_babybear".into(),
+        description: "Poseidon2 full round: 16 S-boxes x^7 + external layer",
+        latency: FullRound16::latency(bb),
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(FullRound16::new(bb, &rc(1))),
+    });
+    out.push(Entry {
+        name: "partial_round16_babybear".into(),
+        description: "Poseidon2 partial round: 1 S-box x^7, 15 delayed lanes, internal layer",
+        latency: PartialRound16::latency(bb),
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(PartialRound16::new(bb, &rc(1)).expect("golden diagonal")),
+    });
+    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+        let prime = Prime31::new(field).expect("31-bit field");
+        out.push(Entry {
+            name: format!("poseidon2_perm16_{field}"),
+            description: if field == FieldId::BabyBear {
+                "Poseidon2-16 permutation, fully unrolled: 8 full + 13 partial rounds, one per cycle"
+            } else {
+                "Poseidon2-16 permutation, fully unrolled: 8 full + 20 partial rounds, one per cycle"
+            },
+            latency: Poseidon2Perm16::latency(prime),
+            ii: 1,
+            results_per_input: 1,
+            verilog: verilog_of(Poseidon2Perm16::new(prime).expect("golden diagonal")),
+        });
+    }
     out
 }

@@ -68,23 +68,48 @@ impl XcupResources {
     }
 }
 
-/// Synthesises every entry for every target, writes `<name>.<target>.txt` into `dir`, and
-/// writes the summary `README.md`. Returns the summary text.
-pub fn write_reports(dir: &Path, entries: &[Entry], progress: &mut dyn FnMut(&str)) -> Result<String, EdaError> {
+/// The SHA-256 of a block's Verilog, hex: what `verilog.sha256` records per report, so a
+/// check can tell a stale report without synthesising (the Poseidon2 permutation takes yosys
+/// the better part of an hour).
+pub fn verilog_digest(verilog: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(verilog.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The name of the digest manifest beside the reports.
+pub const DIGESTS: &str = "verilog.sha256";
+
+/// The digest manifest of `entries`: `<sha256>  <block>.v`, one line per block.
+pub fn digest_manifest(entries: &[Entry]) -> String {
+    entries.iter().map(|e| format!("{}  {}.v\n", verilog_digest(&e.verilog), e.name)).collect()
+}
+
+/// Synthesises the entries `select` picks, for every target, writing `<name>.<target>.txt`
+/// into `dir`; then writes the digest manifest of all entries and the summary `README.md`,
+/// which reads the xcup reports of every entry from `dir` (so the ones not re-synthesised
+/// must already be there). Returns the summary text.
+pub fn write_reports(
+    dir: &Path,
+    entries: &[Entry],
+    select: &dyn Fn(&Entry) -> bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<String, EdaError> {
     std::fs::create_dir_all(dir).map_err(|source| EdaError::Io { path: dir.into(), source })?;
-    let mut rows = Vec::new();
-    for e in entries {
-        let mut xcup = XcupResources::default();
+    for e in entries.iter().filter(|e| select(e)) {
         for target in [Target::Xcup, Target::Ice40] {
             progress(&format!("{} ({})", e.name, target.name()));
             let stat = yosys_stat(&e.name, &e.verilog, target)?;
             let path = dir.join(format!("{}.{}.txt", e.name, target.name()));
             std::fs::write(&path, &stat).map_err(|source| EdaError::Io { path: path.clone(), source })?;
-            if target == Target::Xcup {
-                xcup = XcupResources::from_stat(&stat);
-            }
         }
-        rows.push((e, xcup));
+    }
+    let manifest = dir.join(DIGESTS);
+    std::fs::write(&manifest, digest_manifest(entries)).map_err(|source| EdaError::Io { path: manifest, source })?;
+    let mut rows = Vec::new();
+    for e in entries {
+        let path = dir.join(format!("{}.{}.txt", e.name, Target::Xcup.name()));
+        let stat = std::fs::read_to_string(&path).map_err(|source| EdaError::Io { path, source })?;
+        rows.push((e, XcupResources::from_stat(&stat)));
     }
     let summary = summary(&rows);
     let path = dir.join("README.md");

@@ -10,7 +10,7 @@ use slotproof_core::golden::{Fp, Poseidon2Spec};
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_hdl::eda::{Simulator, Vector, count_mismatches, simulate_unit, verilog_of};
 use slotproof_hdl::field::Prime31;
-use slotproof_hdl::poseidon2::{ExternalLayer16, InternalLayer16, Lanes16};
+use slotproof_hdl::poseidon2::{ExternalLayer16, InternalLayer16, Lanes16, Poseidon2Perm16};
 
 const FIELDS: [FieldId; 2] = [FieldId::BabyBear, FieldId::KoalaBear];
 
@@ -181,4 +181,50 @@ fn wrong_layer_constants_are_caught() {
     let wrong = prime.with_wrong_shift();
     let got = rust_hdl_outputs(ExternalLayer16::new(wrong, &rc), &vecs, ExternalLayer16::LATENCY);
     assert!(count_mismatches(&got, &layer_expected(Layer::External, prime, &rc, &vecs)) > 100);
+}
+
+/// Golden permutations of random canonical states, as Montgomery-form vectors and results.
+fn permutation_case(prime: Prime31, n: usize, seed: u64) -> (Vec<(bool, State)>, Vec<State>) {
+    let spec = Poseidon2Spec::for_field(prime.field);
+    let vecs = vectors(prime, n, seed);
+    let want = vecs
+        .iter()
+        .filter(|v| v.0)
+        .map(|(_, s)| {
+            let mut s = *s;
+            spec.permute(&mut s);
+            s.map(|x| prime.to_mont(x))
+        })
+        .collect();
+    (vecs.into_iter().map(|(v, s)| (v, s.map(|x| prime.to_mont(x)))).collect(), want)
+}
+
+#[test]
+fn permutation_matches_golden_in_rust_hdl() {
+    let seed = test_seed("permutation_matches_golden_in_rust_hdl");
+    for field in FIELDS {
+        let prime = Prime31::new(field).unwrap();
+        let (vecs, want) = permutation_case(prime, 150, seed);
+        let start = std::time::Instant::now();
+        let got = rust_hdl_outputs(Poseidon2Perm16::new(prime).unwrap(), &vecs, Poseidon2Perm16::latency(prime));
+        eprintln!("{field}: {} cycles in {:.1?}", vecs.len() + Poseidon2Perm16::latency(prime), start.elapsed());
+        assert_eq!(count_mismatches(&got, &want), 0, "{field}, seed {seed:#x}");
+    }
+}
+
+#[test]
+fn permutation_verilog_matches_golden() {
+    let seed = test_seed("permutation_verilog_matches_golden");
+    for field in FIELDS {
+        let prime = Prime31::new(field).unwrap();
+        let latency = Poseidon2Perm16::latency(prime);
+        for (sim, n) in [(Simulator::Iverilog, 200), (Simulator::VerilatorFromRust, 100_000)] {
+            let (vecs, want) = permutation_case(prime, n, seed);
+            let start = std::time::Instant::now();
+            let name = format!("poseidon2_perm16_{field}");
+            let got = verilog_outputs(&name, Poseidon2Perm16::new(prime).unwrap(), &vecs, latency, sim);
+            eprintln!("{field} {sim:?}: {n} vectors in {:.1?}", start.elapsed());
+            assert_eq!(count_mismatches(&got, &want), 0, "{field} {sim:?}, seed {seed:#x}");
+        }
+    }
 }

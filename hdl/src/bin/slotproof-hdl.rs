@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use slotproof_hdl::catalog::entries;
-use slotproof_hdl::report::write_reports;
+use slotproof_hdl::catalog::{Entry, entries};
+use slotproof_hdl::report::{DIGESTS, verilog_digest, write_reports};
 
 #[derive(Parser)]
 #[command(name = "slotproof-hdl", version, about = "slotproof RTL: Verilog emission and open-tool resource reports")]
@@ -22,11 +22,21 @@ enum Command {
         #[arg(short, long, default_value = "out/verilog")]
         out: PathBuf,
     },
-    /// Synthesise every block with yosys (xcup and ice40) and rewrite the committed reports.
+    /// Synthesise the blocks with yosys (xcup and ice40) and rewrite the committed reports.
+    ///
+    /// By default only blocks whose Verilog changed since the reports were written (their
+    /// SHA-256 differs from verilog.sha256) or whose reports are missing are synthesised: the
+    /// full Poseidon2 permutation alone takes yosys a long time.
     Reports {
         /// Output directory (the committed reports live in bitstreams/reports).
         #[arg(short, long, default_value = "bitstreams/reports")]
         out: PathBuf,
+        /// Synthesise every block, changed or not.
+        #[arg(long)]
+        all: bool,
+        /// Synthesise only blocks whose name contains this (repeatable).
+        #[arg(long)]
+        only: Vec<String>,
     },
 }
 
@@ -40,8 +50,17 @@ fn main() -> Result<()> {
                 eprintln!("wrote {}", path.display());
             }
         }
-        Command::Reports { out } => {
-            let summary = write_reports(&out, &entries(), &mut |what| eprintln!("synthesising {what}"))?;
+        Command::Reports { out, all, only } => {
+            let previous = std::fs::read_to_string(out.join(DIGESTS)).unwrap_or_default();
+            let stale = |e: &Entry| {
+                let have = |t: &str| out.join(format!("{}.{t}.txt", e.name)).exists();
+                let line = format!("{}  {}.v", verilog_digest(&e.verilog), e.name);
+                !previous.lines().any(|l| l == line) || !have("xcup") || !have("ice40")
+            };
+            let select = |e: &Entry| {
+                if only.is_empty() { all || stale(e) } else { only.iter().any(|o| e.name.contains(o.as_str())) }
+            };
+            let summary = write_reports(&out, &entries(), &select, &mut |what| eprintln!("synthesising {what}"))?;
             println!("{summary}");
             eprintln!("reports written to {}", out.display());
         }

@@ -4,11 +4,19 @@
 //! the linear layers are additions (and, for the internal diagonal, shifts).
 
 pub mod external_layer;
+pub mod full_round;
 pub mod internal_layer;
+pub mod lane_delay;
+pub mod partial_round;
+pub mod permutation;
 pub mod sbox;
 
 pub use external_layer::ExternalLayer16;
+pub use full_round::FullRound16;
 pub use internal_layer::{DiagonalTerm, InternalLayer16, UnsupportedDiagonal};
+pub use lane_delay::LaneDelay;
+pub use partial_round::PartialRound16;
+pub use permutation::Poseidon2Perm16;
 pub use sbox::Sbox31;
 
 use rust_hdl::prelude::*;
@@ -65,3 +73,6 @@ macro_rules! lanes16 {
 
 lanes16!(ExternalLayer16);
 lanes16!(InternalLayer16);
+lanes16!(FullRound16);
+lanes16!(PartialRound16);
+lanes16!(Poseidon2Perm16);
