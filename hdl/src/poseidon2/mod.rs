@@ -4,5 +4,7 @@
 //! the linear layers are additions (and, for the internal diagonal, shifts).
 
 pub mod sbox;
+pub mod sbox_stream;
 
 pub use sbox::Sbox31;
+pub use sbox_stream::Sbox31Stream;
