@@ -315,6 +315,17 @@ fn verilog<U: Unit>(n: usize) {
     }
 }
 
+/// Negative control in Verilog: the overcommitted wrapper loses a result under iverilog too.
+fn verilog_overcommitted_loses<U: Unit>(n: usize) {
+    let prime = field(0);
+    let (items, want): (Vec<u128>, Vec<u128>) = U::cases(prime, n, 17).into_iter().unzip();
+    let traffic = traffic(items, 100, 60, true, 19);
+    let verilog = verilog_of(U::build(prime).overcommit());
+    let got =
+        simulate_stream_unit("overcommitted", &verilog, U::SINK, U::SOURCE, &traffic, Simulator::Iverilog).unwrap();
+    assert!(count_mismatches(&got, &want) > 0, "an overcommitted wrapper's Verilog delivered everything");
+}
+
 /// The checks of one wrapper: `$n` items per rust-hdl run, `$nv` in Verilog.
 macro_rules! stream_tests {
     ($m:ident, $t:ty, $n:expr, $nv:expr) => {
@@ -344,6 +355,11 @@ macro_rules! stream_tests {
             #[test]
             fn verilog_survives_random_gaps_and_stalls() {
                 verilog::<$t>($nv);
+            }
+
+            #[test]
+            fn overcommitted_verilog_loses_items() {
+                verilog_overcommitted_loses::<$t>(($n).min(200));
             }
         }
     };
