@@ -1,7 +1,7 @@
 //! `GoldilocksMulStream`: [`GoldilocksMul`] behind valid/ready streams, with back-pressure.
 //!
 //! The multiplier's six stages cannot stop, so its products land in a FIFO and
-//! [`StreamCredit`](crate::stream_credit::StreamCredit) never lets more operand pairs in than
+//! [`StreamCredit`] never lets more operand pairs in than
 //! that FIFO can hold: nothing is lost however long the consumer stalls, and an unstalled
 //! stream still moves one pair per cycle (the depth is sized from the latency).
 //!
