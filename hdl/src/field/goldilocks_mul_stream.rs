@@ -1,9 +1,9 @@
 //! `GoldilocksMulStream`: [`GoldilocksMul`] behind valid/ready streams, with back-pressure.
 //!
-//! The multiplier's six stages cannot stop, so its products land in a FIFO and
-//! [`StreamCredit`] never lets more operand pairs in than
-//! that FIFO can hold: nothing is lost however long the consumer stalls, and an unstalled
-//! stream still moves one pair per cycle (the depth is sized from the latency).
+//! The multiplier's six stages cannot stop, so its products land in a FIFO and [`StreamCredit`]
+//! never lets more operand pairs in than that FIFO can hold: nothing is lost however long the
+//! consumer stalls, and an unstalled stream still moves one pair per cycle (the depth is sized from
+//! the latency).
 //!
 //! `operands.data` is `{b, a}` (`a` in bits 0..64, `b` in bits 64..128); `products.data` is
 //! `a · b mod (2^64 − 2^32 + 1)`, canonical.

@@ -1,10 +1,10 @@
 //! `ModSub31Stream`: [`ModSub31`] behind valid/ready streams, with back-pressure.
 //!
 //! The subtractor is a one-stage pipeline that cannot stop, so its results land in a FIFO and
-//! [`StreamCredit`] never lets more items in than that
-//! FIFO can hold: nothing is lost however long the consumer stalls, and an unstalled stream
-//! still moves one item per cycle. Streams let it sit between blocks that pause (a memory
-//! port, a host link) without the valid-only handshake's "always ready" contract.
+//! [`StreamCredit`] never lets more items in than that FIFO can hold: nothing is lost however long
+//! the consumer stalls, and an unstalled stream still moves one item per cycle. Streams let it sit
+//! between blocks that pause (a memory port, a host link) without the valid-only handshake's
+//! "always ready" contract.
 //!
 //! `operands.data` is `{b, a}` (`a` in bits 0..32, `b` in bits 32..64); `differences.data` is
 //! `a − b mod p`.

@@ -1,10 +1,9 @@
 //! `MontMul31Stream`: [`MontMul31`] behind valid/ready streams, with back-pressure.
 //!
-//! A fixed-latency pipeline cannot stop, so the wrapper never lets more items in than its
-//! result FIFO can hold ([`StreamCredit`] counts them).
-//! Results then always find room, however long the consumer stalls, and with a consumer that
-//! never stalls it still takes one item per cycle (the FIFO's depth is sized from the
-//! multiplier's latency).
+//! A fixed-latency pipeline cannot stop, so the wrapper never lets more items in than its result
+//! FIFO can hold ([`StreamCredit`] counts them). Results then always find room, however long the
+//! consumer stalls, and with a consumer that never stalls it still takes one item per cycle (the
+//! FIFO's depth is sized from the multiplier's latency).
 //!
 //! `operands.data` is `{b, a}` (`a` in bits 0..32, `b` in bits 32..64); `products.data` is
 //! `a · b · 2^(−32) mod p`.
