@@ -4,10 +4,15 @@
 use slotproof_core::FieldId;
 
 use crate::eda::verilog_of;
-use crate::field::Reduce31;
-use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, MontMul31Stream, Prime31};
-use crate::ntt::{Butterfly31, TwiddleRom};
-use crate::poseidon2::{ExternalLayer16, FullRound16, InternalLayer16, PartialRound16, Poseidon2Perm16, Sbox31};
+use crate::field::{
+    GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
+    Prime31, Reduce31,
+};
+use crate::ntt::{Butterfly31, Butterfly31Stream, TwiddleRom};
+use crate::poseidon2::{
+    ExternalLayer16, FullRound16, InternalLayer16, PartialRound16, Poseidon2Perm16, Sbox31, Sbox31Stream,
+};
+use crate::stream_credit::FIFO_LATENCY;
 
 /// A block variant as the tools see it.
 pub struct Entry {
@@ -65,14 +70,7 @@ pub fn entries() -> Vec<Entry> {
             verilog: verilog_of(Sbox31::new(prime)),
         });
     }
-    out.push(Entry {
-        name: "mont_mul31_stream_babybear".into(),
-        description: "Montgomery multiplier behind valid/ready streams, 16-deep result FIFO",
-        latency: MontMul31::LATENCY + 2,
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(MontMul31Stream::new(Prime31::new(FieldId::BabyBear).expect("31-bit"))),
-    });
+    out.extend(stream_entries());
     // The largest on-chip NTT (2^12 points) needs 2^11 twiddles.
     out.push(Entry {
         name: "twiddle_rom_4096_babybear".into(),
@@ -178,4 +176,62 @@ fn poseidon2_entries() -> Vec<Entry> {
         });
     }
     out
+}
+
+/// The fixed-latency blocks behind valid/ready streams (BabyBear variants): the wrapped
+/// block's latency plus the result FIFO's, one item per cycle when the consumer keeps up.
+fn stream_entries() -> Vec<Entry> {
+    let prime = Prime31::new(FieldId::BabyBear).expect("31-bit field");
+    let entry = |name: &str, description, latency, results_per_input, verilog| Entry {
+        name: name.into(),
+        description,
+        latency: latency + FIFO_LATENCY,
+        ii: 1,
+        results_per_input,
+        verilog,
+    };
+    vec![
+        entry(
+            "mont_mul31_stream_babybear",
+            "Montgomery multiplier behind valid/ready streams, credit-limited result FIFO",
+            MontMul31::LATENCY,
+            1,
+            verilog_of(MontMul31Stream::new(prime)),
+        ),
+        entry(
+            "mod_add31_stream_babybear",
+            "modular adder behind valid/ready streams",
+            ModAdd31::LATENCY,
+            1,
+            verilog_of(ModAdd31Stream::new(prime)),
+        ),
+        entry(
+            "mod_sub31_stream_babybear",
+            "modular subtractor behind valid/ready streams",
+            ModSub31::LATENCY,
+            1,
+            verilog_of(ModSub31Stream::new(prime)),
+        ),
+        entry(
+            "goldilocks_mul_stream",
+            "Goldilocks multiplier behind valid/ready streams",
+            GoldilocksMul::LATENCY,
+            1,
+            verilog_of(GoldilocksMulStream::new()),
+        ),
+        entry(
+            "butterfly31_stream_babybear",
+            "radix-2 NTT butterfly behind valid/ready streams",
+            Butterfly31::LATENCY,
+            2,
+            verilog_of(Butterfly31Stream::new(prime)),
+        ),
+        entry(
+            "sbox31_stream_babybear",
+            "Poseidon2 S-box x^7 behind valid/ready streams, FIFO sized for 15 stages",
+            Sbox31::latency(prime),
+            1,
+            verilog_of(Sbox31Stream::new(prime)),
+        ),
+    ]
 }

@@ -233,7 +233,7 @@ pub fn simulate_unit(
         write(&dir.join(format!("{port}.hex")), &hex)?;
     }
     run_simulator(&dir, sim)?;
-    read_outputs(&dir, sim, ports.outputs.len())
+    read_outputs(&dir, sim, ports.outputs.len(), u64::from_str_radix)
 }
 
 /// The testbench of a unit with a valid/ready stream in (`<sink>$data/valid/ready`) and one
@@ -303,16 +303,16 @@ endmodule
 /// A stream unit's traffic: the items, and per cycle whether the source offers and whether
 /// the sink takes.
 pub struct StreamTraffic {
-    /// The items, in order.
-    pub items: Vec<u64>,
+    /// The items, in order (up to 128 bits each).
+    pub items: Vec<u128>,
     /// Per cycle: does the source offer its next item.
     pub offer: Vec<bool>,
     /// Per cycle: is the sink ready.
     pub take: Vec<bool>,
 }
 
-/// Runs the emitted Verilog of a stream unit (`sink` in, `source` out) under `sim` and
-/// returns the items it delivered, in order.
+/// Runs the emitted Verilog of a stream unit (`sink` in, `source` out, each at most 128 bits
+/// wide) under `sim` and returns the items it delivered, in order.
 pub fn simulate_stream_unit(
     name: &str,
     verilog: &str,
@@ -320,7 +320,8 @@ pub fn simulate_stream_unit(
     (source, out_width): (&str, usize),
     traffic: &StreamTraffic,
     sim: Simulator,
-) -> Result<Vec<u64>, EdaError> {
+) -> Result<Vec<u128>, EdaError> {
+    assert!(in_width <= 128 && out_width <= 128, "stream items are at most 128 bits");
     let dir = work_dir(&format!("{name}-{sim:?}"))?;
     let cycles = traffic.offer.len().min(traffic.take.len());
     write(&dir.join("top.v"), verilog)?;
@@ -331,18 +332,24 @@ pub fn simulate_stream_unit(
     let data: String = traffic.items.iter().map(|v| format!("{v:x}\n")).collect();
     write(&dir.join("data.hex"), &data)?;
     run_simulator(&dir, sim)?;
-    Ok(read_outputs(&dir, sim, 1)?.into_iter().map(|v| v[0]).collect())
+    Ok(read_outputs(&dir, sim, 1, u128::from_str_radix)?.into_iter().map(|v| v[0]).collect())
 }
 
-/// The results a testbench wrote to `out.hex`: one line per result, `values` hex numbers each.
-fn read_outputs(dir: &Path, sim: Simulator, values: usize) -> Result<Vec<Vec<u64>>, EdaError> {
+/// The results a testbench wrote to `out.hex`: one line per result, `values` hex numbers each,
+/// parsed by `parse` (`u64::from_str_radix`, or `u128::from_str_radix` for wide streams).
+fn read_outputs<V>(
+    dir: &Path,
+    sim: Simulator,
+    values: usize,
+    parse: fn(&str, u32) -> Result<V, std::num::ParseIntError>,
+) -> Result<Vec<Vec<V>>, EdaError> {
     let out = dir.join("out.hex");
     let text = std::fs::read_to_string(&out).map_err(|source| EdaError::Io { path: out.clone(), source })?;
     text.lines()
         .map(|l| {
             l.split_whitespace()
-                .map(|w| u64::from_str_radix(w, 16))
-                .collect::<Result<Vec<u64>, _>>()
+                .map(|w| parse(w, 16))
+                .collect::<Result<Vec<V>, _>>()
                 .ok()
                 .filter(|vals| vals.len() == values)
                 .ok_or_else(|| EdaError::Failed {

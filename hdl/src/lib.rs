@@ -9,7 +9,9 @@
 //!
 //! - [`field`]: pipelined field units for the 31-bit primes (Montgomery multiplier built
 //!   from 16×16 DSP-sized products, modular add and sub);
-//! - [`stream`]: the valid/ready handshake, and blocks wrapped in it with back-pressure;
+//! - [`stream`]: the valid/ready handshake; [`stream_credit`]: the credit counter and result
+//!   FIFO that put every fixed-latency block behind it with back-pressure (the `*Stream`
+//!   wrappers, next to the blocks they wrap);
 //! - [`poseidon2`]: the permutation's S-box (more of the round pipeline to come);
 //! - [`ntt`]: the radix-2 butterfly built from those units;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
@@ -22,3 +24,4 @@ pub mod ntt;
 pub mod poseidon2;
 pub mod report;
 pub mod stream;
+pub mod stream_credit;

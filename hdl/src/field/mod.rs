@@ -7,15 +7,21 @@
 //! the field as a parameter ([`Prime31`]) emitted as Verilog `localparam`s.
 
 pub mod goldilocks_mul;
+pub mod goldilocks_mul_stream;
 pub mod mod_add31;
+pub mod mod_add31_stream;
 pub mod mod_sub31;
+pub mod mod_sub31_stream;
 pub mod mont_mul31;
 pub mod mont_mul31_stream;
 pub mod reduce31;
 
 pub use goldilocks_mul::GoldilocksMul;
+pub use goldilocks_mul_stream::GoldilocksMulStream;
 pub use mod_add31::ModAdd31;
+pub use mod_add31_stream::ModAdd31Stream;
 pub use mod_sub31::ModSub31;
+pub use mod_sub31_stream::ModSub31Stream;
 pub use mont_mul31::MontMul31;
 pub use mont_mul31_stream::MontMul31Stream;
 pub use reduce31::Reduce31;

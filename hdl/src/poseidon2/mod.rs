@@ -10,6 +10,7 @@ pub mod lane_delay;
 pub mod partial_round;
 pub mod permutation;
 pub mod sbox;
+pub mod sbox_stream;
 
 pub use external_layer::ExternalLayer16;
 pub use full_round::FullRound16;
@@ -18,6 +19,7 @@ pub use lane_delay::LaneDelay;
 pub use partial_round::PartialRound16;
 pub use permutation::Poseidon2Perm16;
 pub use sbox::Sbox31;
+pub use sbox_stream::Sbox31Stream;
 
 use rust_hdl::prelude::*;
 use seq_macro::seq;

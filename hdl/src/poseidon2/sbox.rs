@@ -71,9 +71,12 @@ impl Sbox31 {
         }
     }
 
+    /// The longest [`Sbox31::latency`] of any field: `x^7`'s three multiplications.
+    pub const MAX_LATENCY: usize = 3 * MontMul31::LATENCY;
+
     /// Cycles from `valid_in` to `valid_out`.
     pub fn latency(prime: Prime31) -> usize {
-        if Self::degree(prime) == 7 { 3 * MontMul31::LATENCY } else { 2 * MontMul31::LATENCY }
+        if Self::degree(prime) == 7 { Self::MAX_LATENCY } else { 2 * MontMul31::LATENCY }
     }
 }
 
