@@ -2,15 +2,17 @@
 //! `slotproof-hdl reports` synthesises. One entry per (block, field) variant.
 
 use slotproof_core::FieldId;
+use slotproof_core::golden::Poseidon2Spec;
 
 use crate::eda::verilog_of;
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
-    Prime31, Reduce31,
+    Prime31, Reduce31, Reduce64,
 };
 use crate::ntt::{Butterfly31, Butterfly31Stream, TwiddleRom};
 use crate::poseidon2::{
-    ExternalLayer16, FullRound16, InternalLayer16, PartialRound16, Poseidon2Perm16, Sbox31, Sbox31Stream,
+    ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
+    PartialRound16, Poseidon2Perm8, Poseidon2Perm16, Sbox31, Sbox31Stream, Sbox64,
 };
 use crate::stream_credit::FIFO_LATENCY;
 
@@ -118,63 +120,151 @@ pub fn entries() -> Vec<Entry> {
     out
 }
 
-/// The Poseidon2 datapath: its layers and rounds (BabyBear, with the first rounds' constants)
-/// and the whole permutation for both fields. Results are permutations (or rounds) of a
-/// 16-lane state.
+/// The Poseidon2 datapath: its layers and rounds per field (built with the constants of the
+/// first rounds) and the whole permutations. Results are permutations (or rounds) of a state.
 fn poseidon2_entries() -> Vec<Entry> {
     let mut out = Vec::new();
-    let bb = Prime31::new(FieldId::BabyBear).expect("31-bit field");
-    let rc = |r: usize| {
-        let spec = slotproof_core::golden::Poseidon2Spec::for_field(FieldId::BabyBear);
-        std::array::from_fn(|i| spec.rc_external_initial[r][i])
+    let entry = |name: String, description, latency, verilog| Entry {
+        name,
+        description,
+        latency,
+        ii: 1,
+        results_per_input: 1,
+        verilog,
     };
-    out.push(Entry {
-        name: "external_layer16_babybear".into(),
-        description: "Poseidon2 external layer, 16 lanes: M4 + column sums + next constants, shift-add only",
-        latency: ExternalLayer16::LATENCY,
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(ExternalLayer16::new(bb, &rc(0))),
-    });
-    out.push(Entry {
-        name: "internal_layer16_babybear".into(),
-        description: "Poseidon2 internal layer, 16 lanes: sum + diagonal ±c·2^-k by shifts + next constant",
-        latency: InternalLayer16::LATENCY,
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(InternalLayer16::new(bb, &rc(0)).expect("golden diagonal")),
-    });
-    out.push(Entry {
-        name: "full_round16_babybear".into(),
-        description: "Poseidon2 full round: 16 S-boxes x^7 + external layer",
-        latency: FullRound16::latency(bb),
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(FullRound16::new(bb, &rc(1))),
-    });
-    out.push(Entry {
-        name: "partial_round16_babybear".into(),
-        description: "Poseidon2 partial round: 1 S-box x^7, 15 delayed lanes, internal layer",
-        latency: PartialRound16::latency(bb),
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(PartialRound16::new(bb, &rc(1)).expect("golden diagonal")),
-    });
     for field in [FieldId::BabyBear, FieldId::KoalaBear] {
         let prime = Prime31::new(field).expect("31-bit field");
-        out.push(Entry {
-            name: format!("poseidon2_perm16_{field}"),
-            description: if field == FieldId::BabyBear {
-                "Poseidon2-16 permutation, fully unrolled: 8 full + 13 partial rounds, one per cycle"
+        let spec = Poseidon2Spec::for_field(field);
+        let rc = |r: usize| std::array::from_fn(|i| spec.rc_external_initial[r][i]);
+        let (full, partial) = if field == FieldId::BabyBear {
+            (
+                "Poseidon2 full round: 16 S-boxes x^7 + external layer",
+                "Poseidon2 partial round: 1 S-box x^7, 15 delayed lanes, internal layer",
+            )
+        } else {
+            (
+                "Poseidon2 full round: 16 S-boxes x^3 + external layer",
+                "Poseidon2 partial round: 1 S-box x^3, 15 delayed lanes, internal layer",
+            )
+        };
+        out.push(entry(
+            format!("external_layer16_{field}"),
+            "Poseidon2 external layer, 16 lanes: M4 + column sums + next constants, shift-add only",
+            ExternalLayer16::LATENCY,
+            verilog_of(ExternalLayer16::new(prime, &rc(0))),
+        ));
+        out.push(entry(
+            format!("internal_layer16_{field}"),
+            "Poseidon2 internal layer, 16 lanes: sum + diagonal ±c·2^-k by shifts + next constant",
+            InternalLayer16::LATENCY,
+            verilog_of(InternalLayer16::new(prime, &rc(0)).expect("golden diagonal")),
+        ));
+        out.push(entry(
+            format!("full_round16_{field}"),
+            full,
+            FullRound16::latency(prime),
+            verilog_of(FullRound16::new(prime, &rc(1))),
+        ));
+        out.push(entry(
+            format!("partial_round16_{field}"),
+            partial,
+            PartialRound16::latency(prime),
+            verilog_of(PartialRound16::new(prime, &rc(1)).expect("golden diagonal")),
+        ));
+        out.push(entry(
+            format!("poseidon2_perm16_{field}"),
+            if field == FieldId::BabyBear {
+                "Poseidon2-16 permutation, fully unrolled: 8 full + 13 partial rounds, one per cycle (sum of rounds)"
             } else {
-                "Poseidon2-16 permutation, fully unrolled: 8 full + 20 partial rounds, one per cycle"
+                "Poseidon2-16 permutation, fully unrolled: 8 full + 20 partial rounds, one per cycle (sum of rounds)"
             },
-            latency: Poseidon2Perm16::latency(prime),
-            ii: 1,
-            results_per_input: 1,
-            verilog: verilog_of(Poseidon2Perm16::new(prime).expect("golden diagonal")),
+            Poseidon2Perm16::latency(prime),
+            verilog_of(Poseidon2Perm16::new(prime).expect("golden diagonal")),
+        ));
+    }
+    let spec = Poseidon2Spec::for_field(FieldId::Goldilocks);
+    let rc = |r: usize| std::array::from_fn(|i| spec.rc_external_initial[r][i]);
+    out.push(entry(
+        "reduce64_goldilocks".into(),
+        "lazy Goldilocks sum (< 2^72) to canonical: two folds of 2^64 ≡ 2^32 − 1",
+        Reduce64::LATENCY,
+        verilog_of(Reduce64::new()),
+    ));
+    out.push(entry(
+        "sbox64_goldilocks".into(),
+        "Poseidon2 S-box x^7 on Goldilocks, 4 multiplications, depth 3",
+        Sbox64::LATENCY,
+        verilog_of(Sbox64::new()),
+    ));
+    out.push(entry(
+        "external_layer8_goldilocks".into(),
+        "Poseidon2 external layer, 8 Goldilocks lanes: M4 + column sums + next constants",
+        ExternalLayer8::LATENCY,
+        verilog_of(ExternalLayer8::new(&rc(0))),
+    ));
+    out.push(entry(
+        "internal_layer8_goldilocks".into(),
+        "Poseidon2 internal layer, 8 Goldilocks lanes: sum + diagonal ±c·2^-k (k ≤ 1) + next constant",
+        InternalLayer8::LATENCY,
+        verilog_of(InternalLayer8::new(&rc(0)).expect("golden diagonal")),
+    ));
+    out.push(entry(
+        "full_round8_goldilocks".into(),
+        "Poseidon2 full round: 8 S-boxes x^7 + external layer",
+        FullRound8::LATENCY,
+        verilog_of(FullRound8::new(&rc(1))),
+    ));
+    out.push(entry(
+        "partial_round8_goldilocks".into(),
+        "Poseidon2 partial round: 1 S-box x^7, 7 delayed lanes, internal layer",
+        PartialRound8::LATENCY,
+        verilog_of(PartialRound8::new(&rc(1)).expect("golden diagonal")),
+    ));
+    out.push(entry(
+        "poseidon2_perm8_goldilocks".into(),
+        "Poseidon2-8 permutation, fully unrolled: 8 full + 22 partial rounds, one per cycle (sum of rounds)",
+        Poseidon2Perm8::LATENCY,
+        verilog_of(Poseidon2Perm8::new().expect("golden diagonal")),
+    ));
+    out
+}
+
+/// A block too large to synthesise in one yosys run on a workstation (the flattened
+/// Poseidon2 permutation ran for over 18 minutes and 3.5 GB without finishing): its reports
+/// are the sums of its parts' reports, each part synthesised alone. The rounds differ only in
+/// their constants, so one round of each kind stands for all of them.
+pub struct Composition {
+    /// The composed entry.
+    pub name: String,
+    /// Its parts: entry name and how many times the part occurs.
+    pub parts: Vec<(String, u64)>,
+}
+
+/// The blocks reported as sums of their parts.
+pub fn compositions() -> Vec<Composition> {
+    let mut out = Vec::new();
+    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+        let partials = Poseidon2Spec::for_field(field).rc_internal.len() as u64;
+        out.push(Composition {
+            name: format!("poseidon2_perm16_{field}"),
+            parts: vec![
+                (format!("external_layer16_{field}"), 1),
+                (format!("full_round16_{field}"), 8),
+                (format!("partial_round16_{field}"), partials),
+            ],
         });
     }
+    out.push(Composition {
+        name: "poseidon2_perm8_goldilocks".into(),
+        parts: vec![
+            ("external_layer8_goldilocks".into(), 1),
+            ("full_round8_goldilocks".into(), 8),
+            (
+                "partial_round8_goldilocks".into(),
+                Poseidon2Spec::for_field(FieldId::Goldilocks).rc_internal.len() as u64,
+            ),
+        ],
+    });
     out
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::catalog::Entry;
+use crate::catalog::{Composition, Entry};
 use crate::eda::{EdaError, Target, yosys_stat};
 
 /// Cell counts from a yosys `stat` report.
@@ -84,22 +84,53 @@ pub fn digest_manifest(entries: &[Entry]) -> String {
     entries.iter().map(|e| format!("{}  {}.v\n", verilog_digest(&e.verilog), e.name)).collect()
 }
 
+/// The report of a composed block: the cell counts of its parts' reports (read from `dir`),
+/// multiplied by their counts and summed, in yosys `stat` form so that [`cell_counts`] reads
+/// it like any other.
+pub fn composed_stat(dir: &Path, c: &Composition, target: Target) -> Result<String, EdaError> {
+    let mut total: BTreeMap<String, u64> = BTreeMap::new();
+    let mut s = format!("=== {} (estimated: the sum of its parts, each synthesised alone) ===\n\n", c.name);
+    for (part, count) in &c.parts {
+        let path = dir.join(format!("{part}.{}.txt", target.name()));
+        let stat = std::fs::read_to_string(&path).map_err(|source| EdaError::Io { path, source })?;
+        for (cell, n) in cell_counts(&stat) {
+            *total.entry(cell).or_default() += n * count;
+        }
+        let _ = writeln!(s, "   {count:>4} x {part}");
+    }
+    let _ = writeln!(s, "\n   Number of cells: {:>14}", total.values().sum::<u64>());
+    for (cell, n) in &total {
+        let _ = writeln!(s, "     {cell:<30} {n:>6}");
+    }
+    Ok(s)
+}
+
 /// Synthesises the entries `select` picks, for every target, writing `<name>.<target>.txt`
-/// into `dir`; then writes the digest manifest of all entries and the summary `README.md`,
-/// which reads the xcup reports of every entry from `dir` (so the ones not re-synthesised
-/// must already be there). Returns the summary text.
+/// into `dir` (a composed entry is summed from its parts instead, never synthesised whole);
+/// then writes the digest manifest of all entries and the summary `README.md`, which reads
+/// the xcup reports of every entry from `dir` (so the ones not re-synthesised must already be
+/// there). Returns the summary text.
 pub fn write_reports(
     dir: &Path,
     entries: &[Entry],
+    compositions: &[Composition],
     select: &dyn Fn(&Entry) -> bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<String, EdaError> {
     std::fs::create_dir_all(dir).map_err(|source| EdaError::Io { path: dir.into(), source })?;
-    for e in entries.iter().filter(|e| select(e)) {
+    let composed = |e: &Entry| compositions.iter().any(|c| c.name == e.name);
+    for e in entries.iter().filter(|e| select(e) && !composed(e)) {
         for target in [Target::Xcup, Target::Ice40] {
             progress(&format!("{} ({})", e.name, target.name()));
             let stat = yosys_stat(&e.name, &e.verilog, target)?;
             let path = dir.join(format!("{}.{}.txt", e.name, target.name()));
+            std::fs::write(&path, &stat).map_err(|source| EdaError::Io { path: path.clone(), source })?;
+        }
+    }
+    for c in compositions {
+        for target in [Target::Xcup, Target::Ice40] {
+            let stat = composed_stat(dir, c, target)?;
+            let path = dir.join(format!("{}.{}.txt", c.name, target.name()));
             std::fs::write(&path, &stat).map_err(|source| EdaError::Io { path: path.clone(), source })?;
         }
     }
@@ -168,6 +199,21 @@ fn summary(rows: &[(&Entry, XcupResources)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_composed_report_sums_its_parts() {
+        let dir = crate::eda::work_dir("composed-stat").unwrap();
+        let part = "   Number of cells:                10\n     DSP48E2                         4\n     LUT2                            6\n";
+        for t in ["xcup", "ice40"] {
+            std::fs::write(dir.join(format!("a.{t}.txt")), part).unwrap();
+            std::fs::write(dir.join(format!("b.{t}.txt")), "   Number of cells: 1\n     LUT2 1\n").unwrap();
+        }
+        let c = Composition { name: "ab".into(), parts: vec![("a".into(), 3), ("b".into(), 2)] };
+        let r = XcupResources::from_stat(&composed_stat(&dir, &c, Target::Xcup).unwrap());
+        assert_eq!((r.dsp, r.lut), (12, 20));
+        let missing = Composition { name: "x".into(), parts: vec![("nope".into(), 1)] };
+        assert!(composed_stat(&dir, &missing, Target::Xcup).is_err());
+    }
 
     #[test]
     fn counts_cells_from_a_stat_report() {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use slotproof_hdl::catalog::{Entry, entries};
+use slotproof_hdl::catalog::{Entry, compositions, entries};
 use slotproof_hdl::report::{DIGESTS, verilog_digest, write_reports};
 
 #[derive(Parser)]
@@ -60,7 +60,9 @@ fn main() -> Result<()> {
             let select = |e: &Entry| {
                 if only.is_empty() { all || stale(e) } else { only.iter().any(|o| e.name.contains(o.as_str())) }
             };
-            let summary = write_reports(&out, &entries(), &select, &mut |what| eprintln!("synthesising {what}"))?;
+            let summary = write_reports(&out, &entries(), &compositions(), &select, &mut |what| {
+                eprintln!("synthesising {what}")
+            })?;
             println!("{summary}");
             eprintln!("reports written to {}", out.display());
         }

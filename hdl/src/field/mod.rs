@@ -15,6 +15,7 @@ pub mod mod_sub31_stream;
 pub mod mont_mul31;
 pub mod mont_mul31_stream;
 pub mod reduce31;
+pub mod reduce64;
 
 pub use goldilocks_mul::GoldilocksMul;
 pub use goldilocks_mul_stream::GoldilocksMulStream;
@@ -25,6 +26,7 @@ pub use mod_sub31_stream::ModSub31Stream;
 pub use mont_mul31::MontMul31;
 pub use mont_mul31_stream::MontMul31Stream;
 pub use reduce31::Reduce31;
+pub use reduce64::Reduce64;
 
 use slotproof_core::FieldId;
 

@@ -46,8 +46,12 @@ pub struct DiagonalTerm {
 impl DiagonalTerm {
     /// Reads `value` as `±c·2^(−k)` in `prime`'s field.
     pub fn of(prime: Prime31, lane: usize, value: u64) -> Result<Self, UnsupportedDiagonal> {
-        let f = Fp::new(prime.field);
-        for k in 0..=prime.s {
+        Self::in_field(Fp::new(prime.field), prime.s, lane, value)
+    }
+
+    /// Reads `value` as `±c·2^(−k)` in field `f`, with `k ≤ max_k`.
+    pub fn in_field(f: Fp, max_k: u64, lane: usize, value: u64) -> Result<Self, UnsupportedDiagonal> {
+        for k in 0..=max_k {
             for c in 1..=4u64 {
                 let mag = f.mul(c, f.inv_pow2(k as u32));
                 for neg in [false, true] {
@@ -57,7 +61,7 @@ impl DiagonalTerm {
                 }
             }
         }
-        Err(UnsupportedDiagonal { lane, value, max_k: prime.s })
+        Err(UnsupportedDiagonal { lane, value, max_k })
     }
 }
 

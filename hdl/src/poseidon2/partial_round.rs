@@ -33,7 +33,7 @@ seq!(N in 0..16 {
         )*
         sbox: Sbox31,
         /// Lanes 1..16 (index `i` holds lane `i + 1`).
-        delay: [LaneDelay; 15],
+        delay: [LaneDelay<32>; 15],
         layer: InternalLayer16,
     }
 
@@ -53,7 +53,7 @@ seq!(N in 0..16 {
                 valid_out: Default::default(),
                 #( y~N: Default::default(), )*
                 sbox: Sbox31::new(prime),
-                delay: std::array::from_fn(|_| LaneDelay::new(prime)),
+                delay: std::array::from_fn(|_| LaneDelay::new(Sbox31::latency(prime))),
                 layer: InternalLayer16::with_diagonal(prime, diag, next_rc)?,
             })
         }

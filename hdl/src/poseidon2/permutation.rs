@@ -22,10 +22,10 @@ use super::{ExternalLayer16, FullRound16, PartialRound16};
 use crate::field::Prime31;
 
 /// The permutation's round constants, in the order the rounds need them, each round's
-/// padded to 16 lanes (a partial round's constant sits on lane 0).
-fn round_constants(spec: &Poseidon2Spec) -> Vec<[u64; 16]> {
+/// padded to `W` lanes (a partial round's constant sits on lane 0).
+pub(crate) fn round_constants<const W: usize>(spec: &Poseidon2Spec) -> Vec<[u64; W]> {
     let lanes = |rc: &[u64]| std::array::from_fn(|i| rc[i]);
-    let mut out: Vec<[u64; 16]> = spec.rc_external_initial.iter().map(|rc| lanes(rc)).collect();
+    let mut out: Vec<[u64; W]> = spec.rc_external_initial.iter().map(|rc| lanes(rc)).collect();
     out.extend(spec.rc_internal.iter().map(|&c| std::array::from_fn(|i| if i == 0 { c } else { 0 })));
     out.extend(spec.rc_external_final.iter().map(|rc| lanes(rc)));
     out

@@ -1,0 +1,86 @@
+//! `PartialRound8`: one partial Goldilocks Poseidon2 round on 8 lanes: [`Sbox64`] on lane 0,
+//! lanes 1..8 held back 18 cycles by [`LaneDelay`]s, then [`InternalLayer8`] with the next
+//! round's constants. Latency [`PartialRound8::LATENCY`] = 18 + 5. Resources: one S-box
+//! (64 DSP48E2); the diagonal is shifts and adds.
+
+use rust_hdl::prelude::*;
+use seq_macro::seq;
+use slotproof_core::FieldId;
+use slotproof_core::golden::Poseidon2Spec;
+
+use super::internal_layer::UnsupportedDiagonal;
+use super::{InternalLayer8, LaneDelay, Sbox64};
+
+seq!(N in 0..8 {
+    /// The round. Build it with [`PartialRound8::new`].
+    #[derive(LogicBlock)]
+    pub struct PartialRound8 {
+        /// Clock.
+        pub clock: Signal<In, Clock>,
+        /// The lanes are valid this cycle.
+        pub valid_in: Signal<In, Bit>,
+        #(
+            #[doc = concat!("Lane ", N, " in (this round's constant already added), canonical.")]
+            pub x~N: Signal<In, Bits<64>>,
+        )*
+        /// The outputs are valid this cycle.
+        pub valid_out: Signal<Out, Bit>,
+        #(
+            #[doc = concat!("Lane ", N, " out, plus the next round's constant, canonical.")]
+            pub y~N: Signal<Out, Bits<64>>,
+        )*
+        sbox: Sbox64,
+        /// Lanes 1..8 (index `i` holds lane `i + 1`).
+        delay: [LaneDelay<64>; 7],
+        layer: InternalLayer8,
+    }
+
+    impl PartialRound8 {
+        /// Cycles from `valid_in` to `valid_out`.
+        pub const LATENCY: usize = Sbox64::LATENCY + InternalLayer8::LATENCY;
+
+        /// The round with the golden model's diagonal, adding `next_rc` (canonical) at its end.
+        pub fn new(next_rc: &[u64; 8]) -> Result<Self, UnsupportedDiagonal> {
+            Self::with_diagonal(&Poseidon2Spec::for_field(FieldId::Goldilocks).internal_diag, next_rc)
+        }
+
+        /// The round with internal diagonal `diag`.
+        pub fn with_diagonal(diag: &[u64], next_rc: &[u64; 8]) -> Result<Self, UnsupportedDiagonal> {
+            Ok(Self {
+                clock: Default::default(),
+                valid_in: Default::default(),
+                #( x~N: Default::default(), )*
+                valid_out: Default::default(),
+                #( y~N: Default::default(), )*
+                sbox: Sbox64::new(),
+                delay: std::array::from_fn(|_| LaneDelay::new(Sbox64::LATENCY)),
+                layer: InternalLayer8::with_diagonal(diag, next_rc)?,
+            })
+        }
+    }
+});
+
+// Lane 0 goes through the S-box; lanes 1..8 through the delays.
+seq!(L in 1..8 {
+    impl Logic for PartialRound8 {
+        #[hdl_gen]
+        fn update(&mut self) {
+            self.sbox.clock.next = self.clock.val();
+            self.sbox.valid_in.next = self.valid_in.val();
+            self.sbox.x.next = self.x0.val();
+            for i in 0..7 {
+                self.delay[i].clock.next = self.clock.val();
+            }
+            self.layer.clock.next = self.clock.val();
+            self.layer.valid_in.next = self.sbox.valid_out.val();
+            self.layer.x0.next = self.sbox.y.val();
+            self.y0.next = self.layer.y0.val();
+            #(
+                self.delay[L - 1].x.next = self.x~L.val();
+                self.layer.x~L.next = self.delay[L - 1].y.val();
+                self.y~L.next = self.layer.y~L.val();
+            )*
+            self.valid_out.next = self.layer.valid_out.val();
+        }
+    }
+});
