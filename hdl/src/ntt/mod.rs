@@ -1,8 +1,22 @@
-//! NTT datapaths. The butterfly is the decimation-in-time kind, `(a, b) → (a + w·b, a − w·b)`,
-//! with the twiddle in Montgomery form so the multiplier's `2^(−32)` cancels.
+//! NTT datapaths. [`Butterfly31`] is the decimation-in-time butterfly,
+//! `(a, b) → (a + w·b, a − w·b)`; [`DifButterfly31`] the decimation-in-frequency one,
+//! `(a, b) → (a + b, (a − b)·w)`, from which [`NttCore`], the streaming NTT, is built.
+//! Twiddles are in Montgomery form so the multiplier's `2^(−32)` cancels.
 
 pub mod butterfly;
+pub mod dif_butterfly;
+pub mod ntt_core;
+pub mod scale_lane;
+pub mod sdf_control;
+pub mod sdf_lane;
+pub mod sync_mem32;
 pub mod twiddles;
 
 pub use butterfly::Butterfly31;
+pub use dif_butterfly::DifButterfly31;
+pub use ntt_core::{NttCore, NttMode, TwiddleFault};
+pub use scale_lane::ScaleLane;
+pub use sdf_control::SdfControl;
+pub use sdf_lane::SdfLane;
+pub use sync_mem32::SyncMem32;
 pub use twiddles::TwiddleRom;
