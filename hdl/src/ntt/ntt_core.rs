@@ -248,4 +248,16 @@ mod tests {
         uut.connect_all();
         yosys_validate("ntt_core", &generate_verilog(&uut)).unwrap();
     }
+
+    /// The report flow maps every memory shape the core uses (depths 1 to 4, RAM and ROM):
+    /// yosys 0.23's xcup LUT-RAM mapper once rejected the one-word ones.
+    #[test]
+    fn small_ntt_core_maps_to_both_targets() {
+        let prime = Prime31::new(FieldId::BabyBear).unwrap();
+        let verilog = crate::eda::verilog_of(NttCore::<1>::new(prime, 2, NttMode::Coset { shift: 31 }));
+        for target in [crate::eda::Target::Xcup, crate::eda::Target::Ice40] {
+            let stat = crate::eda::yosys_stat("ntt_core_small", &verilog, target).unwrap();
+            assert!(stat.contains("Number of cells"), "{target:?}: {stat}");
+        }
+    }
 }

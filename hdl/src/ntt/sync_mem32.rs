@@ -93,6 +93,24 @@ impl Logic for SyncMem32 {
 
     fn hdl(&self) -> Verilog {
         let depth = self._words.len();
+        if depth == 1 {
+            // A one-word memory is a register: yosys 0.23's LUT-RAM mapper rejects a memory
+            // with no address bits ("invalid OPTION_ABITS/WIDTH combination").
+            return Verilog::Custom(format!(
+                "\
+reg [31:0] word;
+initial begin
+   word = 32'h{w:08x};
+   rdata = 32'h0;
+end
+always @(posedge clock) begin
+   if (we) word <= wdata;
+   rdata <= word;
+end
+",
+                w = self._words[0]
+            ));
+        }
         let init: String = if self._init {
             let lines: String =
                 self._words.iter().enumerate().map(|(i, w)| format!("   mem[{i}] = 32'h{w:08x};\n")).collect();
@@ -125,8 +143,10 @@ mod tests {
         let mut ram = SyncMem32::ram(64);
         ram.connect_all();
         yosys_validate("sync_mem32_ram", &generate_verilog(&ram)).unwrap();
-        let mut rom = SyncMem32::rom(&[1, 2, 3]);
-        rom.connect_all();
-        yosys_validate("sync_mem32_rom", &generate_verilog(&rom)).unwrap();
+        for words in [&[7][..], &[1, 2, 3]] {
+            let mut rom = SyncMem32::rom(words);
+            rom.connect_all();
+            yosys_validate(&format!("sync_mem32_rom{}", words.len()), &generate_verilog(&rom)).unwrap();
+        }
     }
 }
