@@ -1,7 +1,8 @@
 //! The streaming NTT core up the ladder, against the golden model's transforms (`dft`, `idft`,
 //! `coset_dft`, each then bit-reversed: the core's output order): rust-hdl simulation with
 //! back-to-back transforms and random input gaps, the emitted Verilog under iverilog and
-//! under a Verilator model driven from Rust, and a wrong twiddle table as negative control.
+//! under a Verilator model driven from Rust, and a wrong twiddle table as negative control;
+//! then the valid/ready wrapper [`NttStream`] under random gaps and consumer stalls.
 
 use std::sync::{Arc, Mutex};
 
@@ -10,9 +11,12 @@ use slotproof_core::FieldId;
 use slotproof_core::golden::Fp;
 use slotproof_core::golden::ntt::{bit_reverse_permute, coset_dft, dft, idft};
 use slotproof_core::sample::{SplitMix64, test_seed};
-use slotproof_hdl::eda::{Ports, Simulator, Vector, VerilatorModel, count_mismatches, simulate_unit, verilog_of};
+use slotproof_hdl::eda::{
+    Ports, Simulator, StreamTraffic, Vector, VerilatorModel, count_mismatches, simulate_stream_unit, simulate_unit,
+    verilog_of,
+};
 use slotproof_hdl::field::Prime31;
-use slotproof_hdl::ntt::{NttCore, NttMode, TwiddleFault};
+use slotproof_hdl::ntt::{NttCore, NttMode, NttStream, TwiddleFault};
 
 const FIELDS: [FieldId; 2] = [FieldId::BabyBear, FieldId::KoalaBear];
 const DATA_IN: [&str; 4] = ["data_in$0", "data_in$1", "data_in$2", "data_in$3"];
@@ -242,4 +246,115 @@ fn ntt_core_verilog_matches_golden_under_verilator() {
         total += vectors.len();
     }
     assert!(total >= 100_000, "only {total} vectors");
+}
+
+/// Drives `items` through an [`NttStream`]: the source offers with probability `offer` %, the
+/// sink takes with probability `take` %. Returns the results, the cycles it took and how many
+/// items the stream accepted.
+fn run_stream(uut: NttStream, items: &[u64], offer: u64, take: u64, seed: u64) -> (Vec<u64>, usize, usize) {
+    let items = items.to_vec();
+    let got = Arc::new(Mutex::new((Vec::new(), 0usize, 0usize)));
+    let sink = got.clone();
+    let mut sim = simple_sim!(NttStream, clock, 100_000_000, ep, {
+        let mut x = ep.init()?;
+        let mut rng = SplitMix64::new(seed);
+        let (mut next, mut cycle) = (0, 0);
+        let limit = 20 * items.len() + 500;
+        while sink.lock().unwrap().0.len() < items.len() && cycle < limit {
+            let offering = next < items.len() && rng.next_u64() % 100 < offer;
+            x.elements.valid.next = offering;
+            if next < items.len() {
+                x.elements.data.next = items[next].to_bits();
+            }
+            let taking = rng.next_u64() % 100 < take;
+            x.results.ready.next = taking;
+            // Sample the handshake before the edge: both sides see the same cycle.
+            let accepted = offering && x.elements.ready.val();
+            let delivered = taking && x.results.valid.val();
+            let result = x.results.data.val().to_u64();
+            wait_clock_cycle!(ep, clock, x);
+            next += accepted as usize;
+            if delivered {
+                sink.lock().unwrap().0.push(result);
+            }
+            cycle += 1;
+        }
+        sink.lock().unwrap().1 = cycle;
+        sink.lock().unwrap().2 = next;
+        ep.done(x)
+    });
+    let mut uut = uut;
+    uut.connect_all();
+    sim.run(Box::new(uut), 10_000 * sim_time::ONE_MILLISECOND).unwrap();
+    got.lock().unwrap().clone()
+}
+
+/// One-lane traffic's elements and golden results, flattened.
+fn stream_case(field: FieldId, log_n: usize, mode: NttMode, transforms: usize, seed: u64) -> (Vec<u64>, Vec<u64>) {
+    let vectors = traffic(field, 1, log_n, transforms, 0, seed);
+    let items = vectors.iter().map(|v| v.1[0]).collect();
+    (items, expected(field, log_n, mode, &vectors).into_iter().map(|v| v[0]).collect())
+}
+
+#[test]
+fn ntt_stream_survives_random_gaps_and_stalls() {
+    let seed = test_seed("ntt_stream_survives_random_gaps_and_stalls");
+    for (field, log_n, mode, offer, take) in [
+        (FieldId::BabyBear, 4, NttMode::Forward, 70, 30),
+        (FieldId::KoalaBear, 3, NttMode::Inverse, 90, 60),
+        (FieldId::BabyBear, 5, coset(FieldId::BabyBear), 30, 95),
+    ] {
+        let (items, want) = stream_case(field, log_n, mode, 8, seed);
+        let (got, cycles, _) = run_stream(NttStream::new(prime(field), log_n, mode), &items, offer, take, seed ^ 1);
+        assert_eq!(
+            count_mismatches(&got, &want),
+            0,
+            "{field} k={log_n} offer {offer}% take {take}%: {} of {} after {cycles} cycles",
+            got.len(),
+            want.len()
+        );
+    }
+}
+
+#[test]
+fn ntt_stream_runs_one_element_per_cycle_when_unstalled() {
+    let (field, log_n, mode) = (FieldId::KoalaBear, 4, NttMode::Forward);
+    let (items, want) = stream_case(field, log_n, mode, 10, 3);
+    let (got, cycles, _) = run_stream(NttStream::new(prime(field), log_n, mode), &items, 100, 100, 5);
+    assert_eq!(count_mismatches(&got, &want), 0);
+    // The core's latency and the FIFO's 3 cycles: no bubble beyond the fill.
+    let bound = items.len() + NttCore::<1>::latency(log_n) + 3;
+    assert!(cycles <= bound, "{cycles} cycles for {} elements (bound {bound})", items.len());
+}
+
+/// Negative control: a consumer that never takes gets nothing, and the source is stopped at
+/// the capacity (nothing is accepted that could be lost).
+#[test]
+fn ntt_stream_stalled_consumer_stops_the_source() {
+    let (field, log_n, mode) = (FieldId::BabyBear, 3, NttMode::Forward);
+    let (items, _) = stream_case(field, log_n, mode, 10, 9);
+    let (got, _, accepted) = run_stream(NttStream::new(prime(field), log_n, mode), &items, 100, 0, 1);
+    assert!(got.is_empty());
+    assert_eq!(accepted, NttStream::capacity(log_n), "the stream accepted more than it can hold");
+}
+
+/// The emitted Verilog under the same kind of traffic, under both simulators.
+#[test]
+fn ntt_stream_verilog_survives_random_gaps_and_stalls() {
+    let seed = test_seed("ntt_stream_verilog_survives_random_gaps_and_stalls");
+    let (field, log_n, mode) = (FieldId::KoalaBear, 6, coset(FieldId::KoalaBear));
+    let (items, want) = stream_case(field, log_n, mode, 40, seed);
+    let mut rng = SplitMix64::new(seed ^ 2);
+    let cycles = 20 * items.len();
+    let traffic = StreamTraffic {
+        items,
+        offer: (0..cycles).map(|_| rng.next_u64() % 100 < 75).collect(),
+        take: (0..cycles).map(|_| rng.next_u64() % 100 < 40).collect(),
+    };
+    let verilog = verilog_of(NttStream::new(prime(field), log_n, mode));
+    for sim in [Simulator::Iverilog, Simulator::Verilator] {
+        let got =
+            simulate_stream_unit("ntt_stream", &verilog, ("elements", 32), ("results", 32), &traffic, sim).unwrap();
+        assert_eq!(count_mismatches(&got, &want), 0, "{sim:?}: {} of {} delivered", got.len(), want.len());
+    }
 }

@@ -1,11 +1,13 @@
 //! NTT datapaths. [`Butterfly31`] is the decimation-in-time butterfly,
 //! `(a, b) → (a + w·b, a − w·b)`; [`DifButterfly31`] the decimation-in-frequency one,
-//! `(a, b) → (a + b, (a − b)·w)`, from which [`NttCore`], the streaming NTT, is built.
+//! `(a, b) → (a + b, (a − b)·w)`, from which [`NttCore`], the streaming NTT, is built
+//! ([`NttStream`] puts it behind valid/ready streams).
 //! Twiddles are in Montgomery form so the multiplier's `2^(−32)` cancels.
 
 pub mod butterfly;
 pub mod dif_butterfly;
 pub mod ntt_core;
+pub mod ntt_stream;
 pub mod scale_lane;
 pub mod sdf_control;
 pub mod sdf_lane;
@@ -15,6 +17,7 @@ pub mod twiddles;
 pub use butterfly::Butterfly31;
 pub use dif_butterfly::DifButterfly31;
 pub use ntt_core::{NttCore, NttMode, TwiddleFault};
+pub use ntt_stream::NttStream;
 pub use scale_lane::ScaleLane;
 pub use sdf_control::SdfControl;
 pub use sdf_lane::SdfLane;

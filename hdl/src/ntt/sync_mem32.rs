@@ -18,6 +18,10 @@ use rust_hdl::prelude::*;
 /// Widest address the ports carry: depths up to `2^16` words.
 pub const MEM_ADDR_BITS: usize = 16;
 
+/// Depth from which a memory is pinned to block RAM (256 × 32 bits is half a RAMB18E2 or two
+/// SB_RAM40_4K); shallower ones are left to yosys (LUT RAM or flip-flops).
+pub const BLOCK_RAM_DEPTH: usize = 256;
+
 /// The memory. Build it with [`SyncMem32::ram`] or [`SyncMem32::rom`].
 #[derive(LogicBlock)]
 pub struct SyncMem32 {
@@ -118,9 +122,13 @@ end
         } else {
             String::new()
         };
+        // Deep memories go to block RAM explicitly: left to choose, yosys 0.23 maps a deep one
+        // whose read and write addresses coincide (the NTT's input buffers) to a single-port
+        // LUT RAM, which its xcup mapper then rejects above 512 words.
+        let style = if depth >= BLOCK_RAM_DEPTH { "(* ram_style = \"block\" *) " } else { "" };
         Verilog::Custom(format!(
             "\
-reg [31:0] mem [0:{last}];
+{style}reg [31:0] mem [0:{last}];
 {init}initial begin
    rdata = 32'h0;
 end
@@ -140,9 +148,11 @@ mod tests {
 
     #[test]
     fn sync_mem32_is_synthesizable() {
-        let mut ram = SyncMem32::ram(64);
-        ram.connect_all();
-        yosys_validate("sync_mem32_ram", &generate_verilog(&ram)).unwrap();
+        for depth in [64, BLOCK_RAM_DEPTH] {
+            let mut ram = SyncMem32::ram(depth);
+            ram.connect_all();
+            yosys_validate(&format!("sync_mem32_ram{depth}"), &generate_verilog(&ram)).unwrap();
+        }
         for words in [&[7][..], &[1, 2, 3]] {
             let mut rom = SyncMem32::rom(words);
             rom.connect_all();
