@@ -11,7 +11,8 @@
 //!   from 16×16 DSP-sized products, modular add and sub);
 //! - [`stream`]: the valid/ready handshake, and blocks wrapped in it with back-pressure;
 //! - [`poseidon2`]: the permutation's S-box (more of the round pipeline to come);
-//! - [`ntt`]: the radix-2 butterfly built from those units;
+//! - [`ntt`]: the radix-2 butterflies built from those units, and the streaming NTT core
+//!   (`2^k` points, `k ≤ 12`, forward/inverse/coset, lanes of columns) built from them;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 

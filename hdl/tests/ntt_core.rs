@@ -16,7 +16,7 @@ use slotproof_hdl::eda::{
     verilog_of,
 };
 use slotproof_hdl::field::Prime31;
-use slotproof_hdl::ntt::{NttCore, NttMode, NttStream, TwiddleFault};
+use slotproof_hdl::ntt::{NttCore, NttMode, NttStream, TwiddleFault, TwiddleRom};
 
 const FIELDS: [FieldId; 2] = [FieldId::BabyBear, FieldId::KoalaBear];
 const DATA_IN: [&str; 4] = ["data_in$0", "data_in$1", "data_in$2", "data_in$3"];
@@ -112,6 +112,23 @@ fn rust_hdl_outputs<const L: usize>(uut: NttCore<L>, log_n: usize, vectors: &[Ve
 
 fn values(outputs: Vec<(usize, Vec<u64>)>) -> Vec<Vec<u64>> {
     outputs.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The stage ROMs hold the golden roots: stage 0's table is the twiddle ROM's (the golden
+/// `ω^j`, `j < n/2`), stage `s` every `2^s`-th entry of it, and the inverse tables invert it.
+#[test]
+fn stage_twiddles_are_the_golden_roots() {
+    for field in FIELDS {
+        let (p, f) = (prime(field), Fp::new(field));
+        let fwd = NttCore::<1>::stage_twiddles(p, 6, false, TwiddleFault::None);
+        let inv = NttCore::<1>::stage_twiddles(p, 6, true, TwiddleFault::None);
+        let rom = TwiddleRom::<5>::twiddles(p, false);
+        assert_eq!(fwd[0], rom, "{field}");
+        for (s, table) in fwd.iter().enumerate() {
+            assert!(table.iter().enumerate().all(|(j, &w)| w == rom[j << s]), "{field} stage {s}");
+            assert!(table.iter().zip(&inv[s]).all(|(&w, &v)| f.mul(w, v) == 1), "{field} stage {s}");
+        }
+    }
 }
 
 /// Full-rate input, one lane: results match, the first appears exactly `latency` cycles after

@@ -26,15 +26,18 @@
 //! A pipeline of a [`ScaleLane`] per lane and `k` DIF stages, a single-path delay (SDF-style)
 //! design: stage `s` pairs elements `D = 2^(k−1−s)` apart, buffers the first half of each
 //! block, runs the butterfly `(a + b, (a − b)·ω_{2D}^j)` as the second half streams in, and
-//! emits the sums and then the parked differences ([`SdfControl`] has the schedule). One
-//! element per cycle per lane in and out, hence one butterfly per cycle per lane per stage
-//! pair of elements (half the stage's cycles run its butterfly): the stream never stalls at
-//! full input. Each stage has its own twiddle ROM of `D` entries (`n − 1` words in all), since
-//! all stages read a twiddle every cycle; one [`SdfControl`] per stage drives all lanes, so
-//! lanes share counters and twiddle reads and add only datapath ([`SdfLane`]). Element
-//! counting rather than cycle counting is what makes input gaps free of special cases; the
-//! price is that a stage holds its last block's differences until the drain, which starts
-//! by itself after the last pair, so the pipeline empties without a flush.
+//! emits the sums and then the parked differences ([`SdfControl`] has the schedule). Each
+//! lane takes and emits one element per cycle with no bubble at full input, across transform
+//! boundaries; every stage's butterfly works half of the cycles (radix-2 single-path
+//! pipelines do), so a lane runs `k/2` butterflies per cycle and finishes an `n`-point
+//! transform every `n` cycles. Each stage has its own twiddle ROM of `D` entries (`n − 1`
+//! words in all), since all stages read a twiddle every cycle; one [`SdfControl`] per stage
+//! drives all lanes, so lanes share counters and twiddle reads and add only datapath
+//! ([`SdfLane`]). Counting valid elements rather than cycles is what makes input gaps free of
+//! special cases, and since a stage drains its parked differences by itself after a block's
+//! last pair, the pipeline empties without a flush when the input stops. The cost against a
+//! textbook SDF (one feedback delay of `D` words per stage) is a second `D`-word buffer per
+//! stage, which frees the butterfly to have any pipeline depth.
 //!
 //! Latency at full rate (element `i` in to output position `i` out): [`NttCore::latency`]
 //! `= 6 + (n − 1) + 9k` cycles (`ScaleLane` 6, stage `s` `D_s + 9`).
