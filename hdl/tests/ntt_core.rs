@@ -143,7 +143,7 @@ fn ntt_core_full_rate_matches_golden_in_rust_hdl() {
         (FieldId::KoalaBear, 5, NttMode::Forward),
         (FieldId::BabyBear, 6, coset(FieldId::BabyBear)),
     ] {
-        let vectors = traffic(field, 1, log_n, 5, 0, seed);
+        let vectors = traffic(field, 1, log_n, 16, 0, seed);
         let got = rust_hdl_outputs(NttCore::<1>::new(prime(field), log_n, mode), log_n, &vectors);
         let latency = NttCore::<1>::latency(log_n);
         let cycles: Vec<usize> = got.iter().map(|(c, _)| *c).collect();
@@ -165,7 +165,7 @@ fn ntt_core_with_gaps_matches_golden_in_rust_hdl() {
     let seed = test_seed("ntt_core_with_gaps_matches_golden_in_rust_hdl");
     for field in FIELDS {
         for (log_n, mode) in [(4, NttMode::Forward), (3, NttMode::Inverse), (4, coset(field))] {
-            let vectors = traffic(field, 2, log_n, 6, 30, seed);
+            let vectors = traffic(field, 2, log_n, 16, 30, seed);
             let got = rust_hdl_outputs(NttCore::<2>::new(prime(field), log_n, mode), log_n, &vectors);
             assert_eq!(
                 count_mismatches(&values(got), &expected(field, log_n, mode, &vectors)),
@@ -181,7 +181,7 @@ fn ntt_core_with_gaps_matches_golden_in_rust_hdl() {
 fn ntt_core_four_lanes_match_golden_in_rust_hdl() {
     let seed = test_seed("ntt_core_four_lanes_match_golden_in_rust_hdl");
     let field = FieldId::KoalaBear;
-    let vectors = traffic(field, 4, 3, 6, 20, seed);
+    let vectors = traffic(field, 4, 3, 16, 20, seed);
     let got = rust_hdl_outputs(NttCore::<4>::new(prime(field), 3, coset(field)), 3, &vectors);
     assert_eq!(count_mismatches(&values(got), &expected(field, 3, coset(field), &vectors)), 0);
 }
@@ -321,7 +321,7 @@ fn ntt_stream_survives_random_gaps_and_stalls() {
         (FieldId::KoalaBear, 3, NttMode::Inverse, 90, 60),
         (FieldId::BabyBear, 5, coset(FieldId::BabyBear), 30, 95),
     ] {
-        let (items, want) = stream_case(field, log_n, mode, 8, seed);
+        let (items, want) = stream_case(field, log_n, mode, 16, seed);
         let (got, cycles, _) = run_stream(NttStream::new(prime(field), log_n, mode), &items, offer, take, seed ^ 1);
         assert_eq!(
             count_mismatches(&got, &want),
