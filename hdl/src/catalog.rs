@@ -9,7 +9,7 @@ use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
     Prime31, Reduce31, Reduce64,
 };
-use crate::ntt::{Butterfly31, Butterfly31Stream, TwiddleRom};
+use crate::ntt::{Butterfly31, Butterfly31Stream, NttCore, NttMode, TwiddleRom};
 use crate::poseidon2::{
     ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
     PartialRound16, Poseidon2Perm8, Poseidon2Perm16, Sbox31, Sbox31Stream, Sbox64,
@@ -81,6 +81,29 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(TwiddleRom::<11>::new(Prime31::new(FieldId::BabyBear).expect("31-bit"), false)),
+    });
+    // The streaming NTT at the on-chip maximum, 2^12 points, one lane: the plain transform and
+    // the coset one the LDE runs (shift = the generator, factors from a 4,096-word ROM).
+    let babybear = Prime31::new(FieldId::BabyBear).expect("31-bit");
+    out.push(Entry {
+        name: "ntt_core_4096_babybear".into(),
+        description: "streaming NTT, 2^12 points, 1 lane, SDF-style DIF pipeline, bit-reversed output",
+        latency: NttCore::<1>::latency(12),
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(NttCore::<1>::new(babybear, 12, NttMode::Forward)),
+    });
+    out.push(Entry {
+        name: "ntt_core_coset_4096_babybear".into(),
+        description: "streaming coset NTT (x_i·g^i pre-multiplied), 2^12 points, 1 lane, bit-reversed output",
+        latency: NttCore::<1>::latency(12),
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(NttCore::<1>::new(
+            babybear,
+            12,
+            NttMode::Coset { shift: slotproof_core::golden::Fp::new(FieldId::BabyBear).generator() },
+        )),
     });
     out.push(Entry {
         name: "goldilocks_mul".into(),

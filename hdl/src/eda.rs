@@ -400,6 +400,12 @@ pub fn count_mismatches<T: PartialEq>(got: &[T], want: &[T]) -> usize {
     got.iter().zip(want).filter(|(g, w)| g != w).count() + got.len().abs_diff(want.len())
 }
 
+/// The C++ member Verilator gives a port: rust-hdl names array ports `name$i`, and Verilator
+/// spells `$` as `__024`.
+fn cxx_name(port: &str) -> String {
+    port.replace('$', "__024")
+}
+
 /// A Verilator model of one block, compiled with a small C++ driver that reads one line per
 /// cycle on stdin (`valid` and the input values, hex) and answers one line per cycle on stdout
 /// (the outputs when `valid_out`, else `-`). Rust owns the clock: every cycle it sends is
@@ -456,10 +462,15 @@ impl VerilatorModel {
         let decl: String = (0..n_in).map(|k| format!(", v{k} = 0")).collect();
         let scan_fmt = vec!["%llx"; n_in + 1].join(" ");
         let scan_args: String = (0..n_in).map(|k| format!(", &v{k}")).collect();
-        let assign: String =
-            ports.inputs.iter().enumerate().map(|(k, (n, _))| format!("        top->{n} = v{k};\n")).collect();
+        let assign: String = ports
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(k, (n, _))| format!("        top->{} = v{k};\n", cxx_name(n)))
+            .collect();
         let out_fmt = vec!["%llx"; ports.outputs.len()].join(" ");
-        let out_args: String = ports.outputs.iter().map(|(n, _)| format!(", (unsigned long long)top->{n}")).collect();
+        let out_args: String =
+            ports.outputs.iter().map(|(n, _)| format!(", (unsigned long long)top->{}", cxx_name(n))).collect();
         format!(
             r#"#include "Vtop.h"
 #include "verilated.h"

@@ -13,7 +13,8 @@
 //!   FIFO that put every fixed-latency block behind it with back-pressure (the `*Stream`
 //!   wrappers, next to the blocks they wrap);
 //! - [`poseidon2`]: the permutation's S-box (more of the round pipeline to come);
-//! - [`ntt`]: the radix-2 butterfly built from those units;
+//! - [`ntt`]: the radix-2 butterflies built from those units, and the streaming NTT core
+//!   (`2^k` points, `k ≤ 12`, forward/inverse/coset, lanes of columns) built from them;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 

@@ -1,0 +1,378 @@
+//! The streaming NTT core up the ladder, against the golden model's transforms (`dft`, `idft`,
+//! `coset_dft`, each then bit-reversed: the core's output order): rust-hdl simulation with
+//! back-to-back transforms and random input gaps, the emitted Verilog under iverilog and
+//! under a Verilator model driven from Rust, and a wrong twiddle table as negative control;
+//! then the valid/ready wrapper [`NttStream`] under random gaps and consumer stalls.
+
+use std::sync::{Arc, Mutex};
+
+use rust_hdl::prelude::*;
+use slotproof_core::FieldId;
+use slotproof_core::golden::Fp;
+use slotproof_core::golden::ntt::{bit_reverse_permute, coset_dft, dft, idft};
+use slotproof_core::sample::{SplitMix64, test_seed};
+use slotproof_hdl::eda::{
+    Ports, Simulator, StreamTraffic, Vector, VerilatorModel, count_mismatches, simulate_stream_unit, simulate_unit,
+    verilog_of,
+};
+use slotproof_hdl::field::Prime31;
+use slotproof_hdl::ntt::{NttCore, NttMode, NttStream, TwiddleFault, TwiddleRom};
+
+const FIELDS: [FieldId; 2] = [FieldId::BabyBear, FieldId::KoalaBear];
+const DATA_IN: [&str; 4] = ["data_in$0", "data_in$1", "data_in$2", "data_in$3"];
+const DATA_OUT: [&str; 4] = ["data_out$0", "data_out$1", "data_out$2", "data_out$3"];
+
+fn prime(field: FieldId) -> Prime31 {
+    Prime31::new(field).unwrap()
+}
+
+/// Coset modes use the field's generator, as the LDE does.
+fn coset(field: FieldId) -> NttMode {
+    NttMode::Coset { shift: Fp::new(field).generator() }
+}
+
+/// Per cycle: `valid_in` and one element per lane. `transforms` transforms per lane, the
+/// first holding the corner values 0, 1 and p − 1 throughout; a cycle is a gap with
+/// probability `gap_pct` %.
+fn traffic(field: FieldId, lanes: usize, log_n: usize, transforms: usize, gap_pct: u64, seed: u64) -> Vec<Vector> {
+    let p = field.modulus();
+    let corners = [0, 1, p - 1];
+    let mut rng = SplitMix64::new(seed);
+    let mut out = Vec::new();
+    let mut sent = 0;
+    while sent < transforms << log_n {
+        if rng.next_u64() % 100 < gap_pct {
+            out.push((false, (0..lanes).map(|_| rng.element(field)).collect()));
+            continue;
+        }
+        let values =
+            (0..lanes).map(|l| if sent < 1 << log_n { corners[(sent + l) % 3] } else { rng.element(field) }).collect();
+        out.push((true, values));
+        sent += 1;
+    }
+    out
+}
+
+/// The golden results, per output: one value per lane, each transform bit-reversed.
+fn expected(field: FieldId, log_n: usize, mode: NttMode, vectors: &[Vector]) -> Vec<Vec<u64>> {
+    let f = Fp::new(field);
+    let lanes = vectors[0].1.len();
+    let inputs: Vec<&Vec<u64>> = vectors.iter().filter(|v| v.0).map(|v| &v.1).collect();
+    let columns: Vec<Vec<u64>> = (0..lanes)
+        .map(|l| {
+            inputs
+                .chunks(1 << log_n)
+                .flat_map(|chunk| {
+                    let x: Vec<u64> = chunk.iter().map(|v| v[l]).collect();
+                    let mut y = match mode {
+                        NttMode::Forward => dft(f, &x),
+                        NttMode::Inverse => idft(f, &x),
+                        NttMode::Coset { shift } => coset_dft(f, &x, shift),
+                    };
+                    bit_reverse_permute(&mut y);
+                    y
+                })
+                .collect()
+        })
+        .collect();
+    (0..inputs.len()).map(|i| columns.iter().map(|c| c[i]).collect()).collect()
+}
+
+/// Runs the core in rust-hdl; returns every output (one value per lane) with its cycle.
+fn rust_hdl_outputs<const L: usize>(uut: NttCore<L>, log_n: usize, vectors: &[Vector]) -> Vec<(usize, Vec<u64>)> {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let sink = got.clone();
+    let drive = vectors.to_vec();
+    let cycles = vectors.len() + NttCore::<L>::latency(log_n) + 16;
+    let mut sim = simple_sim!(NttCore<L>, clock, 100_000_000, ep, {
+        let mut x = ep.init()?;
+        for cycle in 0..cycles {
+            match drive.get(cycle) {
+                Some((v, values)) => {
+                    x.valid_in.next = *v;
+                    for (port, &value) in x.data_in.iter_mut().zip(values) {
+                        port.next = value.to_bits();
+                    }
+                }
+                None => x.valid_in.next = false,
+            }
+            wait_clock_cycle!(ep, clock, x);
+            if x.valid_out.val() {
+                let values = x.data_out.iter().map(|s| s.val().to_u64()).collect();
+                sink.lock().unwrap().push((cycle, values));
+            }
+        }
+        ep.done(x)
+    });
+    let mut uut = uut;
+    uut.connect_all();
+    sim.run(Box::new(uut), 10_000 * sim_time::ONE_MILLISECOND).unwrap();
+    got.lock().unwrap().clone()
+}
+
+fn values(outputs: Vec<(usize, Vec<u64>)>) -> Vec<Vec<u64>> {
+    outputs.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The stage ROMs hold the golden roots: stage 0's table is the twiddle ROM's (the golden
+/// `ω^j`, `j < n/2`), stage `s` every `2^s`-th entry of it, and the inverse tables invert it.
+#[test]
+fn stage_twiddles_are_the_golden_roots() {
+    for field in FIELDS {
+        let (p, f) = (prime(field), Fp::new(field));
+        let fwd = NttCore::<1>::stage_twiddles(p, 6, false, TwiddleFault::None);
+        let inv = NttCore::<1>::stage_twiddles(p, 6, true, TwiddleFault::None);
+        let rom = TwiddleRom::<5>::twiddles(p, false);
+        assert_eq!(fwd[0], rom, "{field}");
+        for (s, table) in fwd.iter().enumerate() {
+            assert!(table.iter().enumerate().all(|(j, &w)| w == rom[j << s]), "{field} stage {s}");
+            assert!(table.iter().zip(&inv[s]).all(|(&w, &v)| f.mul(w, v) == 1), "{field} stage {s}");
+        }
+    }
+}
+
+/// Full-rate input, one lane: results match, the first appears exactly `latency` cycles after
+/// the first element, and the results then leave one per cycle with no bubble.
+#[test]
+fn ntt_core_full_rate_matches_golden_in_rust_hdl() {
+    let seed = test_seed("ntt_core_full_rate_matches_golden_in_rust_hdl");
+    for (field, log_n, mode) in [
+        (FieldId::BabyBear, 1, NttMode::Forward),
+        (FieldId::KoalaBear, 2, NttMode::Inverse),
+        (FieldId::BabyBear, 3, NttMode::Forward),
+        (FieldId::KoalaBear, 5, NttMode::Forward),
+        (FieldId::BabyBear, 6, coset(FieldId::BabyBear)),
+    ] {
+        let vectors = traffic(field, 1, log_n, 16, 0, seed);
+        let got = rust_hdl_outputs(NttCore::<1>::new(prime(field), log_n, mode), log_n, &vectors);
+        let latency = NttCore::<1>::latency(log_n);
+        let cycles: Vec<usize> = got.iter().map(|(c, _)| *c).collect();
+        // The testbench samples after each edge, so what the core outputs in cycle `latency`
+        // (input in cycle 0) is recorded as testbench cycle `latency − 1`.
+        let want_cycles: Vec<usize> = (latency - 1..latency - 1 + vectors.len()).collect();
+        assert_eq!(cycles, want_cycles, "{field} k={log_n} {mode:?}: latency or bubbles");
+        assert_eq!(
+            count_mismatches(&values(got), &expected(field, log_n, mode, &vectors)),
+            0,
+            "{field} k={log_n} {mode:?}"
+        );
+    }
+}
+
+/// Random input gaps, every mode, both fields, two lanes.
+#[test]
+fn ntt_core_with_gaps_matches_golden_in_rust_hdl() {
+    let seed = test_seed("ntt_core_with_gaps_matches_golden_in_rust_hdl");
+    for field in FIELDS {
+        for (log_n, mode) in [(4, NttMode::Forward), (3, NttMode::Inverse), (4, coset(field))] {
+            let vectors = traffic(field, 2, log_n, 16, 30, seed);
+            let got = rust_hdl_outputs(NttCore::<2>::new(prime(field), log_n, mode), log_n, &vectors);
+            assert_eq!(
+                count_mismatches(&values(got), &expected(field, log_n, mode, &vectors)),
+                0,
+                "{field} k={log_n} {mode:?}"
+            );
+        }
+    }
+}
+
+/// Four lanes, with gaps: lanes share control but carry different columns.
+#[test]
+fn ntt_core_four_lanes_match_golden_in_rust_hdl() {
+    let seed = test_seed("ntt_core_four_lanes_match_golden_in_rust_hdl");
+    let field = FieldId::KoalaBear;
+    let vectors = traffic(field, 4, 3, 16, 20, seed);
+    let got = rust_hdl_outputs(NttCore::<4>::new(prime(field), 3, coset(field)), 3, &vectors);
+    assert_eq!(count_mismatches(&values(got), &expected(field, 3, coset(field), &vectors)), 0);
+}
+
+/// Negative control: twiddle ROMs built from ω² instead of ω must be caught, in rust-hdl and
+/// in the emitted Verilog.
+#[test]
+fn wrong_twiddle_rom_is_caught() {
+    let field = FieldId::BabyBear;
+    let (log_n, mode) = (4, NttMode::Forward);
+    let vectors = traffic(field, 1, log_n, 3, 10, 7);
+    let want = expected(field, log_n, mode, &vectors);
+    let bad = || NttCore::<1>::with_fault(prime(field), log_n, mode, TwiddleFault::WrongRoot);
+    let got = values(rust_hdl_outputs(bad(), log_n, &vectors));
+    assert!(count_mismatches(&got, &want) > 10, "rust-hdl: the checker did not see the wrong root");
+    let got = simulate_unit(
+        "ntt_core_wrong_root",
+        &verilog_of(bad()),
+        &ports(1),
+        NttCore::<1>::latency(log_n) + 16,
+        &vectors,
+        Simulator::Iverilog,
+    )
+    .unwrap();
+    assert!(count_mismatches(&got, &want) > 10, "iverilog: the checker did not see the wrong root");
+}
+
+fn ports(lanes: usize) -> Ports {
+    Ports {
+        inputs: DATA_IN[..lanes].iter().map(|&n| (n, 32)).collect(),
+        outputs: DATA_OUT[..lanes].iter().map(|&n| (n, 32)).collect(),
+    }
+}
+
+#[test]
+fn ntt_core_verilog_matches_golden_under_iverilog() {
+    let seed = test_seed("ntt_core_verilog_matches_golden_under_iverilog");
+    for (field, log_n, mode) in
+        [(FieldId::BabyBear, 6, coset(FieldId::BabyBear)), (FieldId::KoalaBear, 5, NttMode::Inverse)]
+    {
+        let vectors = traffic(field, 2, log_n, 20, 15, seed);
+        let verilog = verilog_of(NttCore::<2>::new(prime(field), log_n, mode));
+        let got = simulate_unit(
+            &format!("ntt_core_{field}_{log_n}"),
+            &verilog,
+            &ports(2),
+            NttCore::<2>::latency(log_n) + 16,
+            &vectors,
+            Simulator::Iverilog,
+        )
+        .unwrap();
+        assert_eq!(count_mismatches(&got, &expected(field, log_n, mode, &vectors)), 0, "{field} k={log_n} {mode:?}");
+    }
+}
+
+/// The on-chip maximum, 2^12 points, at full rate, and a two-lane core with gaps: over 100k
+/// input vectors through a Verilator model of the emitted Verilog.
+#[test]
+fn ntt_core_verilog_matches_golden_under_verilator() {
+    let seed = test_seed("ntt_core_verilog_matches_golden_under_verilator");
+    let runs: [(FieldId, usize, usize, NttMode, usize, u64); 2] = [
+        (FieldId::BabyBear, 12, 1, NttMode::Forward, 20, 0),
+        (FieldId::KoalaBear, 8, 2, coset(FieldId::KoalaBear), 100, 10),
+    ];
+    let mut total = 0;
+    for (field, log_n, lanes, mode, transforms, gap_pct) in runs {
+        let vectors = traffic(field, lanes, log_n, transforms, gap_pct, seed);
+        let verilog = match lanes {
+            1 => verilog_of(NttCore::<1>::new(prime(field), log_n, mode)),
+            _ => verilog_of(NttCore::<2>::new(prime(field), log_n, mode)),
+        };
+        let latency = NttCore::<1>::latency(log_n);
+        let model = VerilatorModel::build(&format!("ntt_core_{field}_{log_n}_{lanes}"), &verilog, &ports(lanes))
+            .unwrap()
+            .with_drain(latency + 16);
+        let (got, rate) = model.run_measured(&vectors).unwrap();
+        eprintln!("ntt_core {field} k={log_n} lanes={lanes}: {} vectors, {rate:.0} cycles/s", vectors.len());
+        assert_eq!(count_mismatches(&got, &expected(field, log_n, mode, &vectors)), 0, "{field} k={log_n} {mode:?}");
+        total += vectors.len();
+    }
+    assert!(total >= 100_000, "only {total} vectors");
+}
+
+/// Drives `items` through an [`NttStream`]: the source offers with probability `offer` %, the
+/// sink takes with probability `take` %. Returns the results, the cycles it took and how many
+/// items the stream accepted.
+fn run_stream(uut: NttStream, items: &[u64], offer: u64, take: u64, seed: u64) -> (Vec<u64>, usize, usize) {
+    let items = items.to_vec();
+    let got = Arc::new(Mutex::new((Vec::new(), 0usize, 0usize)));
+    let sink = got.clone();
+    let mut sim = simple_sim!(NttStream, clock, 100_000_000, ep, {
+        let mut x = ep.init()?;
+        let mut rng = SplitMix64::new(seed);
+        let (mut next, mut cycle) = (0, 0);
+        let limit = 20 * items.len() + 500;
+        while sink.lock().unwrap().0.len() < items.len() && cycle < limit {
+            let offering = next < items.len() && rng.next_u64() % 100 < offer;
+            x.elements.valid.next = offering;
+            if next < items.len() {
+                x.elements.data.next = items[next].to_bits();
+            }
+            let taking = rng.next_u64() % 100 < take;
+            x.results.ready.next = taking;
+            // Sample the handshake before the edge: both sides see the same cycle.
+            let accepted = offering && x.elements.ready.val();
+            let delivered = taking && x.results.valid.val();
+            let result = x.results.data.val().to_u64();
+            wait_clock_cycle!(ep, clock, x);
+            next += accepted as usize;
+            if delivered {
+                sink.lock().unwrap().0.push(result);
+            }
+            cycle += 1;
+        }
+        sink.lock().unwrap().1 = cycle;
+        sink.lock().unwrap().2 = next;
+        ep.done(x)
+    });
+    let mut uut = uut;
+    uut.connect_all();
+    sim.run(Box::new(uut), 10_000 * sim_time::ONE_MILLISECOND).unwrap();
+    got.lock().unwrap().clone()
+}
+
+/// One-lane traffic's elements and golden results, flattened.
+fn stream_case(field: FieldId, log_n: usize, mode: NttMode, transforms: usize, seed: u64) -> (Vec<u64>, Vec<u64>) {
+    let vectors = traffic(field, 1, log_n, transforms, 0, seed);
+    let items = vectors.iter().map(|v| v.1[0]).collect();
+    (items, expected(field, log_n, mode, &vectors).into_iter().map(|v| v[0]).collect())
+}
+
+#[test]
+fn ntt_stream_survives_random_gaps_and_stalls() {
+    let seed = test_seed("ntt_stream_survives_random_gaps_and_stalls");
+    for (field, log_n, mode, offer, take) in [
+        (FieldId::BabyBear, 4, NttMode::Forward, 70, 30),
+        (FieldId::KoalaBear, 3, NttMode::Inverse, 90, 60),
+        (FieldId::BabyBear, 5, coset(FieldId::BabyBear), 30, 95),
+    ] {
+        let (items, want) = stream_case(field, log_n, mode, 16, seed);
+        let (got, cycles, _) = run_stream(NttStream::new(prime(field), log_n, mode), &items, offer, take, seed ^ 1);
+        assert_eq!(
+            count_mismatches(&got, &want),
+            0,
+            "{field} k={log_n} offer {offer}% take {take}%: {} of {} after {cycles} cycles",
+            got.len(),
+            want.len()
+        );
+    }
+}
+
+#[test]
+fn ntt_stream_runs_one_element_per_cycle_when_unstalled() {
+    let (field, log_n, mode) = (FieldId::KoalaBear, 4, NttMode::Forward);
+    let (items, want) = stream_case(field, log_n, mode, 10, 3);
+    let (got, cycles, _) = run_stream(NttStream::new(prime(field), log_n, mode), &items, 100, 100, 5);
+    assert_eq!(count_mismatches(&got, &want), 0);
+    // The core's latency and the FIFO's 3 cycles: no bubble beyond the fill.
+    let bound = items.len() + NttCore::<1>::latency(log_n) + 3;
+    assert!(cycles <= bound, "{cycles} cycles for {} elements (bound {bound})", items.len());
+}
+
+/// Negative control: a consumer that never takes gets nothing, and the source is stopped at
+/// the capacity (nothing is accepted that could be lost).
+#[test]
+fn ntt_stream_stalled_consumer_stops_the_source() {
+    let (field, log_n, mode) = (FieldId::BabyBear, 3, NttMode::Forward);
+    let (items, _) = stream_case(field, log_n, mode, 10, 9);
+    let (got, _, accepted) = run_stream(NttStream::new(prime(field), log_n, mode), &items, 100, 0, 1);
+    assert!(got.is_empty());
+    assert_eq!(accepted, NttStream::capacity(log_n), "the stream accepted more than it can hold");
+}
+
+/// The emitted Verilog under the same kind of traffic, under both simulators.
+#[test]
+fn ntt_stream_verilog_survives_random_gaps_and_stalls() {
+    let seed = test_seed("ntt_stream_verilog_survives_random_gaps_and_stalls");
+    let (field, log_n, mode) = (FieldId::KoalaBear, 6, coset(FieldId::KoalaBear));
+    let (items, want) = stream_case(field, log_n, mode, 40, seed);
+    let mut rng = SplitMix64::new(seed ^ 2);
+    let cycles = 20 * items.len();
+    let traffic = StreamTraffic {
+        items: items.iter().map(|&x| u128::from(x)).collect(),
+        offer: (0..cycles).map(|_| rng.next_u64() % 100 < 75).collect(),
+        take: (0..cycles).map(|_| rng.next_u64() % 100 < 40).collect(),
+    };
+    let verilog = verilog_of(NttStream::new(prime(field), log_n, mode));
+    for sim in [Simulator::Iverilog, Simulator::Verilator] {
+        let got =
+            simulate_stream_unit("ntt_stream", &verilog, ("elements", 32), ("results", 32), &traffic, sim).unwrap();
+        let want: Vec<u128> = want.iter().map(|&x| u128::from(x)).collect();
+        assert_eq!(count_mismatches(&got, &want), 0, "{sim:?}: {} of {} delivered", got.len(), want.len());
+    }
+}
