@@ -50,3 +50,20 @@ fn committed_reports_are_up_to_date() {
     }
     assert_eq!(compared, 2 * entries.len() + 2, "every block has two reports, plus the summary and {DIGESTS}");
 }
+
+/// The resource targets, on the committed reports: the butterfly in at most 6
+/// DSP48E2, Poseidon2-16 BabyBear at one permutation per cycle in at most 2,500.
+#[test]
+fn resource_targets_hold() {
+    let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bitstreams/reports");
+    let dsp = |name: &str| {
+        let stat = std::fs::read_to_string(committed.join(format!("{name}.xcup.txt"))).unwrap();
+        slotproof_hdl::report::XcupResources::from_stat(&stat).dsp
+    };
+    for field in ["babybear", "koalabear"] {
+        let d = dsp(&format!("butterfly31_{field}"));
+        assert!((1..=6).contains(&d), "butterfly31_{field}: {d} DSP48E2");
+    }
+    let d = dsp("poseidon2_perm16_babybear");
+    assert!((1..=2_500).contains(&d), "poseidon2_perm16_babybear: {d} DSP48E2");
+}
