@@ -6,6 +6,7 @@ use slotproof_core::FieldId;
 use crate::eda::verilog_of;
 use crate::field::Reduce31;
 use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, MontMul31Stream, Prime31};
+use crate::merkle::MerkleTree;
 use crate::ntt::{Butterfly31, TwiddleRom};
 use crate::poseidon2::{ExternalLayer16, FullRound16, InternalLayer16, PartialRound16, Poseidon2Perm16, Sbox31};
 
@@ -117,6 +118,15 @@ pub fn entries() -> Vec<Entry> {
         verilog: verilog_of(Reduce31::new(prime)),
     });
     out.extend(poseidon2_entries());
+    let bb = Prime31::new(FieldId::BabyBear).expect("31-bit field");
+    out.push(Entry {
+        name: "merkle_tree_babybear".into(),
+        description: "Merkle root of 2^k streamed leaf digests (k ≤ 20): one Poseidon2-16, pending-left per level; rate = leaves taken, latency = per level",
+        latency: MerkleTree::compression_latency(bb) + 2,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(MerkleTree::new(bb, MerkleTree::MAX_LOG).expect("golden diagonal")),
+    });
     out
 }
 

@@ -12,12 +12,14 @@
 //! - [`stream`]: the valid/ready handshake, and blocks wrapped in it with back-pressure;
 //! - [`poseidon2`]: the permutation's S-box (more of the round pipeline to come);
 //! - [`ntt`]: the radix-2 butterfly built from those units;
+//! - [`merkle`]: the Merkle tree over streamed leaf digests (2-to-1 Poseidon2 compression);
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 
 pub mod catalog;
 pub mod eda;
 pub mod field;
+pub mod merkle;
 pub mod ntt;
 pub mod poseidon2;
 pub mod report;
