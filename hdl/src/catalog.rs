@@ -6,7 +6,7 @@ use slotproof_core::FieldId;
 use crate::eda::verilog_of;
 use crate::field::Reduce31;
 use crate::field::{GoldilocksMul, ModAdd31, ModSub31, MontMul31, MontMul31Stream, Prime31};
-use crate::merkle::MerkleTree;
+use crate::merkle::{LeafSponge, MerkleTree};
 use crate::ntt::{Butterfly31, TwiddleRom};
 use crate::poseidon2::{ExternalLayer16, FullRound16, InternalLayer16, PartialRound16, Poseidon2Perm16, Sbox31};
 
@@ -126,6 +126,14 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(MerkleTree::new(bb, MerkleTree::MAX_LOG).expect("golden diagonal")),
+    });
+    out.push(Entry {
+        name: "leaf_sponge_babybear".into(),
+        description: "padding-free Poseidon2-16 sponge (rate 8), rows chunk-interleaved over 512 slots, state RAM + busy bits; rate = chunks",
+        latency: LeafSponge::latency(bb),
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(LeafSponge::new(bb).expect("golden diagonal")),
     });
     out
 }
