@@ -523,6 +523,12 @@ int main(int argc, char** argv) {{
     /// [`VerilatorModel::run`], also returning the simulated cycles per second of wall time
     /// (pipe traffic included; a held vector counts every cycle it is offered).
     pub fn run_measured(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, f64), EdaError> {
+        self.run_counted(vectors).map(|(outputs, cycles, seconds)| (outputs, cycles as f64 / seconds))
+    }
+
+    /// [`VerilatorModel::run`], also returning the cycles simulated (drain included; with
+    /// `ready`, a held vector counts every cycle it is offered) and the wall time in seconds.
+    pub fn run_counted(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
         use std::io::{BufRead, BufReader, Write as _};
         let start = std::time::Instant::now();
         use std::process::Stdio;
@@ -582,6 +588,6 @@ int main(int argc, char** argv) {{
                 log: format!("the model exited with {status}"),
             });
         }
-        Ok((outputs, cycles as f64 / start.elapsed().as_secs_f64()))
+        Ok((outputs, cycles, start.elapsed().as_secs_f64()))
     }
 }

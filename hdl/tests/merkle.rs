@@ -132,12 +132,12 @@ fn tree_ports() -> Ports {
     })
 }
 
-/// The leaf stream as Verilator vectors, with ~1 gap in 5 cycles.
-fn tree_vectors(leaves: &[(u64, Digest)], seed: u64) -> Vec<Vector> {
+/// The leaf stream as Verilator vectors, with ~1 gap in `gaps` cycles (none if 0).
+fn tree_vectors(leaves: &[(u64, Digest)], gaps: u64, seed: u64) -> Vec<Vector> {
     let mut rng = SplitMix64::new(seed ^ 0x6A95);
     let mut out = Vec::with_capacity(leaves.len() * 5 / 4);
     for (k, lanes) in leaves {
-        while rng.next_u64().is_multiple_of(5) {
+        while gaps > 0 && rng.next_u64().is_multiple_of(gaps) {
             out.push((false, vec![0; 9]));
         }
         let mut v = vec![*k];
@@ -167,19 +167,29 @@ fn tree_verilog_matches_golden() {
         eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
         let trees = Trees::random(prime, &KS, seed);
         let leaves = trees.stream(prime);
-        let vectors = tree_vectors(&leaves, seed);
-        let (out, rate) = model.run_measured(&vectors).unwrap();
-        let got: Vec<Digest> = out.into_iter().map(|v| v.try_into().expect("8 lanes")).collect();
-        eprintln!("{field}: {} vectors ({} leaves), {rate:.0} cycles/s", vectors.len(), leaves.len());
-        total += vectors.len();
         let want = trees.roots(prime);
-        assert_eq!(count_mismatches(&got, &want), 0, "{field}, seed {seed:#x}");
+        // With ~1 gap in 5 cycles, then with a leaf offered every cycle (the throughput).
+        for gaps in [5, 0] {
+            let vectors = tree_vectors(&leaves, gaps, seed);
+            let (out, cycles, secs) = model.run_counted(&vectors).unwrap();
+            let got: Vec<Digest> = out.into_iter().map(|v| v.try_into().expect("8 lanes")).collect();
+            eprintln!(
+                "{field}: {} vectors ({} leaves) in {} cycles, {:.3} leaves/cycle, {:.0} cycles/s",
+                vectors.len(),
+                leaves.len(),
+                cycles - drain,
+                leaves.len() as f64 / (cycles - drain) as f64,
+                cycles as f64 / secs
+            );
+            total += vectors.len();
+            assert_eq!(count_mismatches(&got, &want), 0, "{field} gaps {gaps}, seed {seed:#x}");
+        }
 
         // Negative control on the same model: two leaves of the last tree swapped.
         let mut swapped = leaves.clone();
         let n = swapped.len();
         swapped.swap(n - 1000, n - 999);
-        let (out, _) = model.run_measured(&tree_vectors(&swapped, seed)).unwrap();
+        let (out, _) = model.run_measured(&tree_vectors(&swapped, 5, seed)).unwrap();
         let got: Vec<Digest> = out.into_iter().map(|v| v.try_into().expect("8 lanes")).collect();
         assert_eq!(count_mismatches(&got, &want), 1, "only the last root changes, {field}");
     }
@@ -305,12 +315,12 @@ fn sponge_ports() -> Ports {
     })
 }
 
-/// The chunks as Verilator vectors, with ~1 gap in 5 cycles.
-fn sponge_vectors(chunks: &[Chunk], seed: u64) -> Vec<Vector> {
+/// The chunks as Verilator vectors, with ~1 gap in `gaps` cycles (none if 0).
+fn sponge_vectors(chunks: &[Chunk], gaps: u64, seed: u64) -> Vec<Vector> {
     let mut rng = SplitMix64::new(seed ^ 0x5B0E);
     let mut out = Vec::with_capacity(chunks.len() * 5 / 4);
     for (slot, first, last, len, lanes) in chunks {
-        while rng.next_u64().is_multiple_of(5) {
+        while gaps > 0 && rng.next_u64().is_multiple_of(gaps) {
             out.push((false, vec![0; 12]));
         }
         let mut v = vec![*slot, *first as u64, *last as u64, *len];
@@ -350,19 +360,27 @@ fn sponge_verilog_matches_golden() {
         .unwrap()
         .with_drain(LeafSponge::latency(prime) + 8);
         eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
-        let vectors = sponge_vectors(&chunks, seed);
-        let (out, rate) = model.run_measured(&vectors).unwrap();
-        let got: Vec<[u64; 9]> = out.into_iter().map(|v| v.try_into().expect("slot + 8 lanes")).collect();
-        eprintln!("{field}: {} vectors ({} rows), {rate:.0} cycles/s", vectors.len(), want.len());
-        total += vectors.len();
-        assert_eq!(count_mismatches(&got, &want), 0, "{field}, seed {seed:#x}");
+        for gaps in [5, 0] {
+            let vectors = sponge_vectors(&chunks, gaps, seed);
+            let (out, cycles, secs) = model.run_counted(&vectors).unwrap();
+            let got: Vec<[u64; 9]> = out.into_iter().map(|v| v.try_into().expect("slot + 8 lanes")).collect();
+            eprintln!(
+                "{field}: {} vectors ({} chunks, {} rows) in {cycles} cycles, {:.0} cycles/s",
+                vectors.len(),
+                chunks.len(),
+                want.len(),
+                cycles as f64 / secs
+            );
+            total += vectors.len();
+            assert_eq!(count_mismatches(&got, &want), 0, "{field} gaps {gaps}, seed {seed:#x}");
+        }
 
         // Negative control on the same model: the two chunks of the 13-wide row (slot 2 of
         // the first batch) fed in the wrong order must change that row's digest only.
         let mut swapped = chunks.clone();
         let (a, b) = (2, 3);
         (swapped[a].4, swapped[b].4) = (swapped[b].4, swapped[a].4);
-        let (out, _) = model.run_measured(&sponge_vectors(&swapped, seed)).unwrap();
+        let (out, _) = model.run_measured(&sponge_vectors(&swapped, 5, seed)).unwrap();
         let got: Vec<[u64; 9]> = out.into_iter().map(|v| v.try_into().expect("slot + 8 lanes")).collect();
         assert_eq!(count_mismatches(&got, &want), 1, "only one digest changes, {field}");
     }
