@@ -101,13 +101,20 @@ fn rust_hdl_roots(uut: MerkleTree, leaves: Vec<(u64, Digest)>, offer_from: Vec<u
     got.lock().unwrap().clone()
 }
 
-/// Two trees back to back (2 leaves, then 4), the second leaf of each offered late: the
-/// roots of a rust-hdl simulation against the golden ones.
-fn small_trees_case(uut: MerkleTree, prime: Prime31, seed: u64) -> (Vec<Digest>, Vec<Digest>) {
-    let trees = Trees::random(prime, &[1, 2], seed);
+/// Trees of `2^k` leaves for each `k` in `ks`, back to back, leaf `i` offered from cycle
+/// `offer_from[i]` on: the roots of a rust-hdl simulation (run until the last root is out)
+/// and the golden ones.
+fn small_trees_case(
+    uut: MerkleTree,
+    prime: Prime31,
+    ks: &[usize],
+    offer_from: Vec<usize>,
+    seed: u64,
+) -> (Vec<Digest>, Vec<Digest>) {
+    let trees = Trees::random(prime, ks, seed);
     let leaves = trees.stream(prime);
-    let offer_from = vec![0, 3, 4, 5, 6, 7];
-    let cycles = 2 * (MerkleTree::compression_latency(prime) + 2) + 20;
+    let depth = ks.iter().copied().max().unwrap_or(0);
+    let cycles = depth * (MerkleTree::compression_latency(prime) + 2) + 20;
     let start = std::time::Instant::now();
     let got = rust_hdl_roots(uut, leaves, offer_from, cycles);
     eprintln!("{}: {cycles} cycles in rust-hdl in {:.1?}", prime.field, start.elapsed());
@@ -118,7 +125,9 @@ fn small_trees_case(uut: MerkleTree, prime: Prime31, seed: u64) -> (Vec<Digest>,
 fn tree_matches_golden_in_rust_hdl() {
     let seed = test_seed("tree_matches_golden_in_rust_hdl");
     let prime = Prime31::new(FieldId::BabyBear).unwrap();
-    let (got, want) = small_trees_case(MerkleTree::new(prime, 3).unwrap(), prime, seed);
+    // Two trees (2 leaves, then 4), the second leaf of each offered late.
+    let offer_from = vec![0, 3, 4, 5, 6, 7];
+    let (got, want) = small_trees_case(MerkleTree::new(prime, 3).unwrap(), prime, &[1, 2], offer_from, seed);
     assert_eq!(got.len(), 2, "two roots, seed {seed:#x}");
     assert_eq!(count_mismatches(&got, &want), 0, "seed {seed:#x}");
 }
@@ -204,7 +213,9 @@ fn wrong_permutation_constant_is_caught() {
     let prime = Prime31::new(FieldId::BabyBear).unwrap();
     let mut spec = Poseidon2Spec::for_field(prime.field);
     spec.rc_internal[5] = (spec.rc_internal[5] + 1) % prime.p;
-    let (got, want) = small_trees_case(MerkleTree::with_spec(prime, &spec, 3).unwrap(), prime, seed);
+    // Two trees of 2 leaves: one level, one permutation latency.
+    let uut = MerkleTree::with_spec(prime, &spec, 3).unwrap();
+    let (got, want) = small_trees_case(uut, prime, &[1, 1], vec![0, 1, 2, 3], seed);
     assert_eq!(got.len(), 2, "two roots still come out");
     assert_eq!(count_mismatches(&got, &want), 2);
 }
