@@ -9,6 +9,7 @@ use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
     Prime31, Reduce31, Reduce64,
 };
+use crate::merkle::{LeafSponge, MerkleTree};
 use crate::ntt::{Butterfly31, Butterfly31Stream, NttCore, NttMode, TwiddleRom};
 use crate::poseidon2::{
     ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
@@ -140,6 +141,23 @@ pub fn entries() -> Vec<Entry> {
         verilog: verilog_of(Reduce31::new(prime)),
     });
     out.extend(poseidon2_entries());
+    let bb = Prime31::new(FieldId::BabyBear).expect("31-bit field");
+    out.push(Entry {
+        name: "merkle_tree_babybear".into(),
+        description: "Merkle root of 2^k streamed leaf digests (k ≤ 20): one Poseidon2-16, pending-left per level; rate = leaves taken, latency = per level",
+        latency: MerkleTree::compression_latency(bb) + 2,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(MerkleTree::new(bb, MerkleTree::MAX_LOG).expect("golden diagonal")),
+    });
+    out.push(Entry {
+        name: "leaf_sponge_babybear".into(),
+        description: "padding-free Poseidon2-16 sponge (rate 8), rows chunk-interleaved over 512 slots, state RAM + busy bits; rate = chunks",
+        latency: LeafSponge::latency(bb),
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(LeafSponge::new(bb).expect("golden diagonal")),
+    });
     out
 }
 

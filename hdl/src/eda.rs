@@ -418,13 +418,34 @@ pub struct VerilatorModel {
     drain: usize,
 }
 
+/// How the driver of a [`VerilatorModel`] treats `valid_in`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Handshake {
+    /// Valid only: every line is one cycle.
+    Valid,
+    /// Valid/ready: a valid line is held (offered again) until the named `ready` output is
+    /// high before the edge; idle lines are one cycle each.
+    Ready(&'static str),
+}
+
 impl VerilatorModel {
     /// Verilates `verilog` (top module `top`, ports `clock`, `valid_in`, `valid_out` and
     /// `ports`, each at most 64 bits) with its driver.
     pub fn build(name: &str, verilog: &str, ports: &Ports) -> Result<Self, EdaError> {
+        Self::build_with(name, verilog, ports, Handshake::Valid)
+    }
+
+    /// [`VerilatorModel::build`] for a block whose input can push back through the output
+    /// `ready` (1 bit, combinational of registers): the driver offers each valid vector until
+    /// `ready` is high with the clock low before an edge, so a vector may take several cycles.
+    pub fn build_with_ready(name: &str, verilog: &str, ports: &Ports, ready: &'static str) -> Result<Self, EdaError> {
+        Self::build_with(name, verilog, ports, Handshake::Ready(ready))
+    }
+
+    fn build_with(name: &str, verilog: &str, ports: &Ports, handshake: Handshake) -> Result<Self, EdaError> {
         let dir = work_dir(&format!("{name}-model"))?;
         write(&dir.join("top.v"), verilog)?;
-        write(&dir.join("driver.cpp"), &Self::driver(ports))?;
+        write(&dir.join("driver.cpp"), &Self::driver(ports, handshake))?;
         run(
             &dir,
             "verilator",
@@ -457,7 +478,11 @@ impl VerilatorModel {
         self
     }
 
-    fn driver(ports: &Ports) -> String {
+    fn driver(ports: &Ports, handshake: Handshake) -> String {
+        let held = match handshake {
+            Handshake::Valid => "false".to_string(),
+            Handshake::Ready(ready) => format!("valid && !top->{ready}"),
+        };
         let n_in = ports.inputs.len();
         let decl: String = (0..n_in).map(|k| format!(", v{k} = 0")).collect();
         let scan_fmt = vec!["%llx"; n_in + 1].join(" ");
@@ -482,12 +507,14 @@ int main(int argc, char** argv) {{
     top->clock = 0;
     top->eval();
     char line[4096];
-    while (fgets(line, sizeof line, stdin)) {{
-        unsigned long long valid = 0{decl};
-        if (sscanf(line, "{scan_fmt}", &valid{scan_args}) != {fields}) return 2;
+    unsigned long long valid = 0{decl};
+    bool hold = false;
+    while (hold || fgets(line, sizeof line, stdin)) {{
+        if (!hold && sscanf(line, "{scan_fmt}", &valid{scan_args}) != {fields}) return 2;
         top->valid_in = valid;
 {assign}        top->clock = 0;
         top->eval();
+        hold = {held};
         top->clock = 1;
         top->eval();
         top->clock = 0;
@@ -512,8 +539,14 @@ int main(int argc, char** argv) {{
     }
 
     /// [`VerilatorModel::run`], also returning the simulated cycles per second of wall time
-    /// (pipe traffic included).
+    /// (pipe traffic included; a held vector counts every cycle it is offered).
     pub fn run_measured(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, f64), EdaError> {
+        self.run_counted(vectors).map(|(outputs, cycles, seconds)| (outputs, cycles as f64 / seconds))
+    }
+
+    /// [`VerilatorModel::run`], also returning the cycles simulated (drain included; with
+    /// `ready`, a held vector counts every cycle it is offered) and the wall time in seconds.
+    pub fn run_counted(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
         use std::io::{BufRead, BufReader, Write as _};
         let start = std::time::Instant::now();
         use std::process::Stdio;
@@ -538,8 +571,10 @@ int main(int argc, char** argv) {{
         let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
         let stdout = child.stdout.take().expect("piped stdout");
         let mut outputs = Vec::new();
+        let mut cycles = 0usize;
         for line in BufReader::new(stdout).lines() {
             let line = line.map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+            cycles += 1;
             if line == "-" {
                 continue;
             }
@@ -571,7 +606,6 @@ int main(int argc, char** argv) {{
                 log: format!("the model exited with {status}"),
             });
         }
-        let cycles = (vectors.len() + self.drain) as f64;
-        Ok((outputs, cycles / start.elapsed().as_secs_f64()))
+        Ok((outputs, cycles, start.elapsed().as_secs_f64()))
     }
 }

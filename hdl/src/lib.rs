@@ -12,15 +12,19 @@
 //! - [`stream`]: the valid/ready handshake; [`stream_credit`]: the credit counter and result
 //!   FIFO that put every fixed-latency block behind it with back-pressure (the `*Stream`
 //!   wrappers, next to the blocks they wrap);
-//! - [`poseidon2`]: the permutation's S-box (more of the round pipeline to come);
+//! - [`poseidon2`]: the permutations, fully unrolled (S-boxes, linear layers, rounds), width 16
+//!   for BabyBear and KoalaBear and width 8 for Goldilocks;
 //! - [`ntt`]: the radix-2 butterflies built from those units, and the streaming NTT core
 //!   (`2^k` points, `k ≤ 12`, forward/inverse/coset, lanes of columns) built from them;
+//! - [`merkle`]: the leaf sponge over rows of any width and the Merkle tree over streamed leaf
+//!   digests (2-to-1 Poseidon2 compression);
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 
 pub mod catalog;
 pub mod eda;
 pub mod field;
+pub mod merkle;
 pub mod ntt;
 pub mod poseidon2;
 pub mod report;
