@@ -112,9 +112,18 @@ impl Target {
 
 /// Synthesises `verilog` with yosys for `target` and returns its `stat` report.
 pub fn yosys_stat(name: &str, verilog: &str, target: Target) -> Result<String, EdaError> {
+    yosys_stat_around(name, verilog, target, &[])
+}
+
+/// [`yosys_stat`] with the modules `blackboxes` (e.g. `top$perm`) left empty: the report
+/// counts everything around them, and each stays one opaque cell. For blocks built around a
+/// part too large to synthesise with them (a Poseidon2 permutation), whose report is added
+/// separately.
+pub fn yosys_stat_around(name: &str, verilog: &str, target: Target, blackboxes: &[&str]) -> Result<String, EdaError> {
     let dir = work_dir(&format!("{name}-{}", target.name()))?;
     write(&dir.join("top.v"), verilog)?;
-    let script = format!("read_verilog top.v; {}; tee -q -o stat.txt stat", target.script());
+    let boxes: String = blackboxes.iter().map(|m| format!("blackbox {m}; ")).collect();
+    let script = format!("read_verilog top.v; {boxes}hierarchy -top top; {}; tee -q -o stat.txt stat", target.script());
     run(&dir, "yosys", "yosys", &["-q", "-p", &script])?;
     std::fs::read_to_string(dir.join("stat.txt")).map_err(|source| EdaError::Io { path: dir.join("stat.txt"), source })
 }

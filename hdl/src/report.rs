@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::catalog::{Composition, Entry};
-use crate::eda::{EdaError, Target, yosys_stat};
+use crate::eda::{EdaError, Target, yosys_stat, yosys_stat_around};
 
 /// Cell counts from a yosys `stat` report.
 pub fn cell_counts(stat: &str) -> BTreeMap<String, u64> {
@@ -90,7 +90,8 @@ pub fn digest_manifest(entries: &[Entry]) -> String {
 pub fn composed_stat(dir: &Path, c: &Composition, target: Target) -> Result<String, EdaError> {
     let mut total: BTreeMap<String, u64> = BTreeMap::new();
     let mut s = format!("=== {} (estimated: the sum of its parts, each synthesised alone) ===\n\n", c.name);
-    for (part, count) in &c.parts {
+    let shell = (!c.shell_around.is_empty()).then(|| (format!("{}.shell", c.name), 1));
+    for (part, count) in c.parts.iter().chain(&shell) {
         let path = dir.join(format!("{part}.{}.txt", target.name()));
         let stat = std::fs::read_to_string(&path).map_err(|source| EdaError::Io { path, source })?;
         for (cell, n) in cell_counts(&stat) {
@@ -118,8 +119,20 @@ pub fn write_reports(
     progress: &mut dyn FnMut(&str),
 ) -> Result<String, EdaError> {
     std::fs::create_dir_all(dir).map_err(|source| EdaError::Io { path: dir.into(), source })?;
-    let composed = |e: &Entry| compositions.iter().any(|c| c.name == e.name);
-    for e in entries.iter().filter(|e| select(e) && !composed(e)) {
+    let composed = |e: &Entry| compositions.iter().find(|c| c.name == e.name);
+    for e in entries.iter().filter(|e| select(e)) {
+        if let Some(c) = composed(e) {
+            // Only the shell around the parts is synthesised, if there is one.
+            if !c.shell_around.is_empty() {
+                for target in [Target::Xcup, Target::Ice40] {
+                    progress(&format!("{} without {:?} ({})", e.name, c.shell_around, target.name()));
+                    let stat = yosys_stat_around(&e.name, &e.verilog, target, &c.shell_around)?;
+                    let path = dir.join(format!("{}.shell.{}.txt", e.name, target.name()));
+                    std::fs::write(&path, &stat).map_err(|source| EdaError::Io { path: path.clone(), source })?;
+                }
+            }
+            continue;
+        }
         for target in [Target::Xcup, Target::Ice40] {
             progress(&format!("{} ({})", e.name, target.name()));
             let stat = yosys_stat(&e.name, &e.verilog, target)?;
@@ -235,10 +248,10 @@ mod tests {
             std::fs::write(dir.join(format!("a.{t}.txt")), part).unwrap();
             std::fs::write(dir.join(format!("b.{t}.txt")), "   Number of cells: 1\n     LUT2 1\n").unwrap();
         }
-        let c = Composition { name: "ab".into(), parts: vec![("a".into(), 3), ("b".into(), 2)] };
+        let c = Composition { name: "ab".into(), parts: vec![("a".into(), 3), ("b".into(), 2)], shell_around: vec![] };
         let r = XcupResources::from_stat(&composed_stat(&dir, &c, Target::Xcup).unwrap());
         assert_eq!((r.dsp, r.lut), (12, 20));
-        let missing = Composition { name: "x".into(), parts: vec![("nope".into(), 1)] };
+        let missing = Composition { name: "x".into(), parts: vec![("nope".into(), 1)], shell_around: vec![] };
         assert!(composed_stat(&dir, &missing, Target::Xcup).is_err());
     }
 
