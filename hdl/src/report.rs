@@ -227,7 +227,7 @@ fn summary(rows: &[(&Entry, XcupResources)]) -> String {
             s,
             "\nPoseidon2-16 BabyBear, fully unrolled: {d} DSP48E2 (target ≤ 2,500) for one permutation per cycle, \
              250 M permutations/s at 250 MHz ({:.0} k/s per DSP). Plonky3's AVX-512 Poseidon2-BabyBear runs \
-             14.6–14.7 M permutations/s per core (notes/anchors.md), so one pipeline at 250 MHz does the work \
+             14.6–14.7 M permutations/s per core (the project's CPU anchor), so one pipeline at 250 MHz does the work \
              of about {:.0} such cores. No FPGA Poseidon2 implementation publishes figures to compare per DSP.",
             per_dsp / 1e3,
             250.0 / 14.65

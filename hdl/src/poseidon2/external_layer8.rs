@@ -132,3 +132,15 @@ seq!(N in 0..8 {
         }
     }
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_layer8_is_synthesizable() {
+        let mut uut = ExternalLayer8::new(&[7; 8]);
+        uut.connect_all();
+        yosys_validate("external_layer8", &generate_verilog(&uut)).unwrap();
+    }
+}

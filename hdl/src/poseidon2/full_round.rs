@@ -71,3 +71,19 @@ seq!(N in 0..16 {
         }
     }
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slotproof_core::FieldId;
+
+    #[test]
+    fn full_round16_is_synthesizable() {
+        for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+            let prime = Prime31::new(field).unwrap();
+            let mut uut = FullRound16::new(prime, &[7; 16]);
+            uut.connect_all();
+            yosys_validate(&format!("full_round16_{field}"), &generate_verilog(&uut)).unwrap();
+        }
+    }
+}

@@ -165,3 +165,15 @@ seq!(N in 0..8 {
         }
     }
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_layer8_is_synthesizable() {
+        let mut uut = InternalLayer8::new(&[7; 8]).unwrap();
+        uut.connect_all();
+        yosys_validate("internal_layer8", &generate_verilog(&uut)).unwrap();
+    }
+}

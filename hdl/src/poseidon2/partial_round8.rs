@@ -84,3 +84,15 @@ seq!(L in 1..8 {
         }
     }
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_round8_is_synthesizable() {
+        let mut uut = PartialRound8::new(&[7; 8]).unwrap();
+        uut.connect_all();
+        yosys_validate("partial_round8", &generate_verilog(&uut)).unwrap();
+    }
+}

@@ -146,3 +146,19 @@ seq!(N in 0..16 {
         }
     }
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slotproof_core::FieldId;
+
+    #[test]
+    fn permutation16_is_synthesizable() {
+        for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+            let prime = Prime31::new(field).unwrap();
+            let mut uut = Poseidon2Perm16::new(prime).unwrap();
+            uut.connect_all();
+            yosys_validate(&format!("permutation16_{field}"), &generate_verilog(&uut)).unwrap();
+        }
+    }
+}

@@ -135,3 +135,15 @@ seq!(N in 0..8 {
         }
     }
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permutation8_is_synthesizable() {
+        let mut uut = Poseidon2Perm8::new().unwrap();
+        uut.connect_all();
+        yosys_validate("permutation8", &generate_verilog(&uut)).unwrap();
+    }
+}
