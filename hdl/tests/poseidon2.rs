@@ -78,7 +78,7 @@ fn verilog_outputs<T: Block + StateLanes>(
     sim: Simulator,
 ) -> Vec<State> {
     let vectors: Vec<Vector> = vecs.iter().map(|(v, lanes)| (*v, lanes.to_vec())).collect();
-    let out = match sim {
+    match sim {
         Simulator::VerilatorFromRust => {
             let model = slotproof_hdl::eda::VerilatorModel::build(name, &verilog_of(uut), &T::ports())
                 .unwrap()
@@ -88,8 +88,7 @@ fn verilog_outputs<T: Block + StateLanes>(
             out
         }
         _ => simulate_unit(name, &verilog_of(uut), &T::ports(), latency, &vectors, sim).unwrap(),
-    };
-    out
+    }
 }
 
 /// Which linear layer.
