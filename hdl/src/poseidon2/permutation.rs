@@ -97,8 +97,31 @@ seq!(N in 0..16 {
             ExternalLayer16::LATENCY + 8 * FullRound16::latency(prime) + partials * PartialRound16::latency(prime)
         }
     }
+});
 
-    impl Logic for Poseidon2Perm16 {
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slotproof_core::FieldId;
+
+    #[test]
+    fn permutation16_is_synthesizable() {
+        for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+            let prime = Prime31::new(field).unwrap();
+            let mut uut = Poseidon2Perm16::new(prime).unwrap();
+            uut.connect_all();
+            yosys_validate(&format!("permutation16_{field}"), &generate_verilog(&uut)).unwrap();
+        }
+    }
+}
+
+/// The chain of rounds every unrolled permutation shares (its struct has `layer0`, `full` and
+/// `partial` fields and `x0..`/`y0..` lanes): layer 0, full rounds 0..4, the partial rounds,
+/// full rounds 4..8, each round's lanes and valid into the next one's.
+macro_rules! permutation_chain {
+    ($perm:ty, $width:literal) => {
+        seq!(N in 0..$width {
+    impl Logic for $perm {
         #[hdl_gen]
         fn update(&mut self) {
             self.layer0.clock.next = self.clock.val();
@@ -145,20 +168,9 @@ seq!(N in 0..16 {
             )*
         }
     }
-});
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use slotproof_core::FieldId;
-
-    #[test]
-    fn permutation16_is_synthesizable() {
-        for field in [FieldId::BabyBear, FieldId::KoalaBear] {
-            let prime = Prime31::new(field).unwrap();
-            let mut uut = Poseidon2Perm16::new(prime).unwrap();
-            uut.connect_all();
-            yosys_validate(&format!("permutation16_{field}"), &generate_verilog(&uut)).unwrap();
-        }
-    }
+        });
+    };
 }
+pub(crate) use permutation_chain;
+
+permutation_chain!(Poseidon2Perm16, 16);

@@ -14,7 +14,7 @@ use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
 
 use super::internal_layer::UnsupportedDiagonal;
-use super::permutation::round_constants;
+use super::permutation::{permutation_chain, round_constants};
 use super::{ExternalLayer8, FullRound8, PartialRound8};
 
 seq!(N in 0..8 {
@@ -86,55 +86,9 @@ seq!(N in 0..8 {
             })
         }
     }
-
-    impl Logic for Poseidon2Perm8 {
-        #[hdl_gen]
-        fn update(&mut self) {
-            self.layer0.clock.next = self.clock.val();
-            self.layer0.valid_in.next = self.valid_in.val();
-            for r in 0..8 {
-                self.full[r].clock.next = self.clock.val();
-            }
-            for r in 0..self.partial.len() {
-                self.partial[r].clock.next = self.clock.val();
-            }
-            // The chain: layer 0, full 0..4, partial 0..P, full 4..8.
-            self.full[0].valid_in.next = self.layer0.valid_out.val();
-            for r in 1..4 {
-                self.full[r].valid_in.next = self.full[r - 1].valid_out.val();
-            }
-            self.partial[0].valid_in.next = self.full[3].valid_out.val();
-            for r in 1..self.partial.len() {
-                self.partial[r].valid_in.next = self.partial[r - 1].valid_out.val();
-            }
-            for r in (self.partial.len() - 1)..self.partial.len() {
-                self.full[4].valid_in.next = self.partial[r].valid_out.val();
-            }
-            for r in 5..8 {
-                self.full[r].valid_in.next = self.full[r - 1].valid_out.val();
-            }
-            self.valid_out.next = self.full[7].valid_out.val();
-            #(
-                self.layer0.x~N.next = self.x~N.val();
-                self.full[0].x~N.next = self.layer0.y~N.val();
-                for r in 1..4 {
-                    self.full[r].x~N.next = self.full[r - 1].y~N.val();
-                }
-                self.partial[0].x~N.next = self.full[3].y~N.val();
-                for r in 1..self.partial.len() {
-                    self.partial[r].x~N.next = self.partial[r - 1].y~N.val();
-                }
-                for r in (self.partial.len() - 1)..self.partial.len() {
-                    self.full[4].x~N.next = self.partial[r].y~N.val();
-                }
-                for r in 5..8 {
-                    self.full[r].x~N.next = self.full[r - 1].y~N.val();
-                }
-                self.y~N.next = self.full[7].y~N.val();
-            )*
-        }
-    }
 });
+
+permutation_chain!(Poseidon2Perm8, 8);
 
 #[cfg(test)]
 mod tests {
