@@ -52,24 +52,6 @@ seq!(N in 0..16 {
             Sbox31::latency(prime) + ExternalLayer16::LATENCY
         }
     }
-
-    impl Logic for FullRound16 {
-        #[hdl_gen]
-        fn update(&mut self) {
-            for i in 0..16 {
-                self.sbox[i].clock.next = self.clock.val();
-                self.sbox[i].valid_in.next = self.valid_in.val();
-            }
-            self.layer.clock.next = self.clock.val();
-            self.layer.valid_in.next = self.sbox[0].valid_out.val();
-            #(
-                self.sbox[N].x.next = self.x~N.val();
-                self.layer.x~N.next = self.sbox[N].y.val();
-                self.y~N.next = self.layer.y~N.val();
-            )*
-            self.valid_out.next = self.layer.valid_out.val();
-        }
-    }
 });
 
 #[cfg(test)]
@@ -87,3 +69,32 @@ mod tests {
         }
     }
 }
+
+/// The wiring every full round shares (`sbox` array, `layer`, lanes `x0..`/`y0..`): lane `i`
+/// through S-box `i` into the layer.
+macro_rules! full_round_logic {
+    ($round:ty, $width:literal) => {
+        seq!(N in 0..$width {
+    impl Logic for $round {
+        #[hdl_gen]
+        fn update(&mut self) {
+            for i in 0..$width {
+                self.sbox[i].clock.next = self.clock.val();
+                self.sbox[i].valid_in.next = self.valid_in.val();
+            }
+            self.layer.clock.next = self.clock.val();
+            self.layer.valid_in.next = self.sbox[0].valid_out.val();
+            #(
+                self.sbox[N].x.next = self.x~N.val();
+                self.layer.x~N.next = self.sbox[N].y.val();
+                self.y~N.next = self.layer.y~N.val();
+            )*
+            self.valid_out.next = self.layer.valid_out.val();
+        }
+    }
+        });
+    };
+}
+pub(crate) use full_round_logic;
+
+full_round_logic!(FullRound16, 16);

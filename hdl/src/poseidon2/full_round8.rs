@@ -5,6 +5,7 @@
 use rust_hdl::prelude::*;
 use seq_macro::seq;
 
+use super::full_round::full_round_logic;
 use super::{ExternalLayer8, Sbox64};
 
 seq!(N in 0..8 {
@@ -46,24 +47,6 @@ seq!(N in 0..8 {
             }
         }
     }
-
-    impl Logic for FullRound8 {
-        #[hdl_gen]
-        fn update(&mut self) {
-            for i in 0..8 {
-                self.sbox[i].clock.next = self.clock.val();
-                self.sbox[i].valid_in.next = self.valid_in.val();
-            }
-            self.layer.clock.next = self.clock.val();
-            self.layer.valid_in.next = self.sbox[0].valid_out.val();
-            #(
-                self.sbox[N].x.next = self.x~N.val();
-                self.layer.x~N.next = self.sbox[N].y.val();
-                self.y~N.next = self.layer.y~N.val();
-            )*
-            self.valid_out.next = self.layer.valid_out.val();
-        }
-    }
 });
 
 #[cfg(test)]
@@ -77,3 +60,5 @@ mod tests {
         yosys_validate("full_round8", &generate_verilog(&uut)).unwrap();
     }
 }
+
+full_round_logic!(FullRound8, 8);

@@ -65,33 +65,6 @@ seq!(N in 0..16 {
     }
 });
 
-// Lane 0 goes through the S-box; lanes 1..16 through the delays.
-seq!(L in 1..16 {
-    // For lane 1, `L - 1` expands to `1 - 1`.
-    #[allow(clippy::eq_op)]
-    impl Logic for PartialRound16 {
-        #[hdl_gen]
-        fn update(&mut self) {
-            self.sbox.clock.next = self.clock.val();
-            self.sbox.valid_in.next = self.valid_in.val();
-            self.sbox.x.next = self.x0.val();
-            for i in 0..15 {
-                self.delay[i].clock.next = self.clock.val();
-            }
-            self.layer.clock.next = self.clock.val();
-            self.layer.valid_in.next = self.sbox.valid_out.val();
-            self.layer.x0.next = self.sbox.y.val();
-            self.y0.next = self.layer.y0.val();
-            #(
-                self.delay[L - 1].x.next = self.x~L.val();
-                self.layer.x~L.next = self.delay[L - 1].y.val();
-                self.y~L.next = self.layer.y~L.val();
-            )*
-            self.valid_out.next = self.layer.valid_out.val();
-        }
-    }
-});
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,3 +80,38 @@ mod tests {
         }
     }
 }
+
+/// The wiring every partial round shares (`sbox`, `delay` array, `layer`, lanes
+/// `x0..`/`y0..`): lane 0 through the S-box, lanes 1.. through the delays, into the layer.
+macro_rules! partial_round_logic {
+    ($round:ty, $width:literal, $delays:literal) => {
+        seq!(L in 1..$width {
+    // For lane 1, `L - 1` expands to `1 - 1`.
+    #[allow(clippy::eq_op)]
+    impl Logic for $round {
+        #[hdl_gen]
+        fn update(&mut self) {
+            self.sbox.clock.next = self.clock.val();
+            self.sbox.valid_in.next = self.valid_in.val();
+            self.sbox.x.next = self.x0.val();
+            for i in 0..$delays {
+                self.delay[i].clock.next = self.clock.val();
+            }
+            self.layer.clock.next = self.clock.val();
+            self.layer.valid_in.next = self.sbox.valid_out.val();
+            self.layer.x0.next = self.sbox.y.val();
+            self.y0.next = self.layer.y0.val();
+            #(
+                self.delay[L - 1].x.next = self.x~L.val();
+                self.layer.x~L.next = self.delay[L - 1].y.val();
+                self.y~L.next = self.layer.y~L.val();
+            )*
+            self.valid_out.next = self.layer.valid_out.val();
+        }
+    }
+        });
+    };
+}
+pub(crate) use partial_round_logic;
+
+partial_round_logic!(PartialRound16, 16, 15);

@@ -9,6 +9,7 @@ use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
 
 use super::internal_layer::UnsupportedDiagonal;
+use super::partial_round::partial_round_logic;
 use super::{InternalLayer8, LaneDelay, Sbox64};
 
 seq!(N in 0..8 {
@@ -60,32 +61,7 @@ seq!(N in 0..8 {
     }
 });
 
-// Lane 0 goes through the S-box; lanes 1..8 through the delays.
-seq!(L in 1..8 {
-    // For lane 1, `L - 1` expands to `1 - 1`.
-    #[allow(clippy::eq_op)]
-    impl Logic for PartialRound8 {
-        #[hdl_gen]
-        fn update(&mut self) {
-            self.sbox.clock.next = self.clock.val();
-            self.sbox.valid_in.next = self.valid_in.val();
-            self.sbox.x.next = self.x0.val();
-            for i in 0..7 {
-                self.delay[i].clock.next = self.clock.val();
-            }
-            self.layer.clock.next = self.clock.val();
-            self.layer.valid_in.next = self.sbox.valid_out.val();
-            self.layer.x0.next = self.sbox.y.val();
-            self.y0.next = self.layer.y0.val();
-            #(
-                self.delay[L - 1].x.next = self.x~L.val();
-                self.layer.x~L.next = self.delay[L - 1].y.val();
-                self.y~L.next = self.layer.y~L.val();
-            )*
-            self.valid_out.next = self.layer.valid_out.val();
-        }
-    }
-});
+partial_round_logic!(PartialRound8, 8, 7);
 
 #[cfg(test)]
 mod tests {
