@@ -349,6 +349,141 @@ pub fn simulate_stream_unit(
     Ok(read_outputs(&dir, sim, 1, u128::from_str_radix)?.into_iter().map(|v| v[0]).collect())
 }
 
+/// The handshake names of a *lane stream* unit: lane-wise data ports (each at most 64 bits,
+/// [`Ports`]) behind one valid/ready pair per direction. In: `valid_in`, the input lanes and
+/// the unit's `ready` output; out: `valid_out`, the output lanes and the unit's `out_ready`
+/// input. A transfer happens at a rising edge with valid and ready both high before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaneHandshake {
+    /// The unit's output saying it takes the offered input (depends on registers, or
+    /// combinationally on the offered input, never on `valid_in`).
+    pub ready: &'static str,
+    /// The unit's input saying the consumer takes the offered output.
+    pub out_ready: &'static str,
+}
+
+impl LaneHandshake {
+    /// `ready` and `out_ready`: the names every lane stream unit of this crate uses.
+    pub const STANDARD: Self = Self { ready: "ready", out_ready: "out_ready" };
+}
+
+/// Traffic for a lane stream unit: the input vectors and, per cycle, whether the producer
+/// offers its next vector and whether the consumer takes.
+pub struct LaneTraffic {
+    /// The input vectors, one value per input port each, in order.
+    pub vectors: Vec<Vec<u64>>,
+    /// Per cycle: does the producer offer its next vector.
+    pub offer: Vec<bool>,
+    /// Per cycle: is the consumer ready.
+    pub take: Vec<bool>,
+}
+
+impl LaneTraffic {
+    /// `vectors` offered with probability `1 − gap` and taken with probability `1 − stall`
+    /// each cycle, for `cycles` cycles.
+    pub fn random(vectors: Vec<Vec<u64>>, gap: f64, stall: f64, cycles: usize, rng: &mut impl FnMut() -> f64) -> Self {
+        let offer = (0..cycles).map(|_| rng() >= gap).collect();
+        let take = (0..cycles).map(|_| rng() >= stall).collect();
+        Self { vectors, offer, take }
+    }
+}
+
+/// The testbench of a lane stream unit: per cycle the producer offers its next vector if
+/// `offer.hex` says so (holding it until taken), and the consumer is ready if `take.hex`
+/// says so. Handshakes are sampled with the clock low, before the edge that completes them.
+fn lane_stream_testbench(ports: &Ports, hs: LaneHandshake, vectors: usize, cycles: usize) -> String {
+    let last = vectors.saturating_sub(1);
+    let mut decl = String::new();
+    let mut conn = format!(
+        ".clock(clock), .valid_in(valid_in), .{}(in_ready), .valid_out(valid_out), .{}(out_ready)",
+        hs.ready, hs.out_ready
+    );
+    let mut load = String::new();
+    let mut drive = String::new();
+    for (name, w) in &ports.inputs {
+        let _ = writeln!(decl, "  reg [{}:0] {name} = 0;\n  reg [{}:0] mem_{name} [0:{last}];", w - 1, w - 1);
+        let _ = write!(conn, ", .{name}({name})");
+        let _ = writeln!(load, "    $readmemh(\"{name}.hex\", mem_{name});");
+        let _ = writeln!(drive, "      {name} = mem_{name}[next < {vectors} ? next : 0];");
+    }
+    let mut sample = String::new();
+    for (name, w) in &ports.outputs {
+        let _ = writeln!(decl, "  wire [{}:0] {name};\n  reg [{}:0] got_{name};", w - 1, w - 1);
+        let _ = write!(conn, ", .{name}({name})");
+        let _ = writeln!(sample, "      got_{name} = {name};");
+    }
+    let fmt = vec!["%h"; ports.outputs.len()].join(" ");
+    let outs = ports.outputs.iter().map(|(n, _)| format!("got_{n}")).collect::<Vec<_>>().join(", ");
+    format!(
+        r#"`timescale 1ns/1ps
+module tb;
+  reg clock = 0;
+  reg valid_in = 0;
+  wire in_ready;
+  wire valid_out;
+  reg out_ready = 0;
+{decl}  top uut({conn});
+  reg mem_offer [0:{last_cycle}];
+  reg mem_take [0:{last_cycle}];
+  integer cycle, next, f;
+  reg accepted, delivered;
+  initial begin
+{load}    $readmemh("offer.hex", mem_offer);
+    $readmemh("take.hex", mem_take);
+    f = $fopen("out.hex", "w");
+    next = 0;
+    for (cycle = 0; cycle < {cycles}; cycle = cycle + 1) begin
+      valid_in = (next < {vectors}) && mem_offer[cycle];
+{drive}      out_ready = mem_take[cycle];
+      #4 accepted = valid_in && in_ready;
+      delivered = valid_out && out_ready;
+{sample}      #1 clock = 1;
+      if (delivered) $fwrite(f, "{fmt}\n", {outs});
+      if (accepted) next = next + 1;
+      #5 clock = 0;
+    end
+    $fclose(f);
+    $finish;
+  end
+endmodule
+"#,
+        last_cycle = cycles.saturating_sub(1),
+    )
+}
+
+/// Runs the emitted Verilog of a lane stream unit under `sim` on `traffic` and returns the
+/// output vectors it delivered, in order. With [`Simulator::VerilatorFromRust`] the same
+/// offer and take patterns drive a [`VerilatorModel`] cycle by cycle.
+pub fn simulate_lane_stream(
+    name: &str,
+    verilog: &str,
+    ports: &Ports,
+    hs: LaneHandshake,
+    traffic: &LaneTraffic,
+    sim: Simulator,
+) -> Result<Vec<Vec<u64>>, EdaError> {
+    let cycles = traffic.offer.len().min(traffic.take.len());
+    if sim == Simulator::VerilatorFromRust {
+        let model = VerilatorModel::build_lane_stream(name, verilog, ports, hs)?;
+        return model.run_traffic(traffic).map(|(out, _, _)| out);
+    }
+    let dir = work_dir(&format!("{name}-{sim:?}"))?;
+    write(&dir.join("top.v"), verilog)?;
+    write(&dir.join("tb.v"), &lane_stream_testbench(ports, hs, traffic.vectors.len(), cycles))?;
+    let bits = |bits: &[bool]| bits.iter().map(|&b| if b { "1\n" } else { "0\n" }).collect::<String>();
+    write(&dir.join("offer.hex"), &bits(&traffic.offer[..cycles]))?;
+    write(&dir.join("take.hex"), &bits(&traffic.take[..cycles]))?;
+    for (k, (port, _)) in ports.inputs.iter().enumerate() {
+        let mut hex = String::with_capacity(traffic.vectors.len() * 17);
+        for values in &traffic.vectors {
+            let _ = writeln!(hex, "{:x}", values[k]);
+        }
+        write(&dir.join(format!("{port}.hex")), &hex)?;
+    }
+    run_simulator(&dir, sim)?;
+    read_outputs(&dir, sim, ports.outputs.len(), u64::from_str_radix)
+}
+
 /// The results a testbench wrote to `out.hex`: one line per result, `values` hex numbers each,
 /// parsed by `parse` (`u64::from_str_radix`, or `u128::from_str_radix` for wide streams).
 fn read_outputs<V>(
@@ -430,6 +565,8 @@ pub struct VerilatorModel {
     dir: PathBuf,
     ports: Ports,
     drain: usize,
+    /// Built with [`Handshake::Lanes`]: lines carry offer and take bits.
+    lanes: bool,
 }
 
 /// How the driver of a [`VerilatorModel`] treats `valid_in`.
@@ -440,6 +577,10 @@ enum Handshake {
     /// Valid/ready: a valid line is held (offered again) until the named `ready` output is
     /// high before the edge; idle lines are one cycle each.
     Ready(&'static str),
+    /// Valid/ready on both sides ([`LaneHandshake`]): every line is one cycle, led by two
+    /// bits, the producer's offer and the consumer's take; the driver holds the offered vector
+    /// itself until `ready`, and reads the next one only then.
+    Lanes(LaneHandshake),
 }
 
 impl VerilatorModel {
@@ -454,6 +595,12 @@ impl VerilatorModel {
     /// `ready` is high with the clock low before an edge, so a vector may take several cycles.
     pub fn build_with_ready(name: &str, verilog: &str, ports: &Ports, ready: &'static str) -> Result<Self, EdaError> {
         Self::build_with(name, verilog, ports, Handshake::Ready(ready))
+    }
+
+    /// [`VerilatorModel::build`] for a lane stream unit: both sides valid/ready, driven by
+    /// [`VerilatorModel::run_traffic`].
+    pub fn build_lane_stream(name: &str, verilog: &str, ports: &Ports, hs: LaneHandshake) -> Result<Self, EdaError> {
+        Self::build_with(name, verilog, ports, Handshake::Lanes(hs))
     }
 
     fn build_with(name: &str, verilog: &str, ports: &Ports, handshake: Handshake) -> Result<Self, EdaError> {
@@ -482,7 +629,7 @@ impl VerilatorModel {
                 "top.v",
             ],
         )?;
-        Ok(Self { dir, ports: ports.clone(), drain: 64 })
+        Ok(Self { dir, ports: ports.clone(), drain: 64, lanes: matches!(handshake, Handshake::Lanes(_)) })
     }
 
     /// Idle cycles run after the vectors so the pipeline empties: at least the block's
@@ -496,6 +643,7 @@ impl VerilatorModel {
         let held = match handshake {
             Handshake::Valid => "false".to_string(),
             Handshake::Ready(ready) => format!("valid && !top->{ready}"),
+            Handshake::Lanes(hs) => return Self::lanes_driver(ports, hs),
         };
         let n_in = ports.inputs.len();
         let decl: String = (0..n_in).map(|k| format!(", v{k} = 0")).collect();
@@ -546,6 +694,70 @@ int main(int argc, char** argv) {{
         )
     }
 
+    /// The driver of a lane stream unit: it first reads a count and that many input vectors
+    /// (one line each), then one line per cycle, `offer take`. It offers the next vector
+    /// while `offer`, holds it until the unit's `ready`, sets `out_ready` to `take`, and
+    /// answers the outputs when `valid_out & take` before the edge (a transfer), else `-`.
+    fn lanes_driver(ports: &Ports, hs: LaneHandshake) -> String {
+        let n_in = ports.inputs.len();
+        let scan_fmt = vec!["%llx"; n_in].join(" ");
+        let scan_args: String = (0..n_in).map(|k| format!(", &vec[n * {n_in} + {k}]")).collect();
+        let assign: String = ports
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(k, (p, _))| format!("        if (next < count) top->{} = vec[next * {n_in} + {k}];\n", cxx_name(p)))
+            .collect();
+        let out_fmt = vec!["%llx"; ports.outputs.len()].join(" ");
+        let out_args: String =
+            ports.outputs.iter().map(|(n, _)| format!(", (unsigned long long)top->{}", cxx_name(n))).collect();
+        format!(
+            r#"#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+#include <vector>
+
+int main(int argc, char** argv) {{
+    Verilated::commandArgs(argc, argv);
+    Vtop* top = new Vtop;
+    top->clock = 0;
+    top->eval();
+    char line[4096];
+    size_t count = 0;
+    if (!fgets(line, sizeof line, stdin) || sscanf(line, "%zu", &count) != 1) return 2;
+    std::vector<unsigned long long> vec(count * {n_in} + 1);
+    for (size_t n = 0; n < count; n++) {{
+        if (!fgets(line, sizeof line, stdin) || sscanf(line, "{scan_fmt}"{scan_args}) != {n_in}) return 2;
+    }}
+    size_t next = 0;
+    while (fgets(line, sizeof line, stdin)) {{
+        int offer = 0, take = 0;
+        if (sscanf(line, "%d %d", &offer, &take) != 2) return 2;
+        bool valid = offer && next < count;
+        top->valid_in = valid;
+{assign}        top->{out_ready} = take;
+        top->clock = 0;
+        top->eval();
+        bool accepted = valid && top->{ready};
+        if (top->valid_out && take) printf("{out_fmt}\n"{out_args});
+        else puts("-");
+        top->clock = 1;
+        top->eval();
+        top->clock = 0;
+        top->eval();
+        if (accepted) next++;
+    }}
+    fflush(stdout);
+    top->final();
+    delete top;
+    return 0;
+}}
+"#,
+            out_ready = cxx_name(hs.out_ready),
+            ready = cxx_name(hs.ready),
+        )
+    }
+
     /// Runs `vectors` (then enough idle cycles to drain the pipeline) and returns the outputs
     /// seen with `valid_out`, in order.
     pub fn run(&self, vectors: &[Vector]) -> Result<Vec<Vec<u64>>, EdaError> {
@@ -561,14 +773,7 @@ int main(int argc, char** argv) {{
     /// [`VerilatorModel::run`], also returning the cycles simulated (drain included; with
     /// `ready`, a held vector counts every cycle it is offered) and the wall time in seconds.
     pub fn run_counted(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
-        use std::io::{BufRead, BufReader, Write as _};
-        let start = std::time::Instant::now();
-        use std::process::Stdio;
-        let exe = self.dir.join("obj").join("Vtop");
-        let mut child =
-            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
-                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
-            )?;
+        assert!(!self.lanes, "a lane stream model runs traffic (run_traffic), not vectors");
         let mut input = String::with_capacity(vectors.len() * 24);
         let idle = format!("0{}\n", " 0".repeat(self.ports.inputs.len()));
         for (v, values) in vectors {
@@ -579,6 +784,37 @@ int main(int argc, char** argv) {{
             input.push('\n');
         }
         input.push_str(&idle.repeat(self.drain));
+        self.exchange(input)
+    }
+
+    /// Runs a lane stream unit's `traffic` (then the drain's cycles, consumer ready) and
+    /// returns the output vectors it delivered in order, the cycles simulated and the wall
+    /// time in seconds.
+    pub fn run_traffic(&self, traffic: &LaneTraffic) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
+        assert!(self.lanes, "run_traffic needs a model built with build_lane_stream");
+        let mut input = String::with_capacity(traffic.vectors.len() * 24 + traffic.offer.len() * 4);
+        let _ = writeln!(input, "{}", traffic.vectors.len());
+        for values in &traffic.vectors {
+            let line: Vec<String> = values.iter().map(|x| format!("{x:x}")).collect();
+            let _ = writeln!(input, "{}", line.join(" "));
+        }
+        for (&offer, &take) in traffic.offer.iter().zip(&traffic.take) {
+            let _ = writeln!(input, "{} {}", u8::from(offer), u8::from(take));
+        }
+        input.push_str(&"0 1\n".repeat(self.drain));
+        self.exchange(input)
+    }
+
+    /// Feeds `input` to the model and collects its answer lines.
+    fn exchange(&self, input: String) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
+        use std::io::{BufRead, BufReader, Write as _};
+        use std::process::Stdio;
+        let start = std::time::Instant::now();
+        let exe = self.dir.join("obj").join("Vtop");
+        let mut child =
+            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
+                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
+            )?;
         let mut stdin = child.stdin.take().expect("piped stdin");
         // Write from another thread: the model answers as it reads, and a full pipe on
         // either side would otherwise stall both.
