@@ -349,6 +349,19 @@ pub fn simulate_stream_unit(
     Ok(read_outputs(&dir, sim, 1, u128::from_str_radix)?.into_iter().map(|v| v[0]).collect())
 }
 
+/// What a [`VerilatorModel::run_traffic_timed`] run gave.
+#[derive(Clone, Debug)]
+pub struct TrafficRun {
+    /// The output vectors delivered, in order.
+    pub outputs: Vec<Vec<u64>>,
+    /// Cycles simulated (the traffic's and the drain's).
+    pub cycles: usize,
+    /// The cycle (from 1) whose rising edge took the last input vector; 0 if it never was.
+    pub taken_by: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
 /// The handshake names of a *lane stream* unit: lane-wise data ports (each at most 64 bits,
 /// [`Ports`]) behind one valid/ready pair per direction. In: `valid_in`, the input lanes and
 /// the unit's `ready` output; out: `valid_out`, the output lanes and the unit's `out_ready`
@@ -697,7 +710,8 @@ int main(int argc, char** argv) {{
     /// The driver of a lane stream unit: it first reads a count and that many input vectors
     /// (one line each), then one line per cycle, `offer take`. It offers the next vector
     /// while `offer`, holds it until the unit's `ready`, sets `out_ready` to `take`, and
-    /// answers the outputs when `valid_out & take` before the edge (a transfer), else `-`.
+    /// answers the outputs when `valid_out & take` before the edge (a transfer), else `-`;
+    /// after the last cycle, `= c`: the cycle (from 1) that took the last vector, 0 if never.
     fn lanes_driver(ports: &Ports, hs: LaneHandshake) -> String {
         let n_in = ports.inputs.len();
         let scan_fmt = vec!["%llx"; n_in].join(" ");
@@ -729,8 +743,9 @@ int main(int argc, char** argv) {{
     for (size_t n = 0; n < count; n++) {{
         if (!fgets(line, sizeof line, stdin) || sscanf(line, "{scan_fmt}"{scan_args}) != {n_in}) return 2;
     }}
-    size_t next = 0;
+    size_t next = 0, cycle = 0, taken_by = 0;
     while (fgets(line, sizeof line, stdin)) {{
+        cycle++;
         int offer = 0, take = 0;
         if (sscanf(line, "%d %d", &offer, &take) != 2) return 2;
         bool valid = offer && next < count;
@@ -745,8 +760,9 @@ int main(int argc, char** argv) {{
         top->eval();
         top->clock = 0;
         top->eval();
-        if (accepted) next++;
+        if (accepted && ++next == count) taken_by = cycle;
     }}
+    printf("= %zu\n", taken_by);
     fflush(stdout);
     top->final();
     delete top;
@@ -784,13 +800,18 @@ int main(int argc, char** argv) {{
             input.push('\n');
         }
         input.push_str(&idle.repeat(self.drain));
-        self.exchange(input)
+        self.exchange(input).map(|(outputs, cycles, seconds, _)| (outputs, cycles, seconds))
     }
 
-    /// Runs a lane stream unit's `traffic` (then the drain's cycles, consumer ready) and
-    /// returns the output vectors it delivered in order, the cycles simulated and the wall
-    /// time in seconds.
+    /// Runs a lane stream unit's `traffic` (then the drain's cycles, producer and consumer
+    /// ready) and returns the output vectors it delivered in order, the cycles simulated and
+    /// the wall time in seconds.
     pub fn run_traffic(&self, traffic: &LaneTraffic) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
+        self.run_traffic_timed(traffic).map(|run| (run.outputs, run.cycles, run.seconds))
+    }
+
+    /// [`VerilatorModel::run_traffic`] with the cycle that took the last input vector too.
+    pub fn run_traffic_timed(&self, traffic: &LaneTraffic) -> Result<TrafficRun, EdaError> {
         assert!(self.lanes, "run_traffic needs a model built with build_lane_stream");
         let mut input = String::with_capacity(traffic.vectors.len() * 24 + traffic.offer.len() * 4);
         let _ = writeln!(input, "{}", traffic.vectors.len());
@@ -801,12 +822,16 @@ int main(int argc, char** argv) {{
         for (&offer, &take) in traffic.offer.iter().zip(&traffic.take) {
             let _ = writeln!(input, "{} {}", u8::from(offer), u8::from(take));
         }
-        input.push_str(&"0 1\n".repeat(self.drain));
-        self.exchange(input)
+        // The drain: producer and consumer both always ready, so whatever the traffic left
+        // untaken goes in and everything comes out.
+        input.push_str(&"1 1\n".repeat(self.drain));
+        let (outputs, cycles, seconds, taken_by) = self.exchange(input)?;
+        Ok(TrafficRun { outputs, cycles, taken_by: taken_by.unwrap_or(0), seconds })
     }
 
-    /// Feeds `input` to the model and collects its answer lines.
-    fn exchange(&self, input: String) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
+    /// Feeds `input` to the model and collects its answer lines: the outputs, the cycles, the
+    /// wall time and, from a lane stream driver, the cycle that took the last input.
+    fn exchange(&self, input: String) -> Result<(Vec<Vec<u64>>, usize, f64, Option<usize>), EdaError> {
         use std::io::{BufRead, BufReader, Write as _};
         use std::process::Stdio;
         let start = std::time::Instant::now();
@@ -822,8 +847,13 @@ int main(int argc, char** argv) {{
         let stdout = child.stdout.take().expect("piped stdout");
         let mut outputs = Vec::new();
         let mut cycles = 0usize;
+        let mut taken_by = None;
         for line in BufReader::new(stdout).lines() {
             let line = line.map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+            if let Some(c) = line.strip_prefix("= ") {
+                taken_by = c.parse().ok();
+                continue;
+            }
             cycles += 1;
             if line == "-" {
                 continue;
@@ -856,6 +886,6 @@ int main(int argc, char** argv) {{
                 log: format!("the model exited with {status}"),
             });
         }
-        Ok((outputs, cycles, start.elapsed().as_secs_f64()))
+        Ok((outputs, cycles, start.elapsed().as_secs_f64(), taken_by))
     }
 }

@@ -12,7 +12,9 @@ use slotproof_core::golden::Poseidon2Spec;
 use slotproof_core::golden::merkle::{leaf_hash, merkle_levels};
 use slotproof_core::golden::poseidon2::SpongeParams;
 use slotproof_core::sample::{SplitMix64, test_seed};
-use slotproof_hdl::eda::{Ports, Vector, VerilatorModel, count_mismatches, verilog_of};
+use slotproof_hdl::eda::{
+    LaneHandshake, LaneTraffic, Ports, Simulator, VerilatorModel, count_mismatches, simulate_lane_stream, verilog_of,
+};
 use slotproof_hdl::field::Prime31;
 use slotproof_hdl::merkle::{LeafSponge, MerkleTree};
 
@@ -60,37 +62,41 @@ impl Trees {
 }
 
 /// Runs `uut` in rust-hdl's simulator for `cycles` cycles: leaf `i` is offered from cycle
-/// `offer_from[i]` on and held until `ready`; returns the roots seen on `valid_out`.
-fn rust_hdl_roots(uut: MerkleTree, leaves: Vec<(u64, Digest)>, offer_from: Vec<usize>, cycles: usize) -> Vec<Digest> {
+/// `offer_from[i]` on and held until `ready`; the consumer is ready in the cycles `take`
+/// says. Returns the roots delivered.
+fn rust_hdl_roots(
+    uut: MerkleTree,
+    leaves: Vec<(u64, Digest)>,
+    offer_from: Vec<usize>,
+    take: Vec<bool>,
+    cycles: usize,
+) -> Vec<Digest> {
     let got = Arc::new(Mutex::new(Vec::new()));
     let sink = got.clone();
     let mut sim = Simulation::new();
     sim.add_clock(5_000, |x: &mut Box<MerkleTree>| x.clock.next = !x.clock.val());
     sim.add_testbench(move |mut ep: Sim<MerkleTree>| {
         let mut x = ep.init()?;
+        x = ep.watch(|x| x.clock.val().clk, x)?;
         let mut next = 0;
         for cycle in 0..cycles {
+            // Just after a rising edge: drive, let `ready` settle (it depends on
+            // `log_leaves`) by the falling edge, sample both handshakes, take the edge.
             let offer = next < leaves.len() && cycle >= offer_from[next];
             let (k, lanes) = leaves.get(next).copied().unwrap_or((1, [0; 8]));
             x.valid_in.next = offer;
             x.log_leaves.next = k.to_bits();
             seq!(N in 0..8 { x.d~N.next = lanes[N].to_bits(); });
-            // `ready` depends on registers only: its value now holds until the edge.
+            x.out_ready.next = take[cycle % take.len()];
+            x = ep.watch(|x| !x.clock.val().clk, x)?;
             let taken = offer && x.ready.val();
-            // One clock cycle, as wait_clock_cycle! does.
-            if x.clock.val().clk {
-                x = ep.watch(|x| !x.clock.val().clk, x)?;
-                x = ep.watch(|x| x.clock.val().clk, x)?;
-            } else {
-                x = ep.watch(|x| x.clock.val().clk, x)?;
-                x = ep.watch(|x| !x.clock.val().clk, x)?;
-            }
-            if taken {
-                next += 1;
-            }
-            if x.valid_out.val() {
+            if x.valid_out.val() && x.out_ready.val() {
                 let root: Digest = seq!(N in 0..8 { [#( x.r~N.val().to_u64(), )*] });
                 sink.lock().unwrap().push(root);
+            }
+            x = ep.watch(|x| x.clock.val().clk, x)?;
+            if taken {
+                next += 1;
             }
         }
         ep.done(x)
@@ -101,6 +107,12 @@ fn rust_hdl_roots(uut: MerkleTree, leaves: Vec<(u64, Digest)>, offer_from: Vec<u
     got.lock().unwrap().clone()
 }
 
+/// Per cycle, `true` with probability `1 − percent/100`: a consumer that stalls `percent` %
+/// of the cycles, or a producer with that share of gaps.
+fn pattern(percent: u64, cycles: usize, rng: &mut SplitMix64) -> Vec<bool> {
+    (0..cycles).map(|_| rng.next_u64() % 100 >= percent).collect()
+}
+
 /// Trees of `2^k` leaves for each `k` in `ks`, back to back, leaf `i` offered from cycle
 /// `offer_from[i]` on: the roots of a rust-hdl simulation (run until the last root is out)
 /// and the golden ones.
@@ -109,14 +121,15 @@ fn small_trees_case(
     prime: Prime31,
     ks: &[usize],
     offer_from: Vec<usize>,
+    take: Vec<bool>,
     seed: u64,
 ) -> (Vec<Digest>, Vec<Digest>) {
     let trees = Trees::random(prime, ks, seed);
     let leaves = trees.stream(prime);
     let depth = ks.iter().copied().max().unwrap_or(0);
-    let cycles = depth * (MerkleTree::compression_latency(prime) + 2) + 20;
+    let cycles = depth * (MerkleTree::compression_latency(prime) + 2) + 40;
     let start = std::time::Instant::now();
-    let got = rust_hdl_roots(uut, leaves, offer_from, cycles);
+    let got = rust_hdl_roots(uut, leaves, offer_from, take, cycles);
     eprintln!("{}: {cycles} cycles in rust-hdl in {:.1?}", prime.field, start.elapsed());
     (got, trees.roots(prime))
 }
@@ -125,9 +138,11 @@ fn small_trees_case(
 fn tree_matches_golden_in_rust_hdl() {
     let seed = test_seed("tree_matches_golden_in_rust_hdl");
     let prime = Prime31::new(FieldId::BabyBear).unwrap();
-    // Two trees (2 leaves, then 4), the second leaf of each offered late.
+    // Two trees (2 leaves, then 4), the second leaf of each offered late; the consumer
+    // stalls half of the time (the roots wait in the FIFO).
     let offer_from = vec![0, 3, 4, 5, 6, 7];
-    let (got, want) = small_trees_case(MerkleTree::new(prime, 3).unwrap(), prime, &[1, 2], offer_from, seed);
+    let take = pattern(50, 64, &mut SplitMix64::new(seed));
+    let (got, want) = small_trees_case(MerkleTree::new(prime, 3).unwrap(), prime, &[1, 2], offer_from, take, seed);
     assert_eq!(got.len(), 2, "two roots, seed {seed:#x}");
     assert_eq!(count_mismatches(&got, &want), 0, "seed {seed:#x}");
 }
@@ -141,68 +156,111 @@ fn tree_ports() -> Ports {
     })
 }
 
-/// The leaf stream as Verilator vectors, with ~1 gap in `gaps` cycles (none if 0).
-fn tree_vectors(leaves: &[(u64, Digest)], gaps: u64, seed: u64) -> Vec<Vector> {
-    let mut rng = SplitMix64::new(seed ^ 0x6A95);
-    let mut out = Vec::with_capacity(leaves.len() * 5 / 4);
-    for (k, lanes) in leaves {
-        while gaps > 0 && rng.next_u64().is_multiple_of(gaps) {
-            out.push((false, vec![0; 9]));
-        }
-        let mut v = vec![*k];
-        v.extend_from_slice(lanes);
-        out.push((true, v));
-    }
-    out
+/// The leaf stream as lane vectors `[k, d0..d7]`.
+fn tree_vectors(leaves: &[(u64, Digest)]) -> Vec<Vec<u64>> {
+    leaves.iter().map(|(k, lanes)| std::iter::once(*k).chain(lanes.iter().copied()).collect()).collect()
+}
+
+/// Traffic for `vectors`: a producer with `gap` % gaps and a consumer that stalls `stall` %
+/// of the cycles after stalling for the first `hold` cycles, long enough for every vector.
+fn traffic(vectors: Vec<Vec<u64>>, gap: u64, stall: u64, hold: usize, rng: &mut SplitMix64) -> LaneTraffic {
+    let cycles = hold + vectors.len() * 100 / (100 - gap as usize) * 3 / 2 + 64;
+    let offer = pattern(gap, cycles, rng);
+    let mut take = pattern(stall, cycles, rng);
+    take[..hold.min(cycles)].fill(false);
+    LaneTraffic { vectors, offer, take }
+}
+
+fn as_digests(out: Vec<Vec<u64>>) -> Vec<Digest> {
+    out.into_iter().map(|v| v.try_into().expect("8 lanes")).collect()
 }
 
 /// Trees of 2 .. 2^14 leaves (`k` non-decreasing: a smaller tree right after a larger one
 /// may finish first, and roots leave in the order they are finished).
 const KS: [usize; 21] = [1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 9, 10, 11, 12, 13, 13, 14, 14];
 
+/// The emitted Verilog under Verilator: trees of 2 .. 2^14 leaves with input gaps and output
+/// stalls, then at full rate (every leaf taken the cycle it is offered), then 600 trees of two
+/// leaves with the consumer stalled for their first 3,000 cycles (more roots than the root
+/// FIFO holds: the root credit must stop the input), and negative controls.
 #[test]
 fn tree_verilog_matches_golden() {
     let seed = test_seed("tree_verilog_matches_golden");
+    let mut rng = SplitMix64::new(seed);
     let mut total = 0;
     for field in [FieldId::BabyBear, FieldId::KoalaBear] {
         let prime = Prime31::new(field).unwrap();
         let start = std::time::Instant::now();
-        let uut = MerkleTree::new(prime, MerkleTree::MAX_LOG).unwrap();
-        let name = format!("merkle_tree_{field}");
         let drain = 15 * (MerkleTree::compression_latency(prime) + 4);
-        let model = VerilatorModel::build_with_ready(&name, &verilog_of(uut), &tree_ports(), "ready")
-            .unwrap()
-            .with_drain(drain);
+        let build = |uut: MerkleTree, name: &str| {
+            VerilatorModel::build_lane_stream(name, &verilog_of(uut), &tree_ports(), LaneHandshake::STANDARD)
+                .unwrap()
+                .with_drain(drain)
+        };
+        let model = build(MerkleTree::new(prime, MerkleTree::MAX_LOG).unwrap(), &format!("merkle_tree_{field}"));
         eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
         let trees = Trees::random(prime, &KS, seed);
-        let leaves = trees.stream(prime);
+        let leaves = tree_vectors(&trees.stream(prime));
         let want = trees.roots(prime);
-        // With ~1 gap in 5 cycles, then with a leaf offered every cycle (the throughput).
-        for gaps in [5, 0] {
-            let vectors = tree_vectors(&leaves, gaps, seed);
-            let (out, cycles, secs) = model.run_counted(&vectors).unwrap();
-            let got: Vec<Digest> = out.into_iter().map(|v| v.try_into().expect("8 lanes")).collect();
+        for (gap, stall) in [(20, 30), (0, 0)] {
+            let run = model.run_traffic_timed(&traffic(leaves.clone(), gap, stall, 0, &mut rng)).unwrap();
             eprintln!(
-                "{field}: {} vectors ({} leaves) in {} cycles, {:.3} leaves/cycle, {:.0} cycles/s",
-                vectors.len(),
+                "{field}: {} leaves, {gap} % gaps, {stall} % stalls: all taken by cycle {}, {:.0} cycles/s",
                 leaves.len(),
-                cycles - drain,
-                leaves.len() as f64 / (cycles - drain) as f64,
-                cycles as f64 / secs
+                run.taken_by,
+                run.cycles as f64 / run.seconds
             );
-            total += vectors.len();
-            assert_eq!(count_mismatches(&got, &want), 0, "{field} gaps {gaps}, seed {seed:#x}");
+            total += leaves.len();
+            assert_eq!(count_mismatches(&as_digests(run.outputs), &want), 0, "{field} {gap}/{stall}, seed {seed:#x}");
+            if gap == 0 && stall == 0 {
+                assert_eq!(run.taken_by, leaves.len(), "{field}: one leaf per cycle at full rate");
+            }
         }
 
-        // Negative control on the same model: two leaves of the last tree swapped.
+        // More roots than the FIFO holds while the consumer stalls.
+        let small = Trees::random(prime, &[1; 600], seed ^ 1);
+        let (small_leaves, small_want) = (tree_vectors(&small.stream(prime)), small.roots(prime));
+        let stalled = traffic(small_leaves.clone(), 0, 50, 3_000, &mut rng);
+        let run = model.run_traffic_timed(&stalled).unwrap();
+        eprintln!("{field}: 600 trees of 2 leaves, consumer stalled 3,000 cycles: all taken by cycle {}", run.taken_by);
+        assert!(run.taken_by > 3_000, "{field}: the root credit must hold the input back");
+        assert_eq!(count_mismatches(&as_digests(run.outputs), &small_want), 0, "{field} stalled, seed {seed:#x}");
+        total += small_leaves.len();
+
+        // Negative controls: two leaves of the last tree swapped changes its root only; a
+        // credit one above the root FIFO's depth loses a root under the same stall.
         let mut swapped = leaves.clone();
         let n = swapped.len();
         swapped.swap(n - 1000, n - 999);
-        let (out, _) = model.run_measured(&tree_vectors(&swapped, 5, seed)).unwrap();
-        let got: Vec<Digest> = out.into_iter().map(|v| v.try_into().expect("8 lanes")).collect();
-        assert_eq!(count_mismatches(&got, &want), 1, "only the last root changes, {field}");
+        let (out, _, _) = model.run_traffic(&traffic(swapped, 20, 30, 0, &mut rng)).unwrap();
+        assert_eq!(count_mismatches(&as_digests(out), &want), 1, "only the last root changes, {field}");
+        let over = build(
+            MerkleTree::new(prime, MerkleTree::MAX_LOG).unwrap().overcommitted(),
+            &format!("merkle_tree_over_{field}"),
+        );
+        let (out, _, _) = over.run_traffic(&stalled).unwrap();
+        assert!(count_mismatches(&as_digests(out), &small_want) > 0, "an overcommitted credit must lose a root, {field}");
     }
-    eprintln!("{total} vectors in all");
+    eprintln!("{total} leaves in all");
+}
+
+/// The emitted Verilog under iverilog: three small trees with input gaps and output stalls.
+#[test]
+fn tree_verilog_matches_golden_in_iverilog() {
+    let seed = test_seed("tree_verilog_matches_golden_in_iverilog");
+    let prime = Prime31::new(FieldId::BabyBear).unwrap();
+    let mut rng = SplitMix64::new(seed);
+    let trees = Trees::random(prime, &[1, 2, 3], seed);
+    let mut t = traffic(tree_vectors(&trees.stream(prime)), 30, 40, 0, &mut rng);
+    let tail = 3 * (MerkleTree::compression_latency(prime) + 4);
+    t.offer.resize(t.offer.len() + tail, true);
+    t.take.resize(t.take.len() + tail, true);
+    let start = std::time::Instant::now();
+    let verilog = verilog_of(MerkleTree::new(prime, 3).unwrap());
+    let out = simulate_lane_stream("merkle_tree", &verilog, &tree_ports(), LaneHandshake::STANDARD, &t, Simulator::Iverilog)
+        .unwrap();
+    eprintln!("{} cycles in iverilog in {:.1?}", t.offer.len(), start.elapsed());
+    assert_eq!(count_mismatches(&as_digests(out), &trees.roots(prime)), 0, "seed {seed:#x}");
 }
 
 /// Negative control: a tree built from a permutation with one wrong round constant must give
@@ -215,7 +273,7 @@ fn wrong_permutation_constant_is_caught() {
     spec.rc_internal[5] = (spec.rc_internal[5] + 1) % prime.p;
     // Two trees of 2 leaves: one level, one permutation latency.
     let uut = MerkleTree::with_spec(prime, &spec, 3).unwrap();
-    let (got, want) = small_trees_case(uut, prime, &[1, 1], vec![0, 1, 2, 3], seed);
+    let (got, want) = small_trees_case(uut, prime, &[1, 1], vec![0, 1, 2, 3], vec![true], seed);
     assert_eq!(got.len(), 2, "two roots still come out");
     assert_eq!(count_mismatches(&got, &want), 2);
 }
@@ -256,8 +314,9 @@ fn random_rows(prime: Prime31, widths: &[usize], rng: &mut SplitMix64) -> Vec<Ve
 }
 
 /// Runs `uut` in rust-hdl's simulator on `chunks` (each held until `ready`) for `cycles`
-/// cycles; returns the `[slot, digest]` outputs.
-fn rust_hdl_digests(uut: LeafSponge, chunks: Vec<Chunk>, cycles: usize) -> Vec<[u64; 9]> {
+/// cycles, the consumer ready in the cycles `take` says; returns the `[slot, digest]` outputs
+/// delivered.
+fn rust_hdl_digests(uut: LeafSponge, chunks: Vec<Chunk>, take: Vec<bool>, cycles: usize) -> Vec<[u64; 9]> {
     let got = Arc::new(Mutex::new(Vec::new()));
     let sink = got.clone();
     let mut sim = Simulation::new();
@@ -266,9 +325,9 @@ fn rust_hdl_digests(uut: LeafSponge, chunks: Vec<Chunk>, cycles: usize) -> Vec<[
         let mut x = ep.init()?;
         x = ep.watch(|x| x.clock.val().clk, x)?;
         let mut next = 0;
-        for _ in 0..cycles {
-            // Just after a rising edge: drive, let `ready` settle (it depends on `slot`) by
-            // the falling edge, then take the rising edge.
+        for cycle in 0..cycles {
+            // Just after a rising edge: drive, let `ready` settle (it depends on `slot` and
+            // `last`) by the falling edge, sample both handshakes, take the rising edge.
             let (slot, first, last, len, lanes) = chunks.get(next).copied().unwrap_or((0, false, false, 0, [0; 8]));
             x.valid_in.next = next < chunks.len();
             x.slot.next = slot.to_bits();
@@ -276,15 +335,16 @@ fn rust_hdl_digests(uut: LeafSponge, chunks: Vec<Chunk>, cycles: usize) -> Vec<[
             x.last.next = last;
             x.len.next = len.to_bits();
             seq!(N in 0..8 { x.x~N.next = lanes[N].to_bits(); });
+            x.out_ready.next = take[cycle % take.len()];
             x = ep.watch(|x| !x.clock.val().clk, x)?;
             let taken = next < chunks.len() && x.ready.val();
+            if x.valid_out.val() && x.out_ready.val() {
+                let out: [u64; 9] = seq!(N in 0..8 { [x.out_slot.val().to_u64(), #( x.h~N.val().to_u64(), )*] });
+                sink.lock().unwrap().push(out);
+            }
             x = ep.watch(|x| x.clock.val().clk, x)?;
             if taken {
                 next += 1;
-            }
-            if x.valid_out.val() {
-                let out: [u64; 9] = seq!(N in 0..8 { [x.out_slot.val().to_u64(), #( x.h~N.val().to_u64(), )*] });
-                sink.lock().unwrap().push(out);
             }
         }
         ep.done(x)
@@ -296,20 +356,22 @@ fn rust_hdl_digests(uut: LeafSponge, chunks: Vec<Chunk>, cycles: usize) -> Vec<[
 }
 
 /// Rows of widths 3, 8 and 13 in one batch of three slots: the 13-wide row's second chunk
-/// must wait (`ready` low) until its first chunk's state is back.
+/// must wait (`ready` low) until its first chunk's state is back; the consumer stalls half
+/// of the cycles.
 #[test]
 fn sponge_matches_golden_in_rust_hdl() {
     let seed = test_seed("sponge_matches_golden_in_rust_hdl");
     let prime = Prime31::new(FieldId::BabyBear).unwrap();
     let rows = random_rows(prime, &[3, 8, 13], &mut SplitMix64::new(seed));
     let (chunks, want) = batch_stream(prime, &rows);
-    let cycles = 2 * LeafSponge::latency(prime) + 12;
+    let cycles = 2 * LeafSponge::latency(prime) + 24;
+    let take = pattern(50, 64, &mut SplitMix64::new(seed ^ 2));
     let start = std::time::Instant::now();
     // The 512-bit busy register is `[bool; 512]` in rust-hdl's simulator, whose evaluation
     // needs more stack than a test thread's default.
     let got = std::thread::Builder::new()
         .stack_size(64 << 20)
-        .spawn(move || rust_hdl_digests(LeafSponge::new(prime).unwrap(), chunks, cycles))
+        .spawn(move || rust_hdl_digests(LeafSponge::new(prime).unwrap(), chunks, take, cycles))
         .unwrap()
         .join()
         .unwrap();
@@ -326,23 +388,25 @@ fn sponge_ports() -> Ports {
     })
 }
 
-/// The chunks as Verilator vectors, with ~1 gap in `gaps` cycles (none if 0).
-fn sponge_vectors(chunks: &[Chunk], gaps: u64, seed: u64) -> Vec<Vector> {
-    let mut rng = SplitMix64::new(seed ^ 0x5B0E);
-    let mut out = Vec::with_capacity(chunks.len() * 5 / 4);
-    for (slot, first, last, len, lanes) in chunks {
-        while gaps > 0 && rng.next_u64().is_multiple_of(gaps) {
-            out.push((false, vec![0; 12]));
-        }
-        let mut v = vec![*slot, *first as u64, *last as u64, *len];
-        v.extend_from_slice(lanes);
-        out.push((true, v));
-    }
-    out
+/// The chunks as lane vectors `[slot, first, last, len, x0..x7]`.
+fn sponge_vectors(chunks: &[Chunk]) -> Vec<Vec<u64>> {
+    chunks
+        .iter()
+        .map(|(slot, first, last, len, lanes)| {
+            [*slot, *first as u64, *last as u64, *len].into_iter().chain(lanes.iter().copied()).collect()
+        })
+        .collect()
+}
+
+fn as_slot_digests(out: Vec<Vec<u64>>) -> Vec<[u64; 9]> {
+    out.into_iter().map(|v| v.try_into().expect("slot + 8 lanes")).collect()
 }
 
 /// Batches: three short rows (3, 8, 13), one row of 41 alone (every chunk waits for the
-/// previous one), 430 rows of 16, then 20 full batches of 512 rows of random widths 1..=70.
+/// previous one), 430 rows of 16, then 20 full batches of 512 rows of random widths 1..=70,
+/// with input gaps and output stalls and then at full rate; then 600 one-chunk rows with the
+/// consumer stalled for 3,000 cycles (more digests than the FIFO holds: the digest credit must
+/// stop the input), and negative controls.
 #[test]
 fn sponge_verilog_matches_golden() {
     let seed = test_seed("sponge_verilog_matches_golden");
@@ -361,39 +425,78 @@ fn sponge_verilog_matches_golden() {
             want.extend(w);
         }
         let start = std::time::Instant::now();
-        let name = format!("leaf_sponge_{field}");
-        let model = VerilatorModel::build_with_ready(
-            &name,
-            &verilog_of(LeafSponge::new(prime).unwrap()),
-            &sponge_ports(),
-            "ready",
-        )
-        .unwrap()
-        .with_drain(LeafSponge::latency(prime) + 8);
+        let build = |uut: LeafSponge, name: &str| {
+            VerilatorModel::build_lane_stream(name, &verilog_of(uut), &sponge_ports(), LaneHandshake::STANDARD)
+                .unwrap()
+                .with_drain(8 * (LeafSponge::latency(prime) + 8))
+        };
+        let model = build(LeafSponge::new(prime).unwrap(), &format!("leaf_sponge_{field}"));
         eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
-        for gaps in [5, 0] {
-            let vectors = sponge_vectors(&chunks, gaps, seed);
-            let (out, cycles, secs) = model.run_counted(&vectors).unwrap();
-            let got: Vec<[u64; 9]> = out.into_iter().map(|v| v.try_into().expect("slot + 8 lanes")).collect();
+        let vectors = sponge_vectors(&chunks);
+        for (gap, stall) in [(20, 30), (0, 0)] {
+            let run = model.run_traffic_timed(&traffic(vectors.clone(), gap, stall, 0, &mut rng)).unwrap();
             eprintln!(
-                "{field}: {} vectors ({} chunks, {} rows) in {cycles} cycles, {:.0} cycles/s",
-                vectors.len(),
+                "{field}: {} chunks ({} rows), {gap} % gaps, {stall} % stalls: all taken by cycle {} \
+                 ({:.2} chunks/cycle), {:.0} cycles/s",
                 chunks.len(),
                 want.len(),
-                cycles as f64 / secs
+                run.taken_by,
+                chunks.len() as f64 / run.taken_by as f64,
+                run.cycles as f64 / run.seconds
             );
-            total += vectors.len();
-            assert_eq!(count_mismatches(&got, &want), 0, "{field} gaps {gaps}, seed {seed:#x}");
+            total += chunks.len();
+            assert_eq!(count_mismatches(&as_slot_digests(run.outputs), &want), 0, "{field} {gap}/{stall}, seed {seed:#x}");
         }
 
-        // Negative control on the same model: the two chunks of the 13-wide row (slot 2 of
-        // the first batch) fed in the wrong order must change that row's digest only.
+        // More digests than the FIFO holds while the consumer stalls: 600 one-chunk rows,
+        // slots reused from the 513th row on.
+        let rows = random_rows(prime, &[8; 600], &mut rng);
+        let (mut small, mut small_want) = (Vec::new(), Vec::new());
+        for part in rows.chunks(512) {
+            let (c, w) = batch_stream(prime, part);
+            small.extend(c);
+            small_want.extend(w);
+        }
+        let stalled = traffic(sponge_vectors(&small), 0, 50, 3_000, &mut rng);
+        let run = model.run_traffic_timed(&stalled).unwrap();
+        eprintln!("{field}: 600 one-chunk rows, consumer stalled 3,000 cycles: all taken by cycle {}", run.taken_by);
+        assert!(run.taken_by > 3_000, "{field}: the digest credit must hold the input back");
+        assert_eq!(count_mismatches(&as_slot_digests(run.outputs), &small_want), 0, "{field} stalled, seed {seed:#x}");
+        total += small.len();
+
+        // Negative controls: the two chunks of the 13-wide row (slot 2 of the first batch) in
+        // the wrong order change that row's digest only; a credit one above the digest FIFO's
+        // depth loses a digest under the same stall.
         let mut swapped = chunks.clone();
         let (a, b) = (2, 3);
         (swapped[a].4, swapped[b].4) = (swapped[b].4, swapped[a].4);
-        let (out, _) = model.run_measured(&sponge_vectors(&swapped, 5, seed)).unwrap();
-        let got: Vec<[u64; 9]> = out.into_iter().map(|v| v.try_into().expect("slot + 8 lanes")).collect();
-        assert_eq!(count_mismatches(&got, &want), 1, "only one digest changes, {field}");
+        let (out, _, _) = model.run_traffic(&traffic(sponge_vectors(&swapped), 20, 30, 0, &mut rng)).unwrap();
+        assert_eq!(count_mismatches(&as_slot_digests(out), &want), 1, "only one digest changes, {field}");
+        let over = build(LeafSponge::new(prime).unwrap().overcommitted(), &format!("leaf_sponge_over_{field}"));
+        let (out, _, _) = over.run_traffic(&stalled).unwrap();
+        assert!(count_mismatches(&as_slot_digests(out), &small_want) > 0, "an overcommitted credit must lose a digest");
     }
-    eprintln!("{total} vectors in all");
+    eprintln!("{total} chunks in all");
+}
+
+/// The emitted Verilog under iverilog: rows of widths 3, 8, 13 and 20 in one batch, with input
+/// gaps and output stalls.
+#[test]
+fn sponge_verilog_matches_golden_in_iverilog() {
+    let seed = test_seed("sponge_verilog_matches_golden_in_iverilog");
+    let prime = Prime31::new(FieldId::BabyBear).unwrap();
+    let mut rng = SplitMix64::new(seed);
+    let rows = random_rows(prime, &[3, 8, 13, 20], &mut rng);
+    let (chunks, want) = batch_stream(prime, &rows);
+    let mut t = traffic(sponge_vectors(&chunks), 30, 40, 0, &mut rng);
+    let tail = 3 * (LeafSponge::latency(prime) + 4);
+    t.offer.resize(t.offer.len() + tail, true);
+    t.take.resize(t.take.len() + tail, true);
+    let start = std::time::Instant::now();
+    let verilog = verilog_of(LeafSponge::new(prime).unwrap());
+    let out =
+        simulate_lane_stream("leaf_sponge", &verilog, &sponge_ports(), LaneHandshake::STANDARD, &t, Simulator::Iverilog)
+            .unwrap();
+    eprintln!("{} cycles in iverilog in {:.1?}", t.offer.len(), start.elapsed());
+    assert_eq!(count_mismatches(&as_slot_digests(out), &want), 0, "seed {seed:#x}");
 }
