@@ -9,7 +9,7 @@ use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
     Prime31, Reduce31, Reduce64,
 };
-use crate::merkle::{LeafSponge, MerkleTree};
+use crate::merkle::{LeafSponge, LeafSponge8, MerkleTree, MerkleTree8};
 use crate::ntt::{Butterfly31, Butterfly31Stream, NttCore, NttMode, TwiddleRom};
 use crate::poseidon2::{
     ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
@@ -144,7 +144,7 @@ pub fn entries() -> Vec<Entry> {
     let bb = Prime31::new(FieldId::BabyBear).expect("31-bit field");
     out.push(Entry {
         name: "merkle_tree_babybear".into(),
-        description: "Merkle root of 2^k streamed leaf digests (k ≤ 20): one Poseidon2-16, pending-left per level; rate = leaves taken, latency = per level",
+        description: "Merkle root of 2^k streamed leaf digests (k ≤ 20): one Poseidon2-16, pending-left per level, 512-root FIFO behind a credit (valid/ready both sides); rate = leaves taken, latency = per level",
         latency: MerkleTree::compression_latency(bb) + 2,
         ii: 1,
         results_per_input: 1,
@@ -152,11 +152,27 @@ pub fn entries() -> Vec<Entry> {
     });
     out.push(Entry {
         name: "leaf_sponge_babybear".into(),
-        description: "padding-free Poseidon2-16 sponge (rate 8), rows chunk-interleaved over 512 slots, state RAM + busy bits; rate = chunks",
+        description: "padding-free Poseidon2-16 sponge (rate 8), rows chunk-interleaved over 512 slots, state RAM + busy bits, 512-digest FIFO behind a credit (valid/ready both sides); rate = chunks",
         latency: LeafSponge::latency(bb),
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(LeafSponge::new(bb).expect("golden diagonal")),
+    });
+    out.push(Entry {
+        name: "merkle_tree8_goldilocks".into(),
+        description: "Merkle root of 2^k streamed Goldilocks leaf digests (4 lanes, k ≤ 20): one Poseidon2-8, pending-left per level, 512-root FIFO behind a credit; rate = leaves taken, latency = per level",
+        latency: MerkleTree8::COMPRESSION_LATENCY + 2,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(MerkleTree8::new(MerkleTree8::MAX_LOG).expect("golden diagonal")),
+    });
+    out.push(Entry {
+        name: "leaf_sponge8_goldilocks".into(),
+        description: "padding-free Poseidon2-8 sponge (rate 4, Goldilocks), rows chunk-interleaved over 512 slots, state RAM + busy bits, 512-digest FIFO behind a credit; rate = chunks",
+        latency: LeafSponge8::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(LeafSponge8::new().expect("golden diagonal")),
     });
     out
 }
@@ -312,12 +328,13 @@ pub fn compositions() -> Vec<Composition> {
         shell_around: vec![],
     });
     // The Merkle units are their control and memories around one permutation (field `perm`).
-    for name in ["merkle_tree_babybear", "leaf_sponge_babybear"] {
-        out.push(Composition {
-            name: name.into(),
-            parts: vec![("poseidon2_perm16_babybear".into(), 1)],
-            shell_around: vec!["top$perm"],
-        });
+    for (name, perm) in [
+        ("merkle_tree_babybear", "poseidon2_perm16_babybear"),
+        ("leaf_sponge_babybear", "poseidon2_perm16_babybear"),
+        ("merkle_tree8_goldilocks", "poseidon2_perm8_goldilocks"),
+        ("leaf_sponge8_goldilocks", "poseidon2_perm8_goldilocks"),
+    ] {
+        out.push(Composition { name: name.into(), parts: vec![(perm.into(), 1)], shell_around: vec!["top$perm"] });
     }
     out
 }

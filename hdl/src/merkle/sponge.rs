@@ -1,34 +1,38 @@
-//! `LeafSponge`: the padding-free Poseidon2 sponge over rows of any width (rate 8, digest 8,
-//! width 16; the golden model's `leaf_hash`), one [`Poseidon2Perm16`] for every row.
+//! `LeafSponge` and `LeafSponge8`: the padding-free Poseidon2 sponge over rows of any width
+//! (the golden model's `leaf_hash`), one permutation for every row: rate 8 and digest 8 over
+//! [`Poseidon2Perm16`] for BabyBear and KoalaBear (`LeafSponge`), rate 4 and digest 4 over
+//! [`Poseidon2Perm8`] for Goldilocks (`LeafSponge8`). Below, `r` is the rate (8 or 4) and `w`
+//! the width (16 or 8); both units are one description, instantiated twice.
 //!
 //! # Architecture
 //!
-//! A row of `w` elements takes `⌈w/8⌉` permutations, each needing the previous one's output,
-//! and the permutation is 425 cycles deep: one row at a time would use it 1/425 of the time.
+//! A row of `n` elements takes `⌈n/r⌉` permutations, each needing the previous one's output,
+//! and the permutation is 425 (695) cycles deep: one row at a time would use it 1/425 of the
+//! time.
 //! So rows are hashed in *batches*, chunk-interleaved: the source sends chunk 0 of every row
 //! of the batch, then chunk 1 of every row that has one, and so on, each chunk naming its
 //! row's `slot` in the batch (up to 512 slots).
 //!
 //! - **Stage 0**: a chunk is taken if its slot is not *busy* (its previous chunk still in the
-//!   permutation); the slot's saved state is read from the state RAM (16 lanes × 512 slots,
+//!   permutation); the slot's saved state is read from the state RAM (`w` lanes × 512 slots,
 //!   one-cycle read) and the slot is marked busy.
 //! - **Stage 1 (`s1_*`)**: the permutation's input: lanes `0..len` are the chunk's elements,
 //!   the rest the saved state, or zeros for a row's first chunk (the zero initial state). A
 //!   short final chunk thus overwrites only its own lanes: the sponge is padding-free.
 //! - **Tag line (`tag_*`)**: the slot and the last-chunk flag travel beside the permutation in
 //!   a shift register as long as its latency. A finished state is written back to its slot,
-//!   or, after a row's last chunk, its lanes 0..8 are the row's digest, queued in the
-//!   *digest FIFO* (8 lane FIFOs and one for the slot). Either way the slot is no longer busy.
+//!   or, after a row's last chunk, its lanes `0..r` are the row's digest, queued in the
+//!   *digest FIFO* (`r` lane FIFOs and one for the slot). Either way the slot is no longer busy.
 //! - **Digest credit (`owed`)**: the permutation cannot stop, so a consumer that stalls is
 //!   absorbed by the digest FIFO, and a row's last chunk is only taken while the digests owed
 //!   (last chunks taken, digests not yet delivered) are fewer than the FIFO's
-//!   [`DIGEST_DEPTH`] entries: every digest then finds room however long the consumer
+//!   `DIGEST_DEPTH` entries: every digest then finds room however long the consumer
 //!   stalls. The depth covers the pipeline and the FIFO's own latency, so a consumer that
 //!   never stalls never costs a cycle (rows of one chunk still go at one per cycle).
 //!
 //! The busy bits make the hazard (a row's next chunk before its state came back) impossible
 //! rather than silent: `ready` drops for that chunk until its state is back. With at least
-//! [`Poseidon2Perm16::latency`] + 2 rows in every chunk round the permutation never waits and
+//! the permutation's latency + 2 rows in every chunk round the permutation never waits and
 //! one chunk is taken per cycle; smaller batches (or rounds) are correct, only slower: 512-row
 //! batches of random widths 1..=70 (later rounds hold fewer rows) ran at 0.61 chunks per cycle
 //! (`tests/merkle.rs`).
@@ -36,180 +40,176 @@
 //! # Interface
 //!
 //! In, one chunk per transfer (`valid_in & ready` at a rising edge): `slot`, `first` (the
-//! row's first chunk), `last` (its last), `len` (elements in the chunk, 1..=8; 8 unless
-//! `last`) and `x0..x7` (element `8c + i` of the row on lane `i`, Montgomery form; lanes
-//! `len..8` are ignored). `ready` depends combinationally on `slot` (the busy bit), not on
+//! row's first chunk), `last` (its last), `len` (elements in the chunk, `1..=r`; `r` unless
+//! `last`) and `x0..x{r−1}` (element `r·c + i` of the row on lane `i`; lanes `len..r` are
+//! ignored). `ready` depends combinationally on `slot` (the busy bit), not on
 //! `valid_in`; it also drops for a last chunk while the digest credit is used up. Out, one
-//! digest per transfer (`valid_out & out_ready` at a rising edge): `h0..h7` (Montgomery form)
-//! and the row's `out_slot`, in the order the last chunks were taken. `valid_out` and the
+//! digest per transfer (`valid_out & out_ready` at a rising edge): `h0..h{r−1}` and the row's
+//! `out_slot`, in the order the last chunks were taken. `valid_out` and the
 //! digest depend on registers only. Rows are at least one element wide (the empty row's
 //! digest, all zeros, needs no hardware).
+//!
+//! Lanes are in the permutation's form: Montgomery (`x·2^32 mod p`) for the 31-bit fields,
+//! canonical for Goldilocks.
 
 use rust_hdl::prelude::*;
-use seq_macro::seq;
+use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
 
 use crate::field::Prime31;
-use crate::poseidon2::{Poseidon2Perm16, UnsupportedDiagonal};
+use crate::poseidon2::{Poseidon2Perm8, Poseidon2Perm16, UnsupportedDiagonal};
 use crate::stream_credit::FIFO_LATENCY;
 
 /// Slots of a batch: `2^SLOT_BITS`.
 pub const SLOT_BITS: usize = 9;
 
-/// Entries of the digest FIFO: more than the permutation's latency plus the FIFO's own, so
-/// the credit never runs out at full rate (checked in [`LeafSponge::with_spec`]).
-pub const DIGEST_DEPTH: usize = 512;
-
 mod fifo {
     #![allow(missing_docs)] // the aliases are generated by rust-hdl's macro
     use rust_hdl::prelude::*;
-    declare_sync_fifo!(DigestLaneFifo, Bits<32>, 512, 1);
-    declare_sync_fifo!(DigestSlotFifo, Bits<9>, 512, 1);
+    // The digest FIFOs: 512 entries cover Poseidon2-16's 425 cycles, 1,024 Poseidon2-8's 695.
+    declare_sync_fifo!(DigestLaneFifo31, Bits<32>, 512, 1);
+    declare_sync_fifo!(DigestSlotFifo512, Bits<9>, 512, 1);
+    declare_sync_fifo!(DigestLaneFifo64, Bits<64>, 1024, 1);
+    declare_sync_fifo!(DigestSlotFifo1024, Bits<9>, 1024, 1);
 }
-use fifo::{DigestLaneFifo, DigestSlotFifo};
+use fifo::{DigestLaneFifo31, DigestLaneFifo64, DigestSlotFifo512, DigestSlotFifo1024};
 
-/// Bits of the digest credit counter (it counts up to [`DIGEST_DEPTH`] inclusive).
-const OWED_BITS: usize = 10;
-
-seq!(N in 0..8 {
-    /// The sponge unit. Build it with [`LeafSponge::new`].
-    #[derive(LogicBlock)]
-    pub struct LeafSponge {
-        /// Clock.
-        pub clock: Signal<In, Clock>,
-        /// A chunk is offered this cycle.
-        pub valid_in: Signal<In, Bit>,
-        /// The chunk's row slot in the batch.
-        pub slot: Signal<In, Bits<SLOT_BITS>>,
-        /// The chunk is its row's first (absorbed into the zero state).
-        pub first: Signal<In, Bit>,
-        /// The chunk is its row's last (the digest comes out after it).
-        pub last: Signal<In, Bit>,
-        /// Elements in the chunk, 1..=8.
-        pub len: Signal<In, Bits<4>>,
-        #(
-            #[doc = concat!("Chunk element ", N, ", Montgomery form.")]
-            pub x~N: Signal<In, Bits<32>>,
-        )*
-        /// The offered chunk is taken at the next rising edge (if `valid_in`).
-        pub ready: Signal<Out, Bit>,
-        /// A digest is offered this cycle.
-        pub valid_out: Signal<Out, Bit>,
-        /// The consumer takes the offered digest at the next rising edge.
-        pub out_ready: Signal<In, Bit>,
-        /// The digest's row slot.
-        pub out_slot: Signal<Out, Bits<SLOT_BITS>>,
-        #(
-            #[doc = concat!("Digest lane ", N, ", Montgomery form.")]
-            pub h~N: Signal<Out, Bits<32>>,
-        )*
-        perm: Poseidon2Perm16,
-        /// The saved states, one RAM per lane, addressed by slot.
-        state: Vec<RAM<Bits<32>, SLOT_BITS>>,
-        one: Constant<Bits<512>>,
-        /// Bit `s`: slot `s` has a chunk in flight.
-        busy: DFF<Bits<512>>,
-        s1_valid: DFF<Bit>,
-        s1_slot: DFF<Bits<SLOT_BITS>>,
-        s1_first: DFF<Bit>,
-        s1_last: DFF<Bit>,
-        s1_len: DFF<Bits<4>>,
-        #( s1_x~N: DFF<Bits<32>>, )*
-        tag_slot: Vec<DFF<Bits<SLOT_BITS>>>,
-        tag_last: Vec<DFF<Bit>>,
-        /// The digest FIFO: one lane FIFO per digest element, and the slots.
-        digest_fifo: Vec<DigestLaneFifo>,
-        slot_fifo: DigestSlotFifo,
-        /// Digests owed: rows whose last chunk was taken and whose digest is not delivered.
-        owed: DFF<Bits<OWED_BITS>>,
-        owed_limit: Constant<Bits<OWED_BITS>>,
-        can_take: Signal<Local, Bit>,
-        owe: Signal<Local, Bit>,
-        pop: Signal<Local, Bit>,
-        accept: Signal<Local, Bit>,
-        set_mask: Signal<Local, Bits<512>>,
-        clr_mask: Signal<Local, Bits<512>>,
-        o_valid: Signal<Local, Bit>,
-        o_slot: Signal<Local, Bits<SLOT_BITS>>,
-        o_last: Signal<Local, Bit>,
-    }
-
-    impl LeafSponge {
-        /// A sponge unit for `prime`'s field with the golden permutation.
-        pub fn new(prime: Prime31) -> Result<Self, UnsupportedDiagonal> {
-            Self::with_spec(prime, &Poseidon2Spec::for_field(prime.field))
+/// Declares a sponge unit `$name` around the permutation `$perm` (lanes of `$lb` bits, in
+/// `$form`): its ports, registers, update and the constructors shared by every field. The rate
+/// lanes are listed as `(lane, chunk port, stage-1 register, digest port, permutation in,
+/// permutation out)`, the capacity lanes as `(lane, permutation in, permutation out)`: a
+/// permutation's lanes cannot be named from a computed index in rust-hdl, hence the lists.
+macro_rules! leaf_sponge_unit {
+    ($(#[$doc:meta])* $name:ident, $perm:ty, $lb:literal, $form:literal,
+     digest_fifo: ($depth:literal, $owed_bits:literal, $lane_fifo:ty, $slot_fifo:ty),
+     rate: [$(($n:literal, $x:ident, $s1x:ident, $h:ident, $xl:ident, $yl:ident)),*],
+     capacity: [$(($m:literal, $xr:ident, $yr:ident)),*]) => {
+        $(#[$doc])*
+        #[derive(LogicBlock)]
+        pub struct $name {
+            /// Clock.
+            pub clock: Signal<In, Clock>,
+            /// A chunk is offered this cycle.
+            pub valid_in: Signal<In, Bit>,
+            /// The chunk's row slot in the batch.
+            pub slot: Signal<In, Bits<SLOT_BITS>>,
+            /// The chunk is its row's first (absorbed into the zero state).
+            pub first: Signal<In, Bit>,
+            /// The chunk is its row's last (the digest comes out after it).
+            pub last: Signal<In, Bit>,
+            /// Elements in the chunk, from 1 to the rate.
+            pub len: Signal<In, Bits<4>>,
+            $(
+                #[doc = concat!("Chunk element ", $n, ", ", $form, ".")]
+                pub $x: Signal<In, Bits<$lb>>,
+            )*
+            /// The offered chunk is taken at the next rising edge (if `valid_in`).
+            pub ready: Signal<Out, Bit>,
+            /// A digest is offered this cycle.
+            pub valid_out: Signal<Out, Bit>,
+            /// The consumer takes the offered digest at the next rising edge.
+            pub out_ready: Signal<In, Bit>,
+            /// The digest's row slot.
+            pub out_slot: Signal<Out, Bits<SLOT_BITS>>,
+            $(
+                #[doc = concat!("Digest lane ", $n, ", ", $form, ".")]
+                pub $h: Signal<Out, Bits<$lb>>,
+            )*
+            perm: $perm,
+            /// The saved states, one RAM per lane, addressed by slot.
+            state: Vec<RAM<Bits<$lb>, SLOT_BITS>>,
+            one: Constant<Bits<512>>,
+            /// Bit `s`: slot `s` has a chunk in flight.
+            busy: DFF<Bits<512>>,
+            s1_valid: DFF<Bit>,
+            s1_slot: DFF<Bits<SLOT_BITS>>,
+            s1_first: DFF<Bit>,
+            s1_last: DFF<Bit>,
+            s1_len: DFF<Bits<4>>,
+            $( $s1x: DFF<Bits<$lb>>, )*
+            tag_slot: Vec<DFF<Bits<SLOT_BITS>>>,
+            tag_last: Vec<DFF<Bit>>,
+            /// The digest FIFO: one lane FIFO per digest element, and the slots.
+            digest_fifo: Vec<$lane_fifo>,
+            slot_fifo: $slot_fifo,
+            /// Digests owed: rows whose last chunk was taken and whose digest is not delivered.
+            owed: DFF<Bits<$owed_bits>>,
+            owed_limit: Constant<Bits<$owed_bits>>,
+            can_take: Signal<Local, Bit>,
+            owe: Signal<Local, Bit>,
+            pop: Signal<Local, Bit>,
+            accept: Signal<Local, Bit>,
+            set_mask: Signal<Local, Bits<512>>,
+            clr_mask: Signal<Local, Bits<512>>,
+            o_valid: Signal<Local, Bit>,
+            o_slot: Signal<Local, Bits<SLOT_BITS>>,
+            o_last: Signal<Local, Bit>,
         }
 
-        /// Negative control: the credit one above the digest FIFO's depth. A consumer that
-        /// stalls long enough makes the FIFO drop a digest, which every check must catch.
-        pub fn overcommitted(self) -> Self {
-            Self { owed_limit: Constant::new((DIGEST_DEPTH as u64 + 1).to_bits()), ..self }
+        impl $name {
+            /// Elements absorbed per permutation (and digest lanes).
+            pub const RATE: usize = [$($n),*].len();
+
+            /// Entries of the digest FIFO: more than the permutation's latency plus the
+            /// FIFO's own, so the credit never runs out at full rate (checked when the unit
+            /// is built); the credit counter counts up to it inclusive.
+            pub const DIGEST_DEPTH: usize = $depth;
+
+            /// Negative control: the credit one above the digest FIFO's depth. A consumer that
+            /// stalls long enough makes the FIFO drop a digest, which every check must catch.
+            pub fn overcommitted(self) -> Self {
+                Self { owed_limit: Constant::new((Self::DIGEST_DEPTH as u64 + 1).to_bits()), ..self }
+            }
+
+            /// The unit around `perm`, a permutation of `latency` cycles.
+            fn around(perm: $perm, latency: usize) -> Self {
+                // A full-rate stream of one-chunk rows owes a digest from the edge that takes
+                // its chunk until the edge that delivers it: stage 1, the permutation, the FIFO.
+                assert!(latency + 1 + FIFO_LATENCY < Self::DIGEST_DEPTH, "the digest FIFO is too shallow for full rate");
+                assert!(Self::DIGEST_DEPTH < 1 << $owed_bits, "the credit counter must reach the depth");
+                Self {
+                    clock: Default::default(),
+                    valid_in: Default::default(),
+                    slot: Default::default(),
+                    first: Default::default(),
+                    last: Default::default(),
+                    len: Default::default(),
+                    $( $x: Default::default(), )*
+                    ready: Default::default(),
+                    valid_out: Default::default(),
+                    out_ready: Default::default(),
+                    out_slot: Default::default(),
+                    $( $h: Default::default(), )*
+                    perm,
+                    state: (0..Self::RATE + [$($m),*].len()).map(|_| RAM::default()).collect(),
+                    one: Constant::new(1u64.to_bits()),
+                    busy: Default::default(),
+                    s1_valid: Default::default(),
+                    s1_slot: Default::default(),
+                    s1_first: Default::default(),
+                    s1_last: Default::default(),
+                    s1_len: Default::default(),
+                    $( $s1x: Default::default(), )*
+                    tag_slot: (0..latency).map(|_| DFF::default()).collect(),
+                    tag_last: (0..latency).map(|_| DFF::default()).collect(),
+                    digest_fifo: (0..Self::RATE).map(|_| Default::default()).collect(),
+                    slot_fifo: Default::default(),
+                    owed: Default::default(),
+                    owed_limit: Constant::new((Self::DIGEST_DEPTH as u64).to_bits()),
+                    can_take: Default::default(),
+                    owe: Default::default(),
+                    pop: Default::default(),
+                    accept: Default::default(),
+                    set_mask: Default::default(),
+                    clr_mask: Default::default(),
+                    o_valid: Default::default(),
+                    o_slot: Default::default(),
+                    o_last: Default::default(),
+                }
+            }
         }
 
-        /// The sponge unit with `spec`'s permutation constants (for negative controls).
-        pub fn with_spec(prime: Prime31, spec: &Poseidon2Spec) -> Result<Self, UnsupportedDiagonal> {
-            let latency = Poseidon2Perm16::latency(prime);
-            // A full-rate stream of one-chunk rows owes a digest from the edge that takes its
-            // chunk until the edge that delivers it: stage 1, the permutation, the FIFO.
-            assert!(latency + 1 + FIFO_LATENCY < DIGEST_DEPTH, "the digest FIFO is too shallow for full rate");
-            Ok(Self {
-                clock: Default::default(),
-                valid_in: Default::default(),
-                slot: Default::default(),
-                first: Default::default(),
-                last: Default::default(),
-                len: Default::default(),
-                #( x~N: Default::default(), )*
-                ready: Default::default(),
-                valid_out: Default::default(),
-                out_ready: Default::default(),
-                out_slot: Default::default(),
-                #( h~N: Default::default(), )*
-                perm: Poseidon2Perm16::with_spec(prime, spec)?,
-                state: (0..16).map(|_| RAM::default()).collect(),
-                one: Constant::new(1u64.to_bits()),
-                busy: Default::default(),
-                s1_valid: Default::default(),
-                s1_slot: Default::default(),
-                s1_first: Default::default(),
-                s1_last: Default::default(),
-                s1_len: Default::default(),
-                #( s1_x~N: Default::default(), )*
-                tag_slot: (0..latency).map(|_| DFF::default()).collect(),
-                tag_last: (0..latency).map(|_| DFF::default()).collect(),
-                digest_fifo: (0..8).map(|_| Default::default()).collect(),
-                slot_fifo: Default::default(),
-                owed: Default::default(),
-                owed_limit: Constant::new((DIGEST_DEPTH as u64).to_bits()),
-                can_take: Default::default(),
-                owe: Default::default(),
-                pop: Default::default(),
-                accept: Default::default(),
-                set_mask: Default::default(),
-                clr_mask: Default::default(),
-                o_valid: Default::default(),
-                o_slot: Default::default(),
-                o_last: Default::default(),
-            })
-        }
-
-        /// Cycles from a taken chunk to its permutation's result (state written back, or
-        /// digest offered on the outputs with the consumer ready): the permutation's latency
-        /// plus stage 1 and the digest FIFO's.
-        pub fn latency(prime: Prime31) -> usize {
-            Poseidon2Perm16::latency(prime) + 1 + FIFO_LATENCY
-        }
-    }
-});
-
-/// The update. Lanes 0..8 (`(lane, chunk register, port out, permutation in, permutation
-/// out)`) take chunk elements; lanes 8..16 (`(lane, permutation in,
-/// permutation out)`) only the saved state. The permutation's lanes `x8..x15` cannot be named
-/// from one `seq!` index, hence the explicit lists.
-macro_rules! leaf_sponge_logic {
-    ([$(($n:literal, $s1x:ident, $h:ident, $xl:ident, $yl:ident)),*],
-     [$(($m:literal, $xr:ident, $yr:ident)),*]) => {
-        impl Logic for LeafSponge {
+        impl Logic for $name {
             #[hdl_gen]
             fn update(&mut self) {
                 dff_setup!(self, clock, busy, s1_valid, s1_slot, s1_first, s1_last, s1_len, owed
@@ -244,7 +244,7 @@ macro_rules! leaf_sponge_logic {
                 } else if self.o_valid.val() {
                     self.busy.d.next = self.busy.q.val() & !self.clr_mask.val();
                 }
-                for i in 0..16 {
+                for i in 0..self.state.len() {
                     self.state[i].read_clock.next = self.clock.val();
                     self.state[i].write_clock.next = self.clock.val();
                     self.state[i].read_address.next = self.slot.val();
@@ -280,7 +280,7 @@ macro_rules! leaf_sponge_logic {
                 }
                 $(
                     if self.accept.val() {
-                        self.$s1x.d.next = self.$xl.val();
+                        self.$s1x.d.next = self.$x.val();
                     }
                     if self.s1_len.q.val() > $n {
                         self.perm.$xl.next = self.$s1x.q.val();
@@ -309,18 +309,22 @@ macro_rules! leaf_sponge_logic {
     };
 }
 
-leaf_sponge_logic!(
-    [
-        (0, s1_x0, h0, x0, y0),
-        (1, s1_x1, h1, x1, y1),
-        (2, s1_x2, h2, x2, y2),
-        (3, s1_x3, h3, x3, y3),
-        (4, s1_x4, h4, x4, y4),
-        (5, s1_x5, h5, x5, y5),
-        (6, s1_x6, h6, x6, y6),
-        (7, s1_x7, h7, x7, y7)
+leaf_sponge_unit!(
+    /// The rate-8 sponge unit over [`Poseidon2Perm16`] (BabyBear, KoalaBear). Build it with
+    /// [`LeafSponge::new`].
+    LeafSponge, Poseidon2Perm16, 32, "Montgomery form",
+    digest_fifo: (512, 10, DigestLaneFifo31, DigestSlotFifo512),
+    rate: [
+        (0, x0, s1_x0, h0, x0, y0),
+        (1, x1, s1_x1, h1, x1, y1),
+        (2, x2, s1_x2, h2, x2, y2),
+        (3, x3, s1_x3, h3, x3, y3),
+        (4, x4, s1_x4, h4, x4, y4),
+        (5, x5, s1_x5, h5, x5, y5),
+        (6, x6, s1_x6, h6, x6, y6),
+        (7, x7, s1_x7, h7, x7, y7)
     ],
-    [
+    capacity: [
         (8, x8, y8),
         (9, x9, y9),
         (10, x10, y10),
@@ -331,6 +335,58 @@ leaf_sponge_logic!(
         (15, x15, y15)
     ]
 );
+
+leaf_sponge_unit!(
+    /// The rate-4 sponge unit over [`Poseidon2Perm8`] (Goldilocks). Build it with
+    /// [`LeafSponge8::new`].
+    LeafSponge8, Poseidon2Perm8, 64, "canonical",
+    digest_fifo: (1024, 11, DigestLaneFifo64, DigestSlotFifo1024),
+    rate: [
+        (0, x0, s1_x0, h0, x0, y0),
+        (1, x1, s1_x1, h1, x1, y1),
+        (2, x2, s1_x2, h2, x2, y2),
+        (3, x3, s1_x3, h3, x3, y3)
+    ],
+    capacity: [
+        (4, x4, y4),
+        (5, x5, y5),
+        (6, x6, y6),
+        (7, x7, y7)
+    ]
+);
+
+impl LeafSponge {
+    /// A sponge unit for `prime`'s field with the golden permutation.
+    pub fn new(prime: Prime31) -> Result<Self, UnsupportedDiagonal> {
+        Self::with_spec(prime, &Poseidon2Spec::for_field(prime.field))
+    }
+
+    /// The sponge unit with `spec`'s permutation constants (for negative controls).
+    pub fn with_spec(prime: Prime31, spec: &Poseidon2Spec) -> Result<Self, UnsupportedDiagonal> {
+        Ok(Self::around(Poseidon2Perm16::with_spec(prime, spec)?, Poseidon2Perm16::latency(prime)))
+    }
+
+    /// Cycles from a taken chunk to its digest offered on the outputs (the consumer ready):
+    /// the permutation's latency plus stage 1 and the digest FIFO's.
+    pub fn latency(prime: Prime31) -> usize {
+        Poseidon2Perm16::latency(prime) + 1 + FIFO_LATENCY
+    }
+}
+
+impl LeafSponge8 {
+    /// The Goldilocks sponge unit with the golden permutation.
+    pub fn new() -> Result<Self, UnsupportedDiagonal> {
+        Self::with_spec(&Poseidon2Spec::for_field(FieldId::Goldilocks))
+    }
+
+    /// The sponge unit with `spec`'s permutation constants (for negative controls).
+    pub fn with_spec(spec: &Poseidon2Spec) -> Result<Self, UnsupportedDiagonal> {
+        Ok(Self::around(Poseidon2Perm8::with_spec(spec)?, Poseidon2Perm8::LATENCY))
+    }
+
+    /// Cycles from a taken chunk to its digest offered on the outputs (the consumer ready).
+    pub const LATENCY: usize = Poseidon2Perm8::LATENCY + 1 + FIFO_LATENCY;
+}
 
 #[cfg(test)]
 mod tests {
