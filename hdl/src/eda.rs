@@ -800,7 +800,7 @@ int main(int argc, char** argv) {{
             input.push('\n');
         }
         input.push_str(&idle.repeat(self.drain));
-        self.exchange(input).map(|(outputs, cycles, seconds, _)| (outputs, cycles, seconds))
+        self.exchange(input).map(|run| (run.outputs, run.cycles, run.seconds))
     }
 
     /// Runs a lane stream unit's `traffic` (then the drain's cycles, producer and consumer
@@ -825,13 +825,12 @@ int main(int argc, char** argv) {{
         // The drain: producer and consumer both always ready, so whatever the traffic left
         // untaken goes in and everything comes out.
         input.push_str(&"1 1\n".repeat(self.drain));
-        let (outputs, cycles, seconds, taken_by) = self.exchange(input)?;
-        Ok(TrafficRun { outputs, cycles, taken_by: taken_by.unwrap_or(0), seconds })
+        self.exchange(input)
     }
 
     /// Feeds `input` to the model and collects its answer lines: the outputs, the cycles, the
-    /// wall time and, from a lane stream driver, the cycle that took the last input.
-    fn exchange(&self, input: String) -> Result<(Vec<Vec<u64>>, usize, f64, Option<usize>), EdaError> {
+    /// wall time and, from a lane stream driver, the cycle that took the last input (else 0).
+    fn exchange(&self, input: String) -> Result<TrafficRun, EdaError> {
         use std::io::{BufRead, BufReader, Write as _};
         use std::process::Stdio;
         let start = std::time::Instant::now();
@@ -886,6 +885,6 @@ int main(int argc, char** argv) {{
                 log: format!("the model exited with {status}"),
             });
         }
-        Ok((outputs, cycles, start.elapsed().as_secs_f64(), taken_by))
+        Ok(TrafficRun { outputs, cycles, taken_by: taken_by.unwrap_or(0), seconds: start.elapsed().as_secs_f64() })
     }
 }
