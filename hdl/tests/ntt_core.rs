@@ -201,27 +201,35 @@ fn ntt_core_four_lanes_match_golden_in_rust_hdl() {
     assert_eq!(count_mismatches(&values(got), &expected(field, 3, coset(field), &vectors)), 0);
 }
 
+/// Asserts that the checks catch `bad`, a one-lane `2^log_n`-point core meant to compute
+/// `mode`: in rust-hdl and in its emitted Verilog, more than 10 of 3 transforms' results differ.
+fn assert_caught(name: &str, bad: impl Fn() -> NttCore<1>, field: FieldId, log_n: usize, mode: NttMode, seed: u64) {
+    let vectors = traffic(field, 1, log_n, 3, 10, seed);
+    let want = expected(field, log_n, mode, &vectors);
+    let got = values(rust_hdl_outputs(bad(), log_n, &vectors));
+    assert!(count_mismatches(&got, &want) > 10, "rust-hdl: the checker did not see {name}");
+    let latency = NttCore::<1>::latency(log_n) + 16;
+    let got = simulate_unit(name, &verilog_of(bad()), &ports(1), latency, &vectors, Simulator::Iverilog).unwrap();
+    assert!(count_mismatches(&got, &want) > 10, "iverilog: the checker did not see {name}");
+}
+
 /// Negative control: twiddle ROMs built from ω² instead of ω must be caught, in rust-hdl and
 /// in the emitted Verilog.
 #[test]
 fn wrong_twiddle_rom_is_caught() {
-    let field = FieldId::BabyBear;
-    let (log_n, mode) = (4, NttMode::Forward);
-    let vectors = traffic(field, 1, log_n, 3, 10, 7);
-    let want = expected(field, log_n, mode, &vectors);
+    let (field, log_n, mode) = (FieldId::BabyBear, 4, NttMode::Forward);
     let bad = || NttCore::<1>::with_fault(prime(field), log_n, mode, TwiddleFault::WrongRoot);
-    let got = values(rust_hdl_outputs(bad(), log_n, &vectors));
-    assert!(count_mismatches(&got, &want) > 10, "rust-hdl: the checker did not see the wrong root");
-    let got = simulate_unit(
-        "ntt_core_wrong_root",
-        &verilog_of(bad()),
-        &ports(1),
-        NttCore::<1>::latency(log_n) + 16,
-        &vectors,
-        Simulator::Iverilog,
-    )
-    .unwrap();
-    assert!(count_mismatches(&got, &want) > 10, "iverilog: the checker did not see the wrong root");
+    assert_caught("ntt_core_wrong_root", bad, field, log_n, mode, 7);
+}
+
+/// Negative control: a coset inverse core built with the wrong shift (`g + 1` for the
+/// generator `g`) must be caught, in rust-hdl and in the emitted Verilog.
+#[test]
+fn wrong_coset_shift_is_caught() {
+    let (field, log_n) = (FieldId::KoalaBear, 4);
+    let wrong = NttMode::CosetInverse { shift: Fp::new(field).generator() + 1 };
+    let bad = || NttCore::<1>::new(prime(field), log_n, wrong);
+    assert_caught("ntt_core_wrong_shift", bad, field, log_n, coset_inverse(field), 11);
 }
 
 fn ports(lanes: usize) -> Ports {
@@ -283,31 +291,6 @@ fn ntt_core_verilog_matches_golden_under_verilator() {
     assert!(total >= 100_000, "only {total} vectors");
 }
 
-/// Negative control: a coset inverse core built with the wrong shift (`g + 1` for the
-/// generator `g`) must be caught, in rust-hdl and in the emitted Verilog.
-#[test]
-fn wrong_coset_shift_is_caught() {
-    let field = FieldId::KoalaBear;
-    let log_n = 4;
-    let mode = coset_inverse(field);
-    let wrong = NttMode::CosetInverse { shift: Fp::new(field).generator() + 1 };
-    let vectors = traffic(field, 1, log_n, 3, 10, 11);
-    let want = expected(field, log_n, mode, &vectors);
-    let bad = || NttCore::<1>::new(prime(field), log_n, wrong);
-    let got = values(rust_hdl_outputs(bad(), log_n, &vectors));
-    assert!(count_mismatches(&got, &want) > 10, "rust-hdl: the checker did not see the wrong shift");
-    let got = simulate_unit(
-        "ntt_core_wrong_shift",
-        &verilog_of(bad()),
-        &ports(1),
-        NttCore::<1>::latency(log_n) + 16,
-        &vectors,
-        Simulator::Iverilog,
-    )
-    .unwrap();
-    assert!(count_mismatches(&got, &want) > 10, "iverilog: the checker did not see the wrong shift");
-}
-
 /// A uniform draw in `[0, 1)` for [`LaneTraffic::random`].
 fn unit_interval(rng: &mut SplitMix64) -> impl FnMut() -> f64 + '_ {
     || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -321,10 +304,25 @@ struct StreamRun {
     accepted: usize,
 }
 
-/// Drives `inputs` (one element per lane each) through an [`NttStream`] in rust-hdl: per
-/// cycle the producer offers with probability `offer` % and the consumer takes with
-/// probability `take` %, until every result is delivered or `20·len + 500` cycles pass.
-fn run_stream<const L: usize>(uut: NttStream<L>, inputs: &[Vec<u64>], offer: u64, take: u64, seed: u64) -> StreamRun {
+/// How a stream test's producer and consumer behave per cycle: the producer offers with
+/// probability `offer` %; the consumer stalls for the first `stall_until` cycles, then takes
+/// with probability `take` %.
+#[derive(Clone, Copy)]
+struct Pace {
+    offer: u64,
+    take: u64,
+    stall_until: usize,
+}
+
+impl Pace {
+    fn random(offer: u64, take: u64) -> Self {
+        Self { offer, take, stall_until: 0 }
+    }
+}
+
+/// Drives `inputs` (one element per lane each) through an [`NttStream`] in rust-hdl at
+/// `pace`, until every result is delivered or `20·len + 500` cycles (after the stall) pass.
+fn run_stream<const L: usize>(uut: NttStream<L>, inputs: &[Vec<u64>], pace: Pace, seed: u64) -> StreamRun {
     let inputs = inputs.to_vec();
     let got = Arc::new(Mutex::new(StreamRun { results: Vec::new(), cycles: 0, accepted: 0 }));
     let sink = got.clone();
@@ -332,16 +330,16 @@ fn run_stream<const L: usize>(uut: NttStream<L>, inputs: &[Vec<u64>], offer: u64
         let mut x = ep.init()?;
         let mut rng = SplitMix64::new(seed);
         let (mut next, mut cycle) = (0, 0);
-        let limit = 20 * inputs.len() + 500;
+        let limit = pace.stall_until + 20 * inputs.len() + 500;
         while sink.lock().unwrap().results.len() < inputs.len() && cycle < limit {
-            let offering = next < inputs.len() && rng.next_u64() % 100 < offer;
+            let offering = next < inputs.len() && rng.next_u64() % 100 < pace.offer;
             x.valid_in.next = offering;
             if let Some(vector) = inputs.get(next) {
                 for (port, &value) in x.data_in.iter_mut().zip(vector) {
                     port.next = value.to_bits();
                 }
             }
-            let taking = rng.next_u64() % 100 < take;
+            let taking = rng.next_u64() % 100 < pace.take && cycle >= pace.stall_until;
             x.out_ready.next = taking;
             // Sample the handshake before the edge: both sides see the same cycle.
             let accepted = offering && x.ready.val();
@@ -388,7 +386,8 @@ fn ntt_stream_survives_random_gaps_and_stalls() {
         [(FieldId::BabyBear, 4, NttMode::Forward, 70, 60), (FieldId::KoalaBear, 3, NttMode::Inverse, 90, 55)];
     for (field, log_n, mode, offer, take) in one {
         let (inputs, want) = stream_case(field, 1, log_n, mode, 12, seed);
-        let run = run_stream(NttStream::<1>::new(prime(field), log_n, mode), &inputs, offer, take, seed ^ 1);
+        let run =
+            run_stream(NttStream::<1>::new(prime(field), log_n, mode), &inputs, Pace::random(offer, take), seed ^ 1);
         assert_eq!(
             count_mismatches(&run.results, &want),
             0,
@@ -402,7 +401,8 @@ fn ntt_stream_survives_random_gaps_and_stalls() {
     ];
     for (field, log_n, mode, offer, take) in four {
         let (inputs, want) = stream_case(field, 4, log_n, mode, 8, seed);
-        let run = run_stream(NttStream::<4>::new(prime(field), log_n, mode), &inputs, offer, take, seed ^ 2);
+        let run =
+            run_stream(NttStream::<4>::new(prime(field), log_n, mode), &inputs, Pace::random(offer, take), seed ^ 2);
         assert_eq!(
             count_mismatches(&run.results, &want),
             0,
@@ -418,7 +418,7 @@ fn ntt_stream_survives_random_gaps_and_stalls() {
 fn ntt_stream_runs_one_vector_per_cycle_when_unstalled() {
     let (field, log_n, mode) = (FieldId::KoalaBear, 3, coset_inverse(FieldId::KoalaBear));
     let (inputs, want) = stream_case(field, 4, log_n, mode, 10, 3);
-    let run = run_stream(NttStream::<4>::new(prime(field), log_n, mode), &inputs, 100, 100, 5);
+    let run = run_stream(NttStream::<4>::new(prime(field), log_n, mode), &inputs, Pace::random(100, 100), 5);
     assert_eq!(count_mismatches(&run.results, &want), 0);
     let latency = NttStream::<4>::latency(log_n);
     eprintln!(
@@ -436,22 +436,26 @@ fn ntt_stream_runs_one_vector_per_cycle_when_unstalled() {
 fn ntt_stream_stalled_consumer_stops_the_source() {
     let (field, log_n, mode) = (FieldId::BabyBear, 3, NttMode::Forward);
     let (inputs, _) = stream_case(field, 4, log_n, mode, 10, 9);
-    let run = run_stream(NttStream::<4>::new(prime(field), log_n, mode), &inputs, 100, 0, 1);
+    let run = run_stream(NttStream::<4>::new(prime(field), log_n, mode), &inputs, Pace::random(100, 0), 1);
     assert!(run.results.is_empty());
     assert_eq!(run.accepted, NttStream::<4>::capacity(log_n), "the stream accepted more than it can hold");
 }
 
-/// Negative control: a stream with more credit than room loses results to a slow consumer,
-/// in rust-hdl and in the emitted Verilog, and the checks see it.
+/// Negative control: a stream with more credit than room loses results when the consumer
+/// stalls until everything accepted has reached the FIFO, in rust-hdl and in the emitted
+/// Verilog, and the checks see it.
 #[test]
 fn overcommitted_ntt_stream_is_caught() {
     let (field, log_n, mode) = (FieldId::BabyBear, 3, NttMode::Forward);
     let (inputs, want) = stream_case(field, 4, log_n, mode, 12, 13);
     let bad = || NttStream::<4>::new(prime(field), log_n, mode).overcommitted();
-    let run = run_stream(bad(), &inputs, 100, 10, 17);
+    let stall = 4 * NttStream::<4>::capacity(log_n);
+    let run = run_stream(bad(), &inputs, Pace { offer: 100, take: 50, stall_until: stall }, 17);
     assert!(count_mismatches(&run.results, &want) > 0, "rust-hdl: the checker did not see lost results");
     let mut rng = SplitMix64::new(19);
-    let traffic = LaneTraffic::random(inputs, 0.0, 0.9, 30 * want.len(), &mut unit_interval(&mut rng));
+    let cycles = stall + 4 * want.len();
+    let mut traffic = LaneTraffic::random(inputs, 0.0, 0.5, cycles, &mut unit_interval(&mut rng));
+    traffic.take[..stall].fill(false);
     let got = simulate_lane_stream(
         "ntt_stream_overcommitted",
         &verilog_of(bad()),

@@ -7,6 +7,7 @@
 pub mod butterfly;
 pub mod butterfly_stream;
 pub mod dif_butterfly;
+pub mod factor_rom;
 pub mod ntt_core;
 pub mod ntt_stream;
 pub mod scale_lane;
@@ -18,6 +19,7 @@ pub mod twiddles;
 pub use butterfly::Butterfly31;
 pub use butterfly_stream::Butterfly31Stream;
 pub use dif_butterfly::DifButterfly31;
+pub use factor_rom::FactorRom;
 pub use ntt_core::{NttCore, NttMode, TwiddleFault};
 pub use ntt_stream::NttStream;
 pub use scale_lane::ScaleLane;

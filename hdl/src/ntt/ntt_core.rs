@@ -62,8 +62,7 @@ use rust_hdl::prelude::*;
 use slotproof_core::golden::Fp;
 
 use crate::field::Prime31;
-use crate::ntt::sync_mem32::MEM_ADDR_BITS;
-use crate::ntt::{ScaleLane, SdfControl, SdfLane, SyncMem32};
+use crate::ntt::{FactorRom, ScaleLane, SdfControl, SdfLane};
 
 /// Largest `k` the core is built for: a 2^12-point transform is the on-chip maximum.
 pub const MAX_LOG_N: usize = 12;
@@ -122,15 +121,10 @@ pub struct NttCore<const L: usize> {
     pub valid_out: Signal<Out, Bit>,
     /// One result per lane, canonical, bit-reversed order within a transform.
     pub data_out: [Signal<Out, Bits<32>>; L],
-    sc_rom: SyncMem32,
-    sc_last: Constant<Bits<MEM_ADDR_BITS>>,
-    sc_count: DFF<Bits<MEM_ADDR_BITS>>,
-    scale: [ScaleLane; L],
-    // The post-multiplier: its ROM is in output (bit-reversed) order, indexed by the count of
-    // results out of the last stage.
-    post_rom: SyncMem32,
-    post_last: Constant<Bits<MEM_ADDR_BITS>>,
-    post_count: DFF<Bits<MEM_ADDR_BITS>>,
+    pre_rom: FactorRom,
+    pre: [ScaleLane; L],
+    // In output (bit-reversed) order, counting the results out of the last stage.
+    post_rom: FactorRom,
     post: [ScaleLane; L],
     ctrl: Vec<SdfControl>,
     // Stage-major: lane `l` of stage `s` is `lanes[s·L + l]`. rust-hdl resolves one index per
@@ -219,13 +213,9 @@ impl<const L: usize> NttCore<L> {
             data_in: std::array::from_fn(|_| Default::default()),
             valid_out: Default::default(),
             data_out: std::array::from_fn(|_| Default::default()),
-            sc_last: Constant::new((pre.len() as u64 - 1).to_bits()),
-            sc_rom: SyncMem32::rom(&pre),
-            sc_count: Default::default(),
-            scale: std::array::from_fn(|_| ScaleLane::new(prime, pre_bypass)),
-            post_last: Constant::new((post.len() as u64 - 1).to_bits()),
-            post_rom: SyncMem32::rom(&post),
-            post_count: Default::default(),
+            pre_rom: FactorRom::new(&pre),
+            pre: std::array::from_fn(|_| ScaleLane::new(prime, pre_bypass)),
+            post_rom: FactorRom::new(&post),
             post: std::array::from_fn(|_| ScaleLane::new(prime, post_bypass)),
             ctrl,
             lanes,
@@ -236,52 +226,28 @@ impl<const L: usize> NttCore<L> {
 impl<const L: usize> Logic for NttCore<L> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, sc_count, post_count);
-        // The pre-multiplier: factor `i mod len` for the `i`-th element of a transform.
-        self.sc_rom.clock.next = self.clock.val();
-        self.sc_rom.we.next = false;
-        self.sc_rom.waddr.next = 0.into();
-        self.sc_rom.wdata.next = 0.into();
-        self.sc_rom.raddr.next = self.sc_count.q.val();
-        if self.valid_in.val() {
-            if self.sc_count.q.val() == self.sc_last.val() {
-                self.sc_count.d.next = 0.into();
-            } else {
-                self.sc_count.d.next = self.sc_count.q.val() + 1;
-            }
-        }
+        clock!(self, clock, pre_rom, post_rom);
+        self.pre_rom.valid.next = self.valid_in.val();
         for l in 0..L {
-            self.scale[l].clock.next = self.clock.val();
-            self.scale[l].valid_in.next = self.valid_in.val();
-            self.scale[l].data_in.next = self.data_in[l].val();
-            self.scale[l].factor_mont.next = self.sc_rom.rdata.val();
+            self.pre[l].clock.next = self.clock.val();
+            self.pre[l].valid_in.next = self.valid_in.val();
+            self.pre[l].data_in.next = self.data_in[l].val();
+            self.pre[l].factor_mont.next = self.pre_rom.factor_mont.val();
         }
         // Stage controls, chained by their valids.
         for s in 0..(self.ctrl.len()) {
             self.ctrl[s].clock.next = self.clock.val();
         }
-        self.ctrl[0].valid_in.next = self.scale[0].valid_out.val();
+        self.ctrl[0].valid_in.next = self.pre[0].valid_out.val();
         for s in 1..(self.ctrl.len()) {
             self.ctrl[s].valid_in.next = self.ctrl[s - 1].valid_out.val();
         }
-        // The post-multiplier: factor `j mod len` for the `j`-th result of a transform.
-        self.post_rom.clock.next = self.clock.val();
-        self.post_rom.we.next = false;
-        self.post_rom.waddr.next = 0.into();
-        self.post_rom.wdata.next = 0.into();
-        self.post_rom.raddr.next = self.post_count.q.val();
         for s in (self.ctrl.len() - 1)..(self.ctrl.len()) {
-            if self.ctrl[s].valid_out.val() {
-                if self.post_count.q.val() == self.post_last.val() {
-                    self.post_count.d.next = 0.into();
-                } else {
-                    self.post_count.d.next = self.post_count.q.val() + 1;
-                }
-            }
+            self.post_rom.valid.next = self.ctrl[s].valid_out.val();
             for l in 0..L {
                 self.post[l].clock.next = self.clock.val();
                 self.post[l].valid_in.next = self.ctrl[s].valid_out.val();
-                self.post[l].factor_mont.next = self.post_rom.rdata.val();
+                self.post[l].factor_mont.next = self.post_rom.factor_mont.val();
             }
         }
         self.valid_out.next = self.post[0].valid_out.val();
@@ -305,7 +271,7 @@ impl<const L: usize> Logic for NttCore<L> {
                 }
             }
             for l in 0..L {
-                self.lanes[l].data_in.next = self.scale[l].data_out.val();
+                self.lanes[l].data_in.next = self.pre[l].data_out.val();
             }
             for s in 1..(self.ctrl.len()) {
                 for l in 0..L {

@@ -137,11 +137,13 @@ impl<const L: usize> NttStream<L> {
         }
     }
 
-    /// Negative control: credit for three vectors more than the FIFO memories and the head
-    /// queue's two registers hold together. A consumer that stalls long enough makes the
-    /// memories overwrite unread results, which every stream check must catch.
+    /// Negative control: credit for twice the vectors the FIFO holds. A consumer that stalls
+    /// long enough makes the memories overwrite unread results, which every stream check must
+    /// catch. (Credit only just above the capacity can go unnoticed: the results of a
+    /// transform whose input is incomplete stay in the core, so a stalled consumer sees up to
+    /// `n − 1` fewer results than the credit allows.)
     pub fn overcommitted(self) -> Self {
-        let over = self.fifo[0].depth() as u64 + 3;
+        let over = 2 * self.fifo[0].depth() as u64;
         Self { limit: Constant::new(over.to_bits()), ..self }
     }
 }
