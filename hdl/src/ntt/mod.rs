@@ -1,7 +1,7 @@
 //! NTT datapaths. [`Butterfly31`] is the decimation-in-time butterfly,
 //! `(a, b) → (a + w·b, a − w·b)`; [`DifButterfly31`] the decimation-in-frequency one,
 //! `(a, b) → (a + b, (a − b)·w)`, from which [`NttCore`], the streaming NTT, is built
-//! ([`NttStream`] puts it behind valid/ready streams).
+//! ([`NttStream`] puts its lanes behind one valid/ready handshake per side).
 //! Twiddles are in Montgomery form so the multiplier's `2^(−32)` cancels.
 
 pub mod butterfly;
