@@ -37,8 +37,8 @@
 //!
 //! A pipeline of a [`ScaleLane`] per lane, `k` DIF stages and another `ScaleLane` per lane,
 //! a single-path delay (SDF-style) design: stage `s` pairs elements `D = 2^(k−1−s)` apart,
-//! buffers the first half of each block, runs the butterfly `(a + b, (a − b)·ω_{2D}^j)` as the second half streams in, and
-//! emits the sums and then the parked differences ([`SdfControl`] has the schedule). Each
+//! buffers the first half of each block, runs the butterfly `(a + b, (a − b)·ω_{2D}^j)` as
+//! the second half streams in, and emits the sums and then the parked differences ([`SdfControl`] has the schedule). Each
 //! lane takes and emits one element per cycle with no bubble at full input, across transform
 //! boundaries; every stage's butterfly works half of the cycles (radix-2 single-path
 //! pipelines do), so a lane runs `k/2` butterflies per cycle and finishes an `n`-point
