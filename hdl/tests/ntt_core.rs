@@ -378,38 +378,38 @@ fn stream_case(
     (vectors.into_iter().map(|v| v.1).collect(), want)
 }
 
+/// A stream case: field, `log_n`, mode, and the producer's offer and consumer's take rates (%).
+type StreamCase = (FieldId, usize, NttMode, u64, u64);
+
+/// Runs `transforms` transforms of each case through an `L`-lane [`NttStream`] in rust-hdl at
+/// its random pace and asserts every result arrives, right and in order.
+fn assert_stream_matches<const L: usize>(cases: &[StreamCase], transforms: usize, seed: u64) {
+    for &(field, log_n, mode, offer, take) in cases {
+        let (inputs, want) = stream_case(field, L, log_n, mode, transforms, seed);
+        let uut = NttStream::<L>::new(prime(field), log_n, mode);
+        let run = run_stream(uut, &inputs, Pace::random(offer, take), seed ^ L as u64);
+        let mismatches = count_mismatches(&run.results, &want);
+        assert_eq!(mismatches, 0, "{L} lanes {field} k={log_n} {mode:?} after {} cycles", run.cycles);
+    }
+}
+
 /// Random input gaps and 35–45 % output stalls, one and four lanes, every mode.
 #[test]
 fn ntt_stream_survives_random_gaps_and_stalls() {
     let seed = test_seed("ntt_stream_survives_random_gaps_and_stalls");
-    let one: [(FieldId, usize, NttMode, u64, u64); 2] =
-        [(FieldId::BabyBear, 4, NttMode::Forward, 70, 60), (FieldId::KoalaBear, 3, NttMode::Inverse, 90, 55)];
-    for (field, log_n, mode, offer, take) in one {
-        let (inputs, want) = stream_case(field, 1, log_n, mode, 12, seed);
-        let run =
-            run_stream(NttStream::<1>::new(prime(field), log_n, mode), &inputs, Pace::random(offer, take), seed ^ 1);
-        assert_eq!(
-            count_mismatches(&run.results, &want),
-            0,
-            "1 lane {field} k={log_n} {mode:?} after {} cycles",
-            run.cycles
-        );
-    }
-    let four: [(FieldId, usize, NttMode, u64, u64); 2] = [
-        (FieldId::BabyBear, 3, coset(FieldId::BabyBear), 60, 65),
-        (FieldId::KoalaBear, 4, coset_inverse(FieldId::KoalaBear), 80, 55),
-    ];
-    for (field, log_n, mode, offer, take) in four {
-        let (inputs, want) = stream_case(field, 4, log_n, mode, 8, seed);
-        let run =
-            run_stream(NttStream::<4>::new(prime(field), log_n, mode), &inputs, Pace::random(offer, take), seed ^ 2);
-        assert_eq!(
-            count_mismatches(&run.results, &want),
-            0,
-            "4 lanes {field} k={log_n} {mode:?} after {} cycles",
-            run.cycles
-        );
-    }
+    assert_stream_matches::<1>(
+        &[(FieldId::BabyBear, 4, NttMode::Forward, 70, 60), (FieldId::KoalaBear, 3, NttMode::Inverse, 90, 55)],
+        12,
+        seed,
+    );
+    assert_stream_matches::<4>(
+        &[
+            (FieldId::BabyBear, 3, coset(FieldId::BabyBear), 60, 65),
+            (FieldId::KoalaBear, 4, coset_inverse(FieldId::KoalaBear), 80, 55),
+        ],
+        8,
+        seed,
+    );
 }
 
 /// No gaps, no stalls: one vector in and one out per cycle, so the run takes exactly the
