@@ -10,7 +10,7 @@ use crate::field::{
     Prime31, Reduce31, Reduce64,
 };
 use crate::merkle::{LeafSponge, LeafSponge8, MerkleTree, MerkleTree8};
-use crate::ntt::{Butterfly31, Butterfly31Stream, NttCore, NttMode, TwiddleRom};
+use crate::ntt::{Butterfly31, Butterfly31Stream, NttCore, NttMode, NttStream, TwiddleRom};
 use crate::poseidon2::{
     ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
     PartialRound16, Poseidon2Perm8, Poseidon2Perm16, Sbox31, Sbox31Stream, Sbox64,
@@ -83,9 +83,12 @@ pub fn entries() -> Vec<Entry> {
         results_per_input: 1,
         verilog: verilog_of(TwiddleRom::<11>::new(Prime31::new(FieldId::BabyBear).expect("31-bit"), false)),
     });
-    // The streaming NTT at the on-chip maximum, 2^12 points, one lane: the plain transform and
-    // the coset one the LDE runs (shift = the generator, factors from a 4,096-word ROM).
+    // The streaming NTT at the on-chip maximum, 2^12 points: one lane of the plain transform,
+    // of the coset one the LDE runs (shift = the generator, factors from a 4,096-word ROM) and
+    // of its inverse (factors after the stages, in bit-reversed order), and the four-lane
+    // stream with back-pressure.
     let babybear = Prime31::new(FieldId::BabyBear).expect("31-bit");
+    let generator = slotproof_core::golden::Fp::new(FieldId::BabyBear).generator();
     out.push(Entry {
         name: "ntt_core_4096_babybear".into(),
         description: "streaming NTT, 2^12 points, 1 lane, SDF-style DIF pipeline, bit-reversed output",
@@ -100,11 +103,23 @@ pub fn entries() -> Vec<Entry> {
         latency: NttCore::<1>::latency(12),
         ii: 1,
         results_per_input: 1,
-        verilog: verilog_of(NttCore::<1>::new(
-            babybear,
-            12,
-            NttMode::Coset { shift: slotproof_core::golden::Fp::new(FieldId::BabyBear).generator() },
-        )),
+        verilog: verilog_of(NttCore::<1>::new(babybear, 12, NttMode::Coset { shift: generator })),
+    });
+    out.push(Entry {
+        name: "ntt_core_coset_inverse_4096_babybear".into(),
+        description: "streaming coset inverse NTT (n^-1·g^-i post-multiplied in bit-reversed order), 2^12 points, 1 lane",
+        latency: NttCore::<1>::latency(12),
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(NttCore::<1>::new(babybear, 12, NttMode::CosetInverse { shift: generator })),
+    });
+    out.push(Entry {
+        name: "ntt_stream_4096_x4_babybear".into(),
+        description: "streaming NTT, 2^12 points, 4 lanes, valid/ready both sides: credit + one FIFO RAM per lane; rate = elements",
+        latency: NttStream::<4>::latency(12),
+        ii: 1,
+        results_per_input: 4,
+        verilog: verilog_of(NttStream::<4>::new(babybear, 12, NttMode::Forward)),
     });
     out.push(Entry {
         name: "goldilocks_mul".into(),

@@ -1,12 +1,13 @@
 //! NTT datapaths. [`Butterfly31`] is the decimation-in-time butterfly,
 //! `(a, b) → (a + w·b, a − w·b)`; [`DifButterfly31`] the decimation-in-frequency one,
 //! `(a, b) → (a + b, (a − b)·w)`, from which [`NttCore`], the streaming NTT, is built
-//! ([`NttStream`] puts it behind valid/ready streams).
+//! ([`NttStream`] puts its lanes behind one valid/ready handshake per side).
 //! Twiddles are in Montgomery form so the multiplier's `2^(−32)` cancels.
 
 pub mod butterfly;
 pub mod butterfly_stream;
 pub mod dif_butterfly;
+pub mod factor_rom;
 pub mod ntt_core;
 pub mod ntt_stream;
 pub mod scale_lane;
@@ -18,6 +19,7 @@ pub mod twiddles;
 pub use butterfly::Butterfly31;
 pub use butterfly_stream::Butterfly31Stream;
 pub use dif_butterfly::DifButterfly31;
+pub use factor_rom::FactorRom;
 pub use ntt_core::{NttCore, NttMode, TwiddleFault};
 pub use ntt_stream::NttStream;
 pub use scale_lane::ScaleLane;

@@ -1,20 +1,23 @@
-//! `ScaleLane`: the per-column pre-multiplier in front of the NTT stages, `x_i · f_i`.
+//! `ScaleLane`: a per-column multiplier beside the NTT stages, `x_i · f_i`.
 //!
-//! It is what turns the forward DIF network into the other transforms: `f_i = shift^i` gives
-//! the coset DFT, `f_i = n^(−1)` (with inverse twiddles in the stages) the inverse DFT. The
-//! factor comes from the core's shared ROM, in Montgomery form, one cycle after the element
-//! (the ROM read), which is why the element is registered first.
+//! It is what turns the forward DIF network into the other transforms. In front of the
+//! stages, `f_i = shift^i` gives the coset DFT; behind them (with inverse twiddles in the
+//! stages), `f_j = n^(−1)` gives the inverse DFT and `f_j = n^(−1) · shift^(−bitrev(j))` the
+//! coset inverse. The factor comes from the core's shared [`crate::ntt::FactorRom`], in
+//! Montgomery form, one cycle after the element (the ROM read), which is why the element is
+//! registered first.
 //!
-//! The forward transform needs no factor: built with `bypass`, the lane is a plain delay of
-//! the same latency, so every mode of the core has the same latency and schedule. The
-//! multiplier is still in the netlist but drives nothing, and synthesis removes it.
+//! A side with no factor (both, for the forward transform) is built with `bypass`: the lane
+//! is a plain delay of the same latency, so every mode of the core has the same latency and
+//! schedule. The multiplier is still in the netlist but drives nothing, and synthesis
+//! removes it.
 //! Latency [`ScaleLane::LATENCY`] = 6.
 
 use rust_hdl::prelude::*;
 
 use crate::field::{MontMul31, Prime31};
 
-/// One lane's pre-multiplier. Build it with [`ScaleLane::new`].
+/// One lane's multiplier. Build it with [`ScaleLane::new`].
 #[derive(LogicBlock)]
 pub struct ScaleLane {
     /// Clock.
