@@ -2,9 +2,9 @@
 //! rust-hdl simulation of small cases, then the emitted Verilog under iverilog and under
 //! Verilator driven from Rust, with random input gaps and output stalls, at full rate, with
 //! the consumer stalled longer than the output FIFOs can absorb, and negative controls. The
-//! width-8 (Goldilocks, rate 4) units run in Verilator only: their permutation simulates at a
-//! few cycles per second in rust-hdl and iverilog, and their logic is the same description as
-//! the width-16 units', checked in all three. Lanes are in the permutation's form at the ports
+//! width-8 (Goldilocks, rate 4) units run in iverilog (one permutation deep) and Verilator,
+//! not in rust-hdl, where their 64-bit permutation simulates at a few cycles per second; their
+//! logic is the same description as the width-16 units', checked in all three. Lanes are in the permutation's form at the ports
 //! (Montgomery for the 31-bit fields, canonical for Goldilocks); the golden model works on
 //! canonical values.
 
@@ -18,7 +18,8 @@ use slotproof_core::golden::merkle::{leaf_hash, merkle_levels};
 use slotproof_core::golden::poseidon2::SpongeParams;
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_hdl::eda::{
-    LaneHandshake, LaneTraffic, Ports, Simulator, TrafficRun, VerilatorModel, count_mismatches, simulate_lane_stream, verilog_of,
+    LaneHandshake, LaneTraffic, Ports, Simulator, TrafficRun, VerilatorModel, count_mismatches, simulate_lane_stream,
+    verilog_of,
 };
 use slotproof_hdl::field::Prime31;
 use slotproof_hdl::merkle::{LeafSponge, LeafSponge8, MerkleTree, MerkleTree8};
@@ -67,7 +68,9 @@ impl Trees {
     fn stream(&self, field: FieldId) -> Vec<(u64, Digest)> {
         self.trees
             .iter()
-            .flat_map(|(k, leaves)| leaves.iter().map(move |l| (*k as u64, l.iter().map(|&x| to_port(field, x)).collect())))
+            .flat_map(|(k, leaves)| {
+                leaves.iter().map(move |l| (*k as u64, l.iter().map(|&x| to_port(field, x)).collect()))
+            })
             .collect()
     }
 }
@@ -194,7 +197,13 @@ fn traffic(vectors: Vec<Vec<u64>>, gap: u64, stall: u64, hold: usize, rng: &mut 
 
 /// Runs `vectors` through `model` twice, with 20 % input gaps and 30 % output stalls, then at
 /// full rate (no gaps, no stalls); both must deliver exactly `want`. Returns the full-rate run.
-fn runs_match(model: &VerilatorModel, vectors: &[Vec<u64>], want: &[Vec<u64>], what: &str, rng: &mut SplitMix64) -> TrafficRun {
+fn runs_match(
+    model: &VerilatorModel,
+    vectors: &[Vec<u64>],
+    want: &[Vec<u64>],
+    what: &str,
+    rng: &mut SplitMix64,
+) -> TrafficRun {
     let mut full = None;
     for (gap, stall) in [(20, 30), (0, 0)] {
         let run = model.run_traffic_timed(&traffic(vectors.to_vec(), gap, stall, 0, rng)).unwrap();
@@ -289,8 +298,15 @@ fn tree_verilog_matches_golden_in_iverilog() {
     t.take.resize(t.take.len() + tail, true);
     let start = std::time::Instant::now();
     let verilog = verilog_of(MerkleTree::new(prime, 3).unwrap());
-    let out = simulate_lane_stream("merkle_tree", &verilog, &tree_ports(field), LaneHandshake::STANDARD, &t, Simulator::Iverilog)
-        .unwrap();
+    let out = simulate_lane_stream(
+        "merkle_tree",
+        &verilog,
+        &tree_ports(field),
+        LaneHandshake::STANDARD,
+        &t,
+        Simulator::Iverilog,
+    )
+    .unwrap();
     eprintln!("{} cycles in iverilog in {:.1?}", t.offer.len(), start.elapsed());
     assert_eq!(count_mismatches(&out, &trees.roots(field)), 0, "seed {seed:#x}");
 }
@@ -515,9 +531,15 @@ fn sponge_verilog_matches_golden_in_iverilog() {
     t.take.resize(t.take.len() + tail, true);
     let start = std::time::Instant::now();
     let verilog = verilog_of(LeafSponge::new(prime).unwrap());
-    let out =
-        simulate_lane_stream("leaf_sponge", &verilog, &sponge_ports(field), LaneHandshake::STANDARD, &t, Simulator::Iverilog)
-            .unwrap();
+    let out = simulate_lane_stream(
+        "leaf_sponge",
+        &verilog,
+        &sponge_ports(field),
+        LaneHandshake::STANDARD,
+        &t,
+        Simulator::Iverilog,
+    )
+    .unwrap();
     eprintln!("{} cycles in iverilog in {:.1?}", t.offer.len(), start.elapsed());
     assert_eq!(count_mismatches(&out, &want), 0, "seed {seed:#x}");
 }
@@ -582,4 +604,54 @@ fn rate4_units_verilog_match_golden() {
     (swapped[2].4, swapped[4].4) = (chunks[4].4.clone(), chunks[2].4.clone());
     let (out, _, _) = sponge.run_traffic(&traffic(sponge_vectors(&swapped), 20, 30, 0, &mut rng)).unwrap();
     assert_eq!(count_mismatches(&out, &want), 1, "only one digest changes");
+}
+
+/// The rate-4 units' emitted Verilog under iverilog (about a dozen cycles per second for the
+/// whole Goldilocks permutation, so one permutation deep): two trees of two leaves, and a
+/// batch of rows of widths 2, 4 and 3 (one chunk each), with input gaps and output stalls.
+#[test]
+fn rate4_units_verilog_match_golden_in_iverilog() {
+    let seed = test_seed("rate4_units_verilog_match_golden_in_iverilog");
+    let field = FieldId::Goldilocks;
+    let mut rng = SplitMix64::new(seed);
+    let with_tail = |mut t: LaneTraffic, tail: usize| {
+        t.offer.resize(t.offer.len() + tail, true);
+        t.take.resize(t.take.len() + tail, true);
+        t
+    };
+
+    let trees = Trees::random(field, &[1, 1], seed);
+    let t = with_tail(
+        traffic(tree_vectors(&trees.stream(field)), 30, 40, 0, &mut rng),
+        MerkleTree8::COMPRESSION_LATENCY + 8,
+    );
+    let start = std::time::Instant::now();
+    let verilog = verilog_of(MerkleTree8::new(2).unwrap());
+    let out = simulate_lane_stream(
+        "merkle_tree8",
+        &verilog,
+        &tree_ports(field),
+        LaneHandshake::STANDARD,
+        &t,
+        Simulator::Iverilog,
+    )
+    .unwrap();
+    eprintln!("tree: {} cycles in iverilog in {:.1?}", t.offer.len(), start.elapsed());
+    assert_eq!(count_mismatches(&out, &trees.roots(field)), 0, "tree, seed {seed:#x}");
+
+    let (chunks, want) = batch_stream(field, &random_rows(field, &[2, 4, 3], &mut rng));
+    let t = with_tail(traffic(sponge_vectors(&chunks), 30, 40, 0, &mut rng), LeafSponge8::LATENCY + 8);
+    let start = std::time::Instant::now();
+    let verilog = verilog_of(LeafSponge8::new().unwrap());
+    let out = simulate_lane_stream(
+        "leaf_sponge8",
+        &verilog,
+        &sponge_ports(field),
+        LaneHandshake::STANDARD,
+        &t,
+        Simulator::Iverilog,
+    )
+    .unwrap();
+    eprintln!("sponge: {} cycles in iverilog in {:.1?}", t.offer.len(), start.elapsed());
+    assert_eq!(count_mismatches(&out, &want), 0, "sponge, seed {seed:#x}");
 }
