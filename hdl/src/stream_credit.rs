@@ -30,6 +30,20 @@ use rust_hdl::widgets::fifo::fifo_logic::{FIFOReadLogic, FIFOWriteLogic};
 
 use crate::stream::StreamSource;
 
+/// The producer's side of a credit block, as its parent wires it: the input stream's `valid`
+/// and `ready`, and the pipeline's `valid_in` and `valid_out`.
+#[derive(LogicInterface, Default)]
+pub struct Admission {
+    /// The producer offers an item this cycle (its stream's `valid`).
+    pub offer: Signal<In, Bit>,
+    /// The block can take an item this cycle (drive the producer's stream's `ready`).
+    pub ready: Signal<Out, Bit>,
+    /// An item is accepted this cycle: drive the pipeline's `valid_in`.
+    pub accept: Signal<Out, Bit>,
+    /// The pipeline's `valid_out`.
+    pub result_valid: Signal<In, Bit>,
+}
+
 /// Cycles from a FIFO write until the FIFO shows the item (rust-hdl's FIFO logic delays its
 /// write pointer by one register so it never reads a word being written, and the RAM read is
 /// registered).
@@ -50,14 +64,8 @@ pub const fn credit_bits(latency: usize) -> usize {
 pub struct LaneCredit<const N: usize, const NP1: usize> {
     /// Clock.
     pub clock: Signal<In, Clock>,
-    /// The producer offers an item this cycle (its stream's `valid`).
-    pub offer: Signal<In, Bit>,
-    /// The block can take an item this cycle (drive the producer's stream's `ready`).
-    pub ready: Signal<Out, Bit>,
-    /// An item is accepted this cycle: drive the pipeline's `valid_in`.
-    pub accept: Signal<Out, Bit>,
-    /// The pipeline's `valid_out`.
-    pub result_valid: Signal<In, Bit>,
+    /// Items in, pipeline in and out.
+    pub admit: Admission,
     /// A result is on offer to the consumer (the lane RAMs' read data).
     pub valid_out: Signal<Out, Bit>,
     /// The consumer takes the result on offer, if any.
@@ -87,11 +95,10 @@ impl<const N: usize, const NP1: usize> LaneCredit<N, NP1> {
     /// shallow to keep that pipeline at one item per cycle.
     pub fn new<const LATENCY: usize>() -> Self {
         const {
-            assert!(NP1 == N + 1, "the counter is one bit wider than the FIFO address");
             assert!(
                 LATENCY + FIFO_LATENCY < Self::DEPTH,
                 "the result FIFO must cover the pipeline and its own latency for full rate"
-            );
+            )
         };
         Self::with_limit(Self::DEPTH as u64)
     }
@@ -99,7 +106,6 @@ impl<const N: usize, const NP1: usize> LaneCredit<N, NP1> {
     /// [`LaneCredit::new`] for a latency known only at run time (it depends on the field):
     /// panics if the FIFO is too shallow for full rate.
     pub fn for_latency(latency: usize) -> Self {
-        const { assert!(NP1 == N + 1, "the counter is one bit wider than the FIFO address") };
         assert!(
             latency + FIFO_LATENCY < Self::DEPTH,
             "a {}-entry result FIFO is too shallow for a {latency}-cycle pipeline at full rate",
@@ -116,12 +122,10 @@ impl<const N: usize, const NP1: usize> LaneCredit<N, NP1> {
     }
 
     fn with_limit(limit: u64) -> Self {
+        const { assert!(NP1 == N + 1, "the counter is one bit wider than the FIFO address") };
         Self {
             clock: Default::default(),
-            offer: Default::default(),
-            ready: Default::default(),
-            accept: Default::default(),
-            result_valid: Default::default(),
+            admit: Default::default(),
             valid_out: Default::default(),
             out_ready: Default::default(),
             write_enable: Default::default(),
@@ -137,16 +141,24 @@ impl<const N: usize, const NP1: usize> LaneCredit<N, NP1> {
     }
 }
 
+/// A full-depth credit with no latency check, for [`StreamCredit`]'s `Default`; the
+/// constructors check.
+impl<const N: usize, const NP1: usize> Default for LaneCredit<N, NP1> {
+    fn default() -> Self {
+        Self::with_limit(Self::DEPTH as u64)
+    }
+}
+
 impl<const N: usize, const NP1: usize> Logic for LaneCredit<N, NP1> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, used);
         clock!(self, clock, read_logic, write_logic);
         self.can_accept.next = self.used.q.val() < self.limit.val();
-        self.ready.next = self.can_accept.val();
-        self.accept.next = self.offer.val() & self.can_accept.val();
+        self.admit.ready.next = self.can_accept.val();
+        self.admit.accept.next = self.admit.offer.val() & self.can_accept.val();
         // The FIFO's pointers, wired as rust-hdl's SynchronousFIFO wires them.
-        self.write_logic.write.next = self.result_valid.val();
+        self.write_logic.write.next = self.admit.result_valid.val();
         self.write_logic.data_in.next = false;
         self.write_enable.next = self.write_logic.ram_write_enable.val();
         self.write_address.next = self.write_logic.ram_write_address.val();
@@ -157,9 +169,9 @@ impl<const N: usize, const NP1: usize> Logic for LaneCredit<N, NP1> {
         self.valid_out.next = !self.read_logic.empty.val();
         self.pop.next = !self.read_logic.empty.val() & self.out_ready.val();
         self.read_logic.read.next = self.pop.val();
-        if self.accept.val() & !self.pop.val() {
+        if self.admit.accept.val() & !self.pop.val() {
             self.used.d.next = self.used.q.val() + 1;
-        } else if self.pop.val() & !self.accept.val() {
+        } else if self.pop.val() & !self.admit.accept.val() {
             self.used.d.next = self.used.q.val() - 1;
         }
     }
@@ -167,18 +179,12 @@ impl<const N: usize, const NP1: usize> Logic for LaneCredit<N, NP1> {
 
 /// The credit counter and result FIFO of a stream wrapper with one lane: results of type `T`
 /// and a FIFO of `2^N` entries (`NP1 = N + 1`). Build it with [`StreamCredit::new`].
-#[derive(LogicBlock)]
+#[derive(LogicBlock, Default)]
 pub struct StreamCredit<T: Synth, const N: usize, const NP1: usize> {
     /// Clock.
     pub clock: Signal<In, Clock>,
-    /// The producer offers an item this cycle (its stream's `valid`).
-    pub offer: Signal<In, Bit>,
-    /// The block can take an item this cycle (drive the producer's stream's `ready`).
-    pub ready: Signal<Out, Bit>,
-    /// An item is accepted this cycle: drive the pipeline's `valid_in`.
-    pub accept: Signal<Out, Bit>,
-    /// The pipeline's `valid_out`.
-    pub result_valid: Signal<In, Bit>,
+    /// Items in, pipeline in and out.
+    pub admit: Admission,
     /// The pipeline's result.
     pub result: Signal<In, T>,
     /// The results, to the consumer.
@@ -188,27 +194,15 @@ pub struct StreamCredit<T: Synth, const N: usize, const NP1: usize> {
 }
 
 impl<T: Synth, const N: usize, const NP1: usize> StreamCredit<T, N, NP1> {
-    /// Entries in the result FIFO: the most items the block holds.
-    pub const DEPTH: usize = 1 << N;
+    /// The FIFO's entries ([`LaneCredit::DEPTH`]).
+    pub const DEPTH: usize = LaneCredit::<N, NP1>::DEPTH;
 
-    /// The block for a pipeline of `LATENCY` cycles; fails to compile if the FIFO is too
-    /// shallow to keep that pipeline at one item per cycle.
+    /// [`LaneCredit::new`] with its one lane's RAM.
     pub fn new<const LATENCY: usize>() -> Self {
-        Self {
-            clock: Default::default(),
-            offer: Default::default(),
-            ready: Default::default(),
-            accept: Default::default(),
-            result_valid: Default::default(),
-            result: Default::default(),
-            results: Default::default(),
-            control: LaneCredit::new::<LATENCY>(),
-            ram: Default::default(),
-        }
+        Self { control: LaneCredit::new::<LATENCY>(), ..Default::default() }
     }
 
-    /// Negative control: one more item of credit than the FIFO holds
-    /// ([`LaneCredit::overcommitted`]).
+    /// [`LaneCredit::overcommitted`].
     pub fn overcommitted(self) -> Self {
         Self { control: self.control.overcommitted(), ..self }
     }
@@ -218,10 +212,7 @@ impl<T: Synth, const N: usize, const NP1: usize> Logic for StreamCredit<T, N, NP
     #[hdl_gen]
     fn update(&mut self) {
         clock!(self, clock, control);
-        self.control.offer.next = self.offer.val();
-        self.ready.next = self.control.ready.val();
-        self.accept.next = self.control.accept.val();
-        self.control.result_valid.next = self.result_valid.val();
+        Admission::link(&mut self.admit, &mut self.control.admit);
         self.ram.write_clock.next = self.clock.val();
         self.ram.read_clock.next = self.clock.val();
         self.ram.write_enable.next = self.control.write_enable.val();
@@ -288,12 +279,12 @@ macro_rules! binary_op_stream {
             #[hdl_gen]
             fn update(&mut self) {
                 clock!(self, clock, unit, credit);
-                self.credit.offer.next = self.operands.valid.val();
-                self.operands.ready.next = self.credit.ready.val();
-                self.unit.valid_in.next = self.credit.accept.val();
+                self.credit.admit.offer.next = self.operands.valid.val();
+                self.operands.ready.next = self.credit.admit.ready.val();
+                self.unit.valid_in.next = self.credit.admit.accept.val();
                 self.unit.a.next = self.operands.data.val().get_bits::<$w>(0);
                 self.unit.b.next = self.operands.data.val().get_bits::<$w>($w);
-                self.credit.result_valid.next = self.unit.valid_out.val();
+                self.credit.admit.result_valid.next = self.unit.valid_out.val();
                 self.credit.result.next = self.unit.c.val();
                 StreamSource::<Bits<$w>>::link(&mut self.$out, &mut self.credit.results);
             }
@@ -374,10 +365,10 @@ macro_rules! lane_stream {
                 #[hdl_gen]
                 fn update(&mut self) {
                     clock!(self, clock, perm, credit);
-                    self.credit.offer.next = self.valid_in.val();
-                    self.ready.next = self.credit.ready.val();
-                    self.perm.valid_in.next = self.credit.accept.val();
-                    self.credit.result_valid.next = self.perm.valid_out.val();
+                    self.credit.admit.offer.next = self.valid_in.val();
+                    self.ready.next = self.credit.admit.ready.val();
+                    self.perm.valid_in.next = self.credit.admit.accept.val();
+                    self.credit.admit.result_valid.next = self.perm.valid_out.val();
                     self.valid_out.next = self.credit.valid_out.val();
                     self.credit.out_ready.next = self.out_ready.val();
                     #(
