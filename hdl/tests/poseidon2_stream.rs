@@ -61,12 +61,21 @@ fn case(spec: &Poseidon2Spec, prime: Option<Prime31>, n: usize, seed: u64) -> (V
 
 /// Per cycle: the producer offers with probability `1 − gap`, the consumer takes with
 /// probability `1 − stall`, except that every `period` cycles it stops for `burst` cycles in a
-/// row. Enough cycles for every state to pass at the resulting rates.
-fn traffic(vectors: Vec<State>, gap: f64, stall: f64, (burst, period): (usize, usize), seed: u64) -> LaneTraffic {
+/// row (`(0, 1)`: no bursts). Just enough cycles for every state to pass at those rates and
+/// leave a pipeline of `latency` cycles: iverilog runs the whole permutation at a few cycles
+/// per second.
+fn traffic(
+    vectors: Vec<State>,
+    gap: f64,
+    stall: f64,
+    (burst, period): (usize, usize),
+    latency: usize,
+    seed: u64,
+) -> LaneTraffic {
     let mut rng = SplitMix64::new(seed);
     let mut coin = move |p: f64| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 >= p;
     let rate = (1.0 - gap).min((1.0 - stall) * (1.0 - burst as f64 / period as f64));
-    let cycles = (vectors.len() as f64 / rate * 1.3) as usize + 2 * period;
+    let cycles = (vectors.len() as f64 / rate * 1.2) as usize + 2 * burst + latency + 64;
     let offer = (0..cycles).map(|_| coin(gap)).collect();
     let take = (0..cycles).map(|c| c % period >= burst && coin(stall)).collect();
     LaneTraffic { vectors, offer, take }
@@ -77,6 +86,16 @@ fn traffic(vectors: Vec<State>, gap: f64, stall: f64, (burst, period): (usize, u
 fn bursts(depth: usize, latency: usize) -> (usize, usize) {
     let burst = 2 * depth + latency;
     (burst, 4 * burst)
+}
+
+/// A producer that never gaps and a consumer that takes nothing until the pipeline and the
+/// FIFO are full, then two cycles in three: more states than the FIFO holds must wait on
+/// `ready`.
+fn overflowing(vectors: Vec<State>, depth: usize, latency: usize, seed: u64) -> LaneTraffic {
+    let cycles = 2 * (depth + latency) + 2 * vectors.len();
+    let mut rng = SplitMix64::new(seed);
+    let take = (0..cycles).map(|c| c >= depth + latency + 100 && !rng.next_u64().is_multiple_of(3)).collect();
+    LaneTraffic { vectors, offer: vec![true; cycles], take }
 }
 
 /// A Verilator model of `verilog`'s lane stream, built once.
@@ -114,7 +133,7 @@ fn full_rate(name: &str, model: VerilatorModel, inputs: Vec<State>, want: &[Stat
 
 /// Random gaps (30%), stalls (40%) and bursts through a stream's Verilator model.
 fn gaps_and_stalls(name: &str, model: &VerilatorModel, (inputs, want): (Vec<State>, Vec<State>), depth: usize, latency: usize, seed: u64) {
-    let t = traffic(inputs, 0.3, 0.4, bursts(depth, latency), seed);
+    let t = traffic(inputs, 0.3, 0.4, bursts(depth, latency), latency, seed);
     let got = run(name, model, &t);
     assert_eq!(count_mismatches(&got, &want), 0, "{name}: {} of {} delivered, seed {seed:#x}", got.len(), want.len());
 }
@@ -130,6 +149,9 @@ fn stream16_verilator_matches_golden_under_gaps_and_stalls() {
         let model = model::<Poseidon2Stream16>(&name, &verilog_of(Poseidon2Stream16::new(prime).unwrap()));
         let (inputs, want) = case(&spec, Some(prime), 5_000, seed ^ 1);
         let model = full_rate(&name, model, inputs, &want, latency).with_drain(latency + 16);
+        let (inputs, want) = case(&spec, Some(prime), Poseidon2Stream16::DEPTH + 200, seed ^ 3);
+        let got = run(&name, &model, &overflowing(inputs, Poseidon2Stream16::DEPTH, latency, seed ^ 4));
+        assert_eq!(count_mismatches(&got, &want), 0, "{name}: the FIFO overflowed, seed {seed:#x}");
         let case = case(&spec, Some(prime), 100_000, seed);
         gaps_and_stalls(&name, &model, case, Poseidon2Stream16::DEPTH, latency, seed ^ 2);
     }
@@ -151,25 +173,31 @@ fn stream8_verilator_matches_golden_under_gaps_and_stalls() {
 /// Goldilocks states under Verilator: what fits in about a minute of simulation.
 const GOLDILOCKS_STATES: usize = 25_000;
 
-/// iverilog: a few hundred states per field, gaps and stalls and one stall burst.
+/// iverilog: a few hundred states per field (a hundred for Goldilocks) with gaps and stalls;
+/// too few to fill the FIFO, which the Verilator runs do.
 #[test]
 fn streams_iverilog_match_golden() {
     for field in [FieldId::BabyBear, FieldId::KoalaBear, FieldId::Goldilocks] {
         let seed = test_seed(&format!("streams_iverilog {field}"));
         let spec = Poseidon2Spec::for_field(field);
         let start = std::time::Instant::now();
-        let (name, verilog, ports, prime) = match field {
-            FieldId::Goldilocks => {
-                ("stream8", verilog_of(Poseidon2Stream8::new().unwrap()), Poseidon2Stream8::ports(), None)
-            }
+        let (name, verilog, ports, prime, latency, n) = match field {
+            FieldId::Goldilocks => (
+                "stream8",
+                verilog_of(Poseidon2Stream8::new().unwrap()),
+                Poseidon2Stream8::ports(),
+                None,
+                Poseidon2Stream8::LATENCY,
+                100,
+            ),
             _ => {
                 let prime = Prime31::new(field).unwrap();
-                ("stream16", verilog_of(Poseidon2Stream16::new(prime).unwrap()), Poseidon2Stream16::ports(), Some(prime))
+                let verilog = verilog_of(Poseidon2Stream16::new(prime).unwrap());
+                ("stream16", verilog, Poseidon2Stream16::ports(), Some(prime), Poseidon2Stream16::latency(prime), 200)
             }
         };
-        let n = if prime.is_some() { 300 } else { 200 };
         let (inputs, want) = case(&spec, prime, n, seed);
-        let t = traffic(inputs, 0.3, 0.4, (300, 1200), seed ^ 2);
+        let t = traffic(inputs, 0.3, 0.4, (0, 1), latency, seed ^ 2);
         let got = simulate_lane_stream(name, &verilog, &ports, HS, &t, Simulator::Iverilog).unwrap();
         eprintln!("{field} iverilog: {n} states, {} cycles in {:.1?}", t.offer.len(), start.elapsed());
         assert_eq!(count_mismatches(&got, &want), 0, "{field}: {} of {n} delivered, seed {seed:#x}", got.len());
@@ -183,8 +211,8 @@ fn perturbed_round_constant_is_caught() {
     let spec = Poseidon2Spec::for_field(prime.field);
     let mut wrong = spec.clone();
     wrong.rc_internal[5] = (wrong.rc_internal[5] + 1) % prime.p;
-    let (inputs, want) = case(&spec, Some(prime), 40, 7);
-    let t = traffic(inputs, 0.3, 0.4, (100, 400), 9);
+    let (inputs, want) = case(&spec, Some(prime), 12, 7);
+    let t = traffic(inputs, 0.3, 0.4, (0, 1), Poseidon2Stream16::latency(prime), 9);
     let verilog = verilog_of(Poseidon2Stream16::with_spec(prime, &wrong).unwrap());
     let got =
         simulate_lane_stream("perturbed", &verilog, &Poseidon2Stream16::ports(), HS, &t, Simulator::Iverilog).unwrap();
@@ -192,9 +220,10 @@ fn perturbed_round_constant_is_caught() {
     assert!(count_mismatches(&got, &want) > 0, "a perturbed round constant went unnoticed");
 }
 
-/// Negative control: one state of credit too many, a producer that never gaps and a consumer
-/// that stops for longer than the FIFO can absorb: the FIFO drops a result and the check
-/// catches it. The same traffic through the correct credit delivers everything.
+/// Negative control: one state of credit too many under traffic that overflows the FIFO
+/// without back-pressure (the same traffic the correct credit passes in
+/// `stream16_verilator_matches_golden_under_gaps_and_stalls`): the FIFO drops a result and
+/// the check catches it.
 #[test]
 fn overcommitted_credit_loses_states() {
     let prime = Prime31::new(FieldId::KoalaBear).unwrap();
@@ -202,20 +231,12 @@ fn overcommitted_credit_loses_states() {
     let latency = Poseidon2Stream16::latency(prime);
     let depth = Poseidon2Stream16::DEPTH;
     let (inputs, want) = case(&spec, Some(prime), depth + 200, 11);
-    // The consumer takes nothing until the pipeline and the FIFO are full, then 60%.
-    let cycles = 3 * (depth + latency) + 2 * inputs.len();
-    let mut rng = SplitMix64::new(13);
-    let take = (0..cycles).map(|c| c >= depth + latency + 100 && !rng.next_u64().is_multiple_of(3)).collect();
-    let t = LaneTraffic { vectors: inputs, offer: vec![true; cycles], take };
     let over = verilog_of(Poseidon2Stream16::new(prime).unwrap().overcommitted());
-    let got = simulate_lane_stream("overcommitted", &over, &Poseidon2Stream16::ports(), HS, &t, Simulator::Iverilog)
-        .unwrap();
+    let model = model::<Poseidon2Stream16>("overcommitted", &over).with_drain(latency + 16);
+    let got = run("overcommitted", &model, &overflowing(inputs, depth, latency, 13));
     let bad = count_mismatches(&got, &want);
     eprintln!("overcommitted: {bad} mismatches, {} of {} delivered", got.len(), want.len());
     assert!(bad > 0, "an overcommitted stream delivered everything");
-    let good = verilog_of(Poseidon2Stream16::new(prime).unwrap());
-    let got = simulate_lane_stream("credit", &good, &Poseidon2Stream16::ports(), HS, &t, Simulator::Iverilog).unwrap();
-    assert_eq!(count_mismatches(&got, &want), 0, "the correct credit under the same traffic");
 }
 
 /// What a rust-hdl run saw: the states delivered and whether `ready` ever dropped.
@@ -232,7 +253,7 @@ fn stream16_rust_hdl_matches_golden() {
     let prime = Prime31::new(FieldId::BabyBear).unwrap();
     let seed = test_seed("stream16_rust_hdl");
     let (inputs, want) = case(&Poseidon2Spec::for_field(prime.field), Some(prime), 48, seed);
-    let t = traffic(inputs, 0.3, 0.4, (60, 240), seed ^ 2);
+    let t = traffic(inputs, 0.3, 0.4, (60, 240), Poseidon2Stream16::latency(prime), seed ^ 2);
     let LaneTraffic { vectors, offer, take } = t;
     let cycles = offer.len();
     let out = Arc::new(Mutex::new(Seen::default()));
