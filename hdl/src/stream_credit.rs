@@ -13,12 +13,13 @@
 //! `ready` looks at the registered count only (no combinational path from the consumer's
 //! `ready` back to the producer's), so the depth must exceed that count:
 //! `depth ≥ LATENCY + FIFO_LATENCY + 1` ([`credit_bits`] sizes it, [`StreamCredit::new`]
-//! asserts it at compile time).
+//! asserts it at compile time, [`LaneCredit::for_latency`] at construction for a latency that
+//! depends on the field).
 //!
-//! The parent wires: its input stream's `valid` to `offer` and `ready` from `ready`;
-//! `accept` to its pipeline's `valid_in` (the pipeline's data inputs straight from the input
-//! stream's `data`); its pipeline's `valid_out` and result to `result_valid` and `result`;
-//! and links `results` to its output stream.
+//! The parent wires ([`Admission`]): its input stream's `valid` to `admit.offer` and `ready`
+//! from `admit.ready`; `admit.accept` to its pipeline's `valid_in` (the pipeline's data inputs
+//! straight from the input stream's `data`); its pipeline's `valid_out` to
+//! `admit.result_valid` and its result to `result`; and links `results` to its output stream.
 //!
 //! The storage is lane-wise: [`LaneCredit`] is the counter and the FIFO's pointers, and its
 //! parent keeps one RAM per lane, all written and read at the pointers it gives. A result of
