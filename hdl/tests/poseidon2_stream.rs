@@ -132,7 +132,14 @@ fn full_rate(name: &str, model: VerilatorModel, inputs: Vec<State>, want: &[Stat
 }
 
 /// Random gaps (30%), stalls (40%) and bursts through a stream's Verilator model.
-fn gaps_and_stalls(name: &str, model: &VerilatorModel, (inputs, want): (Vec<State>, Vec<State>), depth: usize, latency: usize, seed: u64) {
+fn gaps_and_stalls(
+    name: &str,
+    model: &VerilatorModel,
+    (inputs, want): (Vec<State>, Vec<State>),
+    depth: usize,
+    latency: usize,
+    seed: u64,
+) {
     let t = traffic(inputs, 0.3, 0.4, bursts(depth, latency), latency, seed);
     let got = run(name, model, &t);
     assert_eq!(count_mismatches(&got, &want), 0, "{name}: {} of {} delivered, seed {seed:#x}", got.len(), want.len());
