@@ -13,7 +13,7 @@ use crate::merkle::{LeafSponge, LeafSponge8, MerkleTree, MerkleTree8};
 use crate::ntt::{Butterfly31, Butterfly31Stream, NttCore, NttMode, NttStream, TwiddleRom};
 use crate::poseidon2::{
     ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
-    PartialRound16, Poseidon2Perm8, Poseidon2Perm16, Sbox31, Sbox31Stream, Sbox64,
+    PartialRound16, Poseidon2Perm8, Poseidon2Perm16, Poseidon2Stream8, Poseidon2Stream16, Sbox31, Sbox31Stream, Sbox64,
 };
 use crate::stream_credit::FIFO_LATENCY;
 
@@ -183,7 +183,7 @@ pub fn entries() -> Vec<Entry> {
     });
     out.push(Entry {
         name: "leaf_sponge8_goldilocks".into(),
-        description: "padding-free Poseidon2-8 sponge (rate 4, Goldilocks), rows chunk-interleaved over 512 slots, state RAM + busy bits, 512-digest FIFO behind a credit; rate = chunks",
+        description: "padding-free Poseidon2-8 sponge (rate 4, Goldilocks), rows chunk-interleaved over 512 slots, state RAM + busy bits, 1,024-digest FIFO behind a credit; rate = chunks",
         latency: LeafSponge8::LATENCY,
         ii: 1,
         results_per_input: 1,
@@ -298,6 +298,23 @@ fn poseidon2_entries() -> Vec<Entry> {
         Poseidon2Perm8::LATENCY,
         verilog_of(Poseidon2Perm8::new().expect("golden diagonal")),
     ));
+    // The permutations behind valid/ready streams: the result FIFO (one RAM per lane) and its
+    // credit around the permutation, reported as the permutation plus that shell.
+    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+        let prime = Prime31::new(field).expect("31-bit field");
+        out.push(entry(
+            format!("poseidon2_stream16_{field}"),
+            "Poseidon2-16 permutation behind valid/ready streams: credit + 512-state FIFO, one RAM per lane (perm + shell)",
+            Poseidon2Stream16::latency(prime),
+            verilog_of(Poseidon2Stream16::new(prime).expect("golden diagonal")),
+        ));
+    }
+    out.push(entry(
+        "poseidon2_stream8_goldilocks".into(),
+        "Poseidon2-8 permutation behind valid/ready streams: credit + 1,024-state FIFO, one RAM per lane (perm + shell)",
+        Poseidon2Stream8::LATENCY,
+        verilog_of(Poseidon2Stream8::new().expect("golden diagonal")),
+    ));
     out
 }
 
@@ -342,13 +359,18 @@ pub fn compositions() -> Vec<Composition> {
         ],
         shell_around: vec![],
     });
-    // The Merkle units are their control and memories around one permutation (field `perm`).
-    for (name, perm) in [
+    // The Merkle units and the streams are their control and memories around one permutation
+    // (field `perm`).
+    let around_perm = [
         ("merkle_tree_babybear", "poseidon2_perm16_babybear"),
         ("leaf_sponge_babybear", "poseidon2_perm16_babybear"),
         ("merkle_tree8_goldilocks", "poseidon2_perm8_goldilocks"),
         ("leaf_sponge8_goldilocks", "poseidon2_perm8_goldilocks"),
-    ] {
+        ("poseidon2_stream16_babybear", "poseidon2_perm16_babybear"),
+        ("poseidon2_stream16_koalabear", "poseidon2_perm16_koalabear"),
+        ("poseidon2_stream8_goldilocks", "poseidon2_perm8_goldilocks"),
+    ];
+    for (name, perm) in around_perm {
         out.push(Composition { name: name.into(), parts: vec![(perm.into(), 1)], shell_around: vec!["top$perm"] });
     }
     out

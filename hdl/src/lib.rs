@@ -13,7 +13,7 @@
 //!   FIFO that put every fixed-latency block behind it with back-pressure (the `*Stream`
 //!   wrappers, next to the blocks they wrap);
 //! - [`poseidon2`]: the permutations, fully unrolled (S-boxes, linear layers, rounds), width 16
-//!   for BabyBear and KoalaBear and width 8 for Goldilocks;
+//!   for BabyBear and KoalaBear and width 8 for Goldilocks, also behind valid/ready streams;
 //! - [`ntt`]: the radix-2 butterflies built from those units, and the streaming NTT core
 //!   (`2^k` points, `k ≤ 12`, forward/inverse/coset, lanes of columns) built from them;
 //! - [`merkle`]: the leaf sponge over rows of any width and the Merkle tree over streamed leaf

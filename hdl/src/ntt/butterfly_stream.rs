@@ -71,15 +71,15 @@ impl Logic for Butterfly31Stream {
     #[hdl_gen]
     fn update(&mut self) {
         clock!(self, clock, unit, credit);
-        self.credit.offer.next = self.inputs.valid.val();
-        self.inputs.ready.next = self.credit.ready.val();
-        self.unit.valid_in.next = self.credit.accept.val();
+        self.credit.admit.offer.next = self.inputs.valid.val();
+        self.inputs.ready.next = self.credit.admit.ready.val();
+        self.unit.valid_in.next = self.credit.admit.accept.val();
         self.unit.a.next = self.inputs.data.val().get_bits::<32>(0);
         self.unit.b.next = self.inputs.data.val().get_bits::<32>(32);
         self.unit.w_mont.next = self.inputs.data.val().get_bits::<32>(64);
         self.x_wide.next = bit_cast::<64, 32>(self.unit.x.val());
         self.y_wide.next = bit_cast::<64, 32>(self.unit.y.val());
-        self.credit.result_valid.next = self.unit.valid_out.val();
+        self.credit.admit.result_valid.next = self.unit.valid_out.val();
         self.credit.result.next = self.x_wide.val() | (self.y_wide.val() << 32);
         StreamSource::<Bits<64>>::link(&mut self.outputs, &mut self.credit.results);
     }

@@ -67,11 +67,11 @@ impl Logic for Sbox31Stream {
     #[hdl_gen]
     fn update(&mut self) {
         clock!(self, clock, unit, credit);
-        self.credit.offer.next = self.lanes.valid.val();
-        self.lanes.ready.next = self.credit.ready.val();
-        self.unit.valid_in.next = self.credit.accept.val();
+        self.credit.admit.offer.next = self.lanes.valid.val();
+        self.lanes.ready.next = self.credit.admit.ready.val();
+        self.unit.valid_in.next = self.credit.admit.accept.val();
         self.unit.x.next = self.lanes.data.val();
-        self.credit.result_valid.next = self.unit.valid_out.val();
+        self.credit.admit.result_valid.next = self.unit.valid_out.val();
         self.credit.result.next = self.unit.y.val();
         StreamSource::<Bits<32>>::link(&mut self.powers, &mut self.credit.results);
     }
