@@ -177,9 +177,9 @@ fn stream8_verilator_matches_golden_under_gaps_and_stalls() {
     gaps_and_stalls(name, &model, case, Poseidon2Stream8::DEPTH, latency, seed ^ 2);
 }
 
-/// Goldilocks states under Verilator: what fits in about a minute of simulation (the model
-/// runs ~4,000 cycles/s, the traffic ~3 cycles per state).
-const GOLDILOCKS_STATES: usize = 80_000;
+/// Goldilocks states under Verilator with gaps and stalls: 100,000, like every block (the
+/// model runs ~4,000 to 10,000 cycles/s, the traffic ~3 cycles per state: about a minute).
+const GOLDILOCKS_STATES: usize = 100_000;
 
 /// iverilog: a few hundred states per field (a hundred for Goldilocks) with gaps and stalls;
 /// too few to fill the FIFO, which the Verilator runs do.

@@ -399,4 +399,11 @@ mod tests {
         uut.connect_all();
         yosys_validate("leaf_sponge", &generate_verilog(&uut)).unwrap();
     }
+
+    #[test]
+    fn leaf_sponge8_is_synthesizable() {
+        let mut uut = LeafSponge8::new().unwrap();
+        uut.connect_all();
+        yosys_validate("leaf_sponge8", &generate_verilog(&uut)).unwrap();
+    }
 }

@@ -423,4 +423,11 @@ mod tests {
         uut.connect_all();
         yosys_validate("merkle_tree", &generate_verilog(&uut)).unwrap();
     }
+
+    #[test]
+    fn merkle_tree8_is_synthesizable() {
+        let mut uut = MerkleTree8::new(4).unwrap();
+        uut.connect_all();
+        yosys_validate("merkle_tree8", &generate_verilog(&uut)).unwrap();
+    }
 }
