@@ -587,9 +587,6 @@ pub struct VerilatorModel {
 enum Handshake {
     /// Valid only: every line is one cycle.
     Valid,
-    /// Valid/ready: a valid line is held (offered again) until the named `ready` output is
-    /// high before the edge; idle lines are one cycle each.
-    Ready(&'static str),
     /// Valid/ready on both sides ([`LaneHandshake`]): every line is one cycle, led by two
     /// bits, the producer's offer and the consumer's take; the driver holds the offered vector
     /// itself until `ready`, and reads the next one only then.
@@ -601,13 +598,6 @@ impl VerilatorModel {
     /// `ports`, each at most 64 bits) with its driver.
     pub fn build(name: &str, verilog: &str, ports: &Ports) -> Result<Self, EdaError> {
         Self::build_with(name, verilog, ports, Handshake::Valid)
-    }
-
-    /// [`VerilatorModel::build`] for a block whose input can push back through the output
-    /// `ready` (1 bit, combinational of registers): the driver offers each valid vector until
-    /// `ready` is high with the clock low before an edge, so a vector may take several cycles.
-    pub fn build_with_ready(name: &str, verilog: &str, ports: &Ports, ready: &'static str) -> Result<Self, EdaError> {
-        Self::build_with(name, verilog, ports, Handshake::Ready(ready))
     }
 
     /// [`VerilatorModel::build`] for a lane stream unit: both sides valid/ready, driven by
@@ -652,12 +642,18 @@ impl VerilatorModel {
         self
     }
 
+    /// The C++ statement that prints the output ports as one line of hex values.
+    fn print_outputs(ports: &Ports) -> String {
+        let fmt = vec!["%llx"; ports.outputs.len()].join(" ");
+        let args: String =
+            ports.outputs.iter().map(|(n, _)| format!(", (unsigned long long)top->{}", cxx_name(n))).collect();
+        format!("printf(\"{fmt}\\n\"{args});")
+    }
+
     fn driver(ports: &Ports, handshake: Handshake) -> String {
-        let held = match handshake {
-            Handshake::Valid => "false".to_string(),
-            Handshake::Ready(ready) => format!("valid && !top->{ready}"),
-            Handshake::Lanes(hs) => return Self::lanes_driver(ports, hs),
-        };
+        if let Handshake::Lanes(hs) = handshake {
+            return Self::lanes_driver(ports, hs);
+        }
         let n_in = ports.inputs.len();
         let decl: String = (0..n_in).map(|k| format!(", v{k} = 0")).collect();
         let scan_fmt = vec!["%llx"; n_in + 1].join(" ");
@@ -668,9 +664,7 @@ impl VerilatorModel {
             .enumerate()
             .map(|(k, (n, _))| format!("        top->{} = v{k};\n", cxx_name(n)))
             .collect();
-        let out_fmt = vec!["%llx"; ports.outputs.len()].join(" ");
-        let out_args: String =
-            ports.outputs.iter().map(|(n, _)| format!(", (unsigned long long)top->{}", cxx_name(n))).collect();
+        let print = Self::print_outputs(ports);
         format!(
             r#"#include "Vtop.h"
 #include "verilated.h"
@@ -683,18 +677,16 @@ int main(int argc, char** argv) {{
     top->eval();
     char line[4096];
     unsigned long long valid = 0{decl};
-    bool hold = false;
-    while (hold || fgets(line, sizeof line, stdin)) {{
-        if (!hold && sscanf(line, "{scan_fmt}", &valid{scan_args}) != {fields}) return 2;
+    while (fgets(line, sizeof line, stdin)) {{
+        if (sscanf(line, "{scan_fmt}", &valid{scan_args}) != {fields}) return 2;
         top->valid_in = valid;
 {assign}        top->clock = 0;
         top->eval();
-        hold = {held};
         top->clock = 1;
         top->eval();
         top->clock = 0;
         top->eval();
-        if (top->valid_out) printf("{out_fmt}\n"{out_args});
+        if (top->valid_out) {print}
         else puts("-");
     }}
     fflush(stdout);
@@ -722,9 +714,7 @@ int main(int argc, char** argv) {{
             .enumerate()
             .map(|(k, (p, _))| format!("        if (next < count) top->{} = vec[next * {n_in} + {k}];\n", cxx_name(p)))
             .collect();
-        let out_fmt = vec!["%llx"; ports.outputs.len()].join(" ");
-        let out_args: String =
-            ports.outputs.iter().map(|(n, _)| format!(", (unsigned long long)top->{}", cxx_name(n))).collect();
+        let print = Self::print_outputs(ports);
         format!(
             r#"#include "Vtop.h"
 #include "verilated.h"
@@ -754,7 +744,7 @@ int main(int argc, char** argv) {{
         top->clock = 0;
         top->eval();
         bool accepted = valid && top->{ready};
-        if (top->valid_out && take) printf("{out_fmt}\n"{out_args});
+        if (top->valid_out && take) {print}
         else puts("-");
         top->clock = 1;
         top->eval();
@@ -781,14 +771,8 @@ int main(int argc, char** argv) {{
     }
 
     /// [`VerilatorModel::run`], also returning the simulated cycles per second of wall time
-    /// (pipe traffic included; a held vector counts every cycle it is offered).
+    /// (drain and pipe traffic included).
     pub fn run_measured(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, f64), EdaError> {
-        self.run_counted(vectors).map(|(outputs, cycles, seconds)| (outputs, cycles as f64 / seconds))
-    }
-
-    /// [`VerilatorModel::run`], also returning the cycles simulated (drain included; with
-    /// `ready`, a held vector counts every cycle it is offered) and the wall time in seconds.
-    pub fn run_counted(&self, vectors: &[Vector]) -> Result<(Vec<Vec<u64>>, usize, f64), EdaError> {
         assert!(!self.lanes, "a lane stream model runs traffic (run_traffic), not vectors");
         let mut input = String::with_capacity(vectors.len() * 24);
         let idle = format!("0{}\n", " 0".repeat(self.ports.inputs.len()));
@@ -800,7 +784,7 @@ int main(int argc, char** argv) {{
             input.push('\n');
         }
         input.push_str(&idle.repeat(self.drain));
-        self.exchange(input).map(|run| (run.outputs, run.cycles, run.seconds))
+        self.exchange(input).map(|run| (run.outputs, run.cycles as f64 / run.seconds))
     }
 
     /// Runs a lane stream unit's `traffic` (then the drain's cycles, producer and consumer

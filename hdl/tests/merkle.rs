@@ -195,6 +195,14 @@ fn traffic(vectors: Vec<Vec<u64>>, gap: u64, stall: u64, hold: usize, rng: &mut 
     LaneTraffic { vectors, offer, take }
 }
 
+/// `t` followed by `tail` cycles with producer and consumer both ready, so whatever the
+/// random part left is taken and delivered (the iverilog testbench has no drain of its own).
+fn with_tail(mut t: LaneTraffic, tail: usize) -> LaneTraffic {
+    t.offer.resize(t.offer.len() + tail, true);
+    t.take.resize(t.take.len() + tail, true);
+    t
+}
+
 /// Runs `vectors` through `model` twice, with 20 % input gaps and 30 % output stalls, then at
 /// full rate (no gaps, no stalls); both must deliver exactly `want`. Returns the full-rate run.
 fn runs_match(
@@ -292,10 +300,8 @@ fn tree_verilog_matches_golden_in_iverilog() {
     let prime = Prime31::new(field).unwrap();
     let mut rng = SplitMix64::new(seed);
     let trees = Trees::random(field, &[1, 2], seed);
-    let mut t = traffic(tree_vectors(&trees.stream(field)), 30, 40, 0, &mut rng);
     let tail = 2 * (MerkleTree::compression_latency(prime) + 4);
-    t.offer.resize(t.offer.len() + tail, true);
-    t.take.resize(t.take.len() + tail, true);
+    let t = with_tail(traffic(tree_vectors(&trees.stream(field)), 30, 40, 0, &mut rng), tail);
     let start = std::time::Instant::now();
     let verilog = verilog_of(MerkleTree::new(prime, 3).unwrap());
     let out = simulate_lane_stream(
@@ -525,10 +531,7 @@ fn sponge_verilog_matches_golden_in_iverilog() {
     let mut rng = SplitMix64::new(seed);
     let rows = random_rows(field, &[3, 8, 13], &mut rng);
     let (chunks, want) = batch_stream(field, &rows);
-    let mut t = traffic(sponge_vectors(&chunks), 30, 40, 0, &mut rng);
-    let tail = 2 * (LeafSponge::latency(prime) + 4);
-    t.offer.resize(t.offer.len() + tail, true);
-    t.take.resize(t.take.len() + tail, true);
+    let t = with_tail(traffic(sponge_vectors(&chunks), 30, 40, 0, &mut rng), 2 * (LeafSponge::latency(prime) + 4));
     let start = std::time::Instant::now();
     let verilog = verilog_of(LeafSponge::new(prime).unwrap());
     let out = simulate_lane_stream(
@@ -613,11 +616,6 @@ fn rate4_units_verilog_match_golden_in_iverilog() {
     let seed = test_seed("rate4_units_verilog_match_golden_in_iverilog");
     let field = FieldId::Goldilocks;
     let mut rng = SplitMix64::new(seed);
-    let with_tail = |mut t: LaneTraffic, tail: usize| {
-        t.offer.resize(t.offer.len() + tail, true);
-        t.take.resize(t.take.len() + tail, true);
-        t
-    };
 
     let trees = Trees::random(field, &[1, 1], seed);
     let t = with_tail(
