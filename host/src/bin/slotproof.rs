@@ -43,6 +43,17 @@ object with field, rows, cols, log_blowup, backend, root (canonical integers) an
     Commit(CommitArgs),
     /// Write a random trace of canonical values as .npy (<u4 for babybear/koalabear, <u8 for goldilocks).
     GenTrace(GenTraceArgs),
+    /// Print the card ABI this build speaks: registers, command descriptor, opcodes, memory map, errors.
+    #[command(after_help = "The tables are generated from the slotproof-firmware crate, the single source \
+of truth that the host driver, the device model and the RTL register block are all built from.")]
+    Abi(AbiArgs),
+}
+
+#[derive(Args)]
+struct AbiArgs {
+    /// Print Markdown tables (the only format so far; the flag keeps room for others).
+    #[arg(long, default_value_t = true)]
+    markdown: bool,
 }
 
 #[derive(Args)]
@@ -113,6 +124,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Commit(a) => commit(a),
         Command::GenTrace(a) => gen_trace(a),
+        Command::Abi(a) => abi(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,6 +139,14 @@ fn main() -> ExitCode {
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
+}
+
+fn abi(a: AbiArgs) -> Result<()> {
+    debug_assert!(a.markdown);
+    let mut text = String::new();
+    slotproof_firmware::doc::write_markdown(&mut text)?;
+    print!("{text}");
+    Ok(())
 }
 
 fn trace_input(a: &CommitArgs) -> Result<TraceInput> {

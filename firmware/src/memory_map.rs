@@ -1,0 +1,104 @@
+//! Where buffers live in card memory: the address the host passes to `pwrite`/`pread` on
+//! the XDMA channels, and the addresses in command descriptors.
+//!
+//! Regions sit in separate memory banks (HBM pseudo-channel groups or DDR channels) so that
+//! the host filling one staging buffer, the kernel reading the other and the sponge states
+//! being updated never contend for one bank. The two staging buffers are the ping-pong pair
+//! that lets a transfer overlap compute. The layout fits the 8 GB of the smallest supported
+//! card (C1100, U280 HBM).
+
+/// A region of card memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Name, upper case.
+    pub name: &'static str,
+    /// First byte.
+    pub base: u64,
+    /// Bytes.
+    pub size: u64,
+    /// Memory bank group it occupies.
+    pub bank: u8,
+    /// What it holds.
+    pub doc: &'static str,
+}
+
+impl Region {
+    /// One past the last byte.
+    pub const fn end(&self) -> u64 {
+        self.base + self.size
+    }
+
+    /// Whether `[addr, addr + len)` lies inside the region (no overflow).
+    pub const fn contains(&self, addr: u64, len: u64) -> bool {
+        match addr.checked_add(len) {
+            Some(end) => addr >= self.base && end <= self.end(),
+            None => false,
+        }
+    }
+}
+
+const MIB: u64 = 1 << 20;
+const GIB: u64 = 1 << 30;
+
+/// Twiddles and Poseidon2 round constants (`LOAD_*`).
+pub const TABLES: Region =
+    Region { name: "TABLES", base: 0, size: 256 * MIB, bank: 0, doc: "twiddles and round constants" };
+/// Staging buffer A: a column batch being computed while B fills, and the other way round.
+pub const STAGE_A: Region =
+    Region { name: "STAGE_A", base: 256 * MIB, size: 512 * MIB, bank: 1, doc: "column batch, ping" };
+/// Staging buffer B.
+pub const STAGE_B: Region =
+    Region { name: "STAGE_B", base: 768 * MIB, size: 512 * MIB, bank: 2, doc: "column batch, pong" };
+/// LDE output of the `LDE` command.
+pub const LDE: Region = Region { name: "LDE", base: 1280 * MIB, size: 2 * GIB, bank: 3, doc: "LDE column batch" };
+/// Per-row sponge states between batches.
+pub const SPONGE: Region =
+    Region { name: "SPONGE", base: 1280 * MIB + 2 * GIB, size: 2 * GIB, bank: 4, doc: "one sponge state per LDE row" };
+/// The tree: leaf digests, then every layer above them, root last.
+pub const TREE: Region =
+    Region { name: "TREE", base: 1280 * MIB + 4 * GIB, size: 1536 * MIB, bank: 5, doc: "leaf digests and layers" };
+/// Small results the host reads back (root, cap, paths) and the path indices it uploads.
+pub const RESULT: Region = Region {
+    name: "RESULT",
+    base: 1280 * MIB + 4 * GIB + 1536 * MIB,
+    size: 64 * MIB,
+    bank: 0,
+    doc: "root, cap, paths",
+};
+
+/// Every region in address order.
+pub const ALL: &[Region] = &[TABLES, STAGE_A, STAGE_B, LDE, SPONGE, TREE, RESULT];
+
+/// Card memory the layout needs.
+pub const REQUIRED_BYTES: u64 = RESULT.end();
+
+/// The region that holds `[addr, addr + len)` entirely, if one does.
+pub fn region_of(addr: u64, len: u64) -> Option<&'static Region> {
+    ALL.iter().find(|r| r.contains(addr, len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_are_ordered_disjoint_and_fit_8_gb() {
+        let mut end = 0;
+        for r in ALL {
+            assert!(r.base >= end, "{} overlaps", r.name);
+            assert_eq!(r.base % 4096, 0, "{} not page-aligned", r.name);
+            end = r.end();
+        }
+        assert!(REQUIRED_BYTES <= 8 * GIB);
+    }
+
+    #[test]
+    fn containment_is_exact() {
+        assert!(STAGE_A.contains(STAGE_A.base, STAGE_A.size));
+        assert!(!STAGE_A.contains(STAGE_A.base, STAGE_A.size + 1));
+        assert!(!STAGE_A.contains(STAGE_A.base - 1, 2));
+        assert!(!STAGE_A.contains(u64::MAX - 3, 8));
+        assert_eq!(region_of(SPONGE.base + 5, 10).map(|r| r.name), Some("SPONGE"));
+        assert_eq!(region_of(STAGE_B.end() - 4, 8), None);
+    }
+}
