@@ -42,12 +42,7 @@ impl Default for EmulatedSpec {
     /// 8 GiB of card memory (addresses above 4 GiB exercise 64-bit offsets), a 64 KiB BAR,
     /// one channel each way, one event.
     fn default() -> Self {
-        Self {
-            mem_bytes: 8 << 30,
-            bar_len: 64 << 10,
-            channels: 1,
-            events: 1,
-        }
+        Self { mem_bytes: 8 << 30, bar_len: 64 << 10, channels: 1, events: 1 }
     }
 }
 
@@ -93,8 +88,7 @@ fn create_file(path: &Path, len: u64) -> Result<File, XferError> {
         .create_new(true)
         .open(path)
         .map_err(|e| classify_io(format!("create {}", path.display()), e))?;
-    file.set_len(len)
-        .map_err(|e| classify_io(format!("size {} to {len:#x} bytes", path.display()), e))?;
+    file.set_len(len).map_err(|e| classify_io(format!("size {} to {len:#x} bytes", path.display()), e))?;
     Ok(file)
 }
 
@@ -103,31 +97,21 @@ impl EmulatedDevice {
     /// path, if any node already exists.
     pub fn create(dir: &Path, index: usize, spec: EmulatedSpec) -> Result<Self, XferError> {
         if !(1..=MAX_CHANNELS).contains(&spec.channels) {
-            return Err(config(format!(
-                "emulated device with {} channels: 1..={MAX_CHANNELS} allowed",
-                spec.channels
-            )));
+            return Err(config(format!("emulated device with {} channels: 1..={MAX_CHANNELS} allowed", spec.channels)));
         }
         if spec.events > MAX_EVENTS {
-            return Err(config(format!(
-                "emulated device with {} event nodes: at most {MAX_EVENTS}",
-                spec.events
-            )));
+            return Err(config(format!("emulated device with {} event nodes: at most {MAX_EVENTS}", spec.events)));
         }
         if spec.mem_bytes == 0 || spec.mem_bytes > i64::MAX as u64 {
-            return Err(config(format!(
-                "emulated card memory of {:#x} bytes: must be 1..=i64::MAX",
-                spec.mem_bytes
-            )));
+            return Err(config(format!("emulated card memory of {:#x} bytes: must be 1..=i64::MAX", spec.mem_bytes)));
         }
-        if spec.bar_len < 4 || spec.bar_len % 4 != 0 || usize::try_from(spec.bar_len).is_err() {
+        if spec.bar_len < 4 || !spec.bar_len.is_multiple_of(4) || usize::try_from(spec.bar_len).is_err() {
             return Err(config(format!(
                 "emulated BAR of {:#x} bytes: must be a non-zero multiple of 4 that fits in memory",
                 spec.bar_len
             )));
         }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| classify_io(format!("create directory {}", dir.display()), e))?;
+        std::fs::create_dir_all(dir).map_err(|e| classify_io(format!("create directory {}", dir.display()), e))?;
         let name = format!("xdma{index}");
 
         let mem_path = dir.join(format!("{name}_h2c_0"));
@@ -137,26 +121,19 @@ impl EmulatedDevice {
             .chain((0..spec.channels).map(|k| format!("{name}_c2h_{k}")));
         for link in links {
             let path = dir.join(link);
-            std::fs::hard_link(&mem_path, &path).map_err(|e| {
-                classify_io(
-                    format!("hard-link {} as {}", mem_path.display(), path.display()),
-                    e,
-                )
-            })?;
+            std::fs::hard_link(&mem_path, &path)
+                .map_err(|e| classify_io(format!("hard-link {} as {}", mem_path.display(), path.display()), e))?;
         }
 
         let user_path = dir.join(format!("{name}_user"));
         let user = create_file(&user_path, spec.bar_len)?;
-        let bar = CardBar {
-            region: MmioRegion::map(&user, &user_path, spec.bar_len)?,
-        };
+        let bar = CardBar { region: MmioRegion::map(&user, &user_path, spec.bar_len)? };
 
         let mut events = Vec::with_capacity(spec.events);
         for i in 0..spec.events {
             let path = dir.join(format!("{name}_events_{i}"));
-            nix::unistd::mkfifo(&path, Mode::S_IRUSR | Mode::S_IWUSR).map_err(|e| {
-                classify_io(format!("mkfifo {}", path.display()), std::io::Error::from(e))
-            })?;
+            nix::unistd::mkfifo(&path, Mode::S_IRUSR | Mode::S_IWUSR)
+                .map_err(|e| classify_io(format!("mkfifo {}", path.display()), std::io::Error::from(e)))?;
             // Read-write (Linux defines this for FIFOs): the open never blocks or fails for
             // want of a reader, and tokens raised before the host opens the node stay queued.
             // Non-blocking: a full FIFO means the event is already pending.
@@ -180,15 +157,7 @@ impl EmulatedDevice {
         Ok(Self {
             dir: dir.to_path_buf(),
             index,
-            port: CardPort {
-                inner: Arc::new(PortInner {
-                    mem,
-                    mem_path,
-                    mem_len: spec.mem_bytes,
-                    bar,
-                    events,
-                }),
-            },
+            port: CardPort { inner: Arc::new(PortInner { mem, mem_path, mem_len: spec.mem_bytes, bar, events }) },
             spec,
         })
     }
@@ -242,21 +211,12 @@ impl CardPort {
             let at = addr + done as u64;
             match self.inner.mem.read_at(&mut dst[done..], at) {
                 Ok(0) => {
-                    return Err(XferError::Short {
-                        dir: "card memory read",
-                        channel: 0,
-                        addr: at,
-                        done,
-                        wanted,
-                    });
+                    return Err(XferError::Short { dir: "card memory read", channel: 0, addr: at, done, wanted });
                 }
                 Ok(n) => done += n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
-                    return Err(classify_io(
-                        format!("card read of {} at {at:#x}", self.inner.mem_path.display()),
-                        e,
-                    ));
+                    return Err(classify_io(format!("card read of {} at {at:#x}", self.inner.mem_path.display()), e));
                 }
             }
         }
@@ -282,10 +242,7 @@ impl CardPort {
                 Ok(n) => done += n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
-                    return Err(classify_io(
-                        format!("card write to {} at {at:#x}", self.inner.mem_path.display()),
-                        e,
-                    ));
+                    return Err(classify_io(format!("card write to {} at {at:#x}", self.inner.mem_path.display()), e));
                 }
             }
         }
@@ -309,10 +266,7 @@ impl CardPort {
             Ok(_) => Ok(()),
             // Full FIFO: the host has not consumed earlier raises, and events coalesce.
             Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(()),
-            Err(e) => Err(classify_io(
-                format!("raise event {vector} on {}", path.display()),
-                e,
-            )),
+            Err(e) => Err(classify_io(format!("raise event {vector} on {}", path.display()), e)),
         }
     }
 }

@@ -37,11 +37,7 @@ impl MmioRegion {
             .len(map_len)
             .map_raw(file)
             .map_err(|e| classify_io(format!("mmap {len:#x} bytes of {}", path.display()), e))?;
-        Ok(Self {
-            map,
-            len,
-            path: path.to_path_buf(),
-        })
+        Ok(Self { map, len, path: path.to_path_buf() })
     }
 
     /// Mapped length in bytes.
@@ -60,15 +56,10 @@ impl MmioRegion {
         match offset.checked_add(4) {
             Some(end) if end <= self.len => {}
             _ => {
-                return Err(XferError::OutOfRange {
-                    offset,
-                    len: 4,
-                    limit: self.len,
-                    what: "user BAR register",
-                });
+                return Err(XferError::OutOfRange { offset, len: 4, limit: self.len, what: "user BAR register" });
             }
         }
-        if offset % 4 != 0 {
+        if !offset.is_multiple_of(4) {
             return Err(XferError::Misaligned { offset });
         }
         // In range of a mapping of `len` bytes, which fit in usize at map time.
@@ -97,9 +88,6 @@ impl MmioRegion {
 
 impl std::fmt::Debug for MmioRegion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MmioRegion")
-            .field("path", &self.path)
-            .field("len", &self.len)
-            .finish()
+        f.debug_struct("MmioRegion").field("path", &self.path).field("len", &self.len).finish()
     }
 }

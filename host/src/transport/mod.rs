@@ -138,10 +138,7 @@ pub fn classify_io(what: impl Into<String>, e: std::io::Error) -> XferError {
     let what = what.into();
     match e.raw_os_error() {
         Some(ERESTARTSYS) | Some(libc::EINTR) => XferError::Interrupted { what },
-        Some(libc::ETIMEDOUT) => XferError::TimedOut {
-            what,
-            after: Duration::ZERO,
-        },
+        Some(libc::ETIMEDOUT) => XferError::TimedOut { what, after: Duration::ZERO },
         _ if e.kind() == std::io::ErrorKind::Interrupted => XferError::Interrupted { what },
         _ => XferError::Io { what, source: e },
     }
@@ -178,15 +175,14 @@ impl DmaBuffer {
     /// A buffer of at least `min_len` bytes, rounded up to whole pages. The zero fill also
     /// faults every page in, so the first transfer does not pay for it.
     pub fn new(min_len: usize) -> Result<Self, XferError> {
-        let len = min_len
-            .checked_next_multiple_of(DMA_PAGE)
-            .filter(|&l| l <= isize::MAX as usize - DMA_PAGE)
-            .ok_or(XferError::OutOfRange {
+        let len = min_len.checked_next_multiple_of(DMA_PAGE).filter(|&l| l <= isize::MAX as usize - DMA_PAGE).ok_or(
+            XferError::OutOfRange {
                 offset: 0,
                 len: min_len as u64,
                 limit: (isize::MAX as usize - DMA_PAGE) as u64,
                 what: "DMA buffer length",
-            })?;
+            },
+        )?;
         let mut buf = AVec::<u8, ConstAlign<DMA_PAGE>>::with_capacity(DMA_PAGE, len);
         buf.resize(len, 0);
         Ok(Self { buf })

@@ -48,11 +48,7 @@ pub struct XdmaOptions {
 
 impl Default for XdmaOptions {
     fn default() -> Self {
-        Self {
-            max_call_bytes: RW_MAX_SIZE,
-            bar_len: None,
-            events: 1,
-        }
+        Self { max_call_bytes: RW_MAX_SIZE, bar_len: None, events: 1 }
     }
 }
 
@@ -95,10 +91,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 fn metadata_of(what: impl Into<String>, path: &Path) -> Result<std::fs::Metadata, XferError> {
     std::fs::metadata(path).map_err(|e| {
         if e.kind() == ErrorKind::NotFound {
-            XferError::NotFound {
-                what: what.into(),
-                path: path.to_path_buf(),
-            }
+            XferError::NotFound { what: what.into(), path: path.to_path_buf() }
         } else {
             classify_io(format!("stat {}", path.display()), e)
         }
@@ -106,8 +99,7 @@ fn metadata_of(what: impl Into<String>, path: &Path) -> Result<std::fs::Metadata
 }
 
 fn open_node(path: &Path, opts: &OpenOptions) -> Result<File, XferError> {
-    opts.open(path)
-        .map_err(|e| classify_io(format!("open {}", path.display()), e))
+    opts.open(path).map_err(|e| classify_io(format!("open {}", path.display()), e))
 }
 
 /// `pos` is a kernel `loff_t`: a span must end at or below `i64::MAX`.
@@ -115,20 +107,13 @@ fn check_span(what: &'static str, addr: u64, len: usize) -> Result<(), XferError
     let limit = i64::MAX as u64;
     match addr.checked_add(len as u64) {
         Some(end) if end <= limit => Ok(()),
-        _ => Err(XferError::OutOfRange {
-            offset: addr,
-            len: len as u64,
-            limit,
-            what,
-        }),
+        _ => Err(XferError::OutOfRange { offset: addr, len: len as u64, limit, what }),
     }
 }
 
 /// BAR size of a real card's user BAR, from the PCI device behind the driver's class node.
 fn sysfs_bar_len(index: usize) -> Option<(PathBuf, u64)> {
-    let path = PathBuf::from(format!(
-        "/sys/class/xdma/xdma{index}_user/device/resource0"
-    ));
+    let path = PathBuf::from(format!("/sys/class/xdma/xdma{index}_user/device/resource0"));
     let len = std::fs::metadata(&path).ok()?.len();
     (len > 0).then_some((path, len))
 }
@@ -142,16 +127,11 @@ impl XdmaTransport {
     /// Opens `xdma{index}_*` nodes under `dir`: `/dev` for a card, or an emulated directory.
     pub fn open_at(dir: &Path, index: usize, opts: XdmaOptions) -> Result<Self, XferError> {
         if opts.max_call_bytes == 0 {
-            return Err(XferError::Config {
-                what: "max_call_bytes must be at least 1".into(),
-            });
+            return Err(XferError::Config { what: "max_call_bytes must be at least 1".into() });
         }
         if opts.events > MAX_EVENTS {
             return Err(XferError::Config {
-                what: format!(
-                    "{} event nodes asked for, the driver has at most {MAX_EVENTS}",
-                    opts.events
-                ),
+                what: format!("{} event nodes asked for, the driver has at most {MAX_EVENTS}", opts.events),
             });
         }
         let dir_meta = metadata_of("device directory", dir)?;
@@ -172,22 +152,11 @@ impl XdmaTransport {
         let h2c = Self::channels(dir, &name, "h2c", OpenOptions::new().write(true))?;
         let c2h = Self::channels(dir, &name, "c2h", OpenOptions::new().read(true))?;
         // Only an emulated memory file knows the size of card memory.
-        let mem_len = std::fs::metadata(&h2c[0].path)
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
+        let mem_len = std::fs::metadata(&h2c[0].path).ok().filter(|m| m.is_file()).map(|m| m.len());
 
-        let events = (0..opts.events)
-            .map(|i| Self::event(dir, &name, i))
-            .collect::<Result<Vec<_>, _>>()?;
+        let events = (0..opts.events).map(|i| Self::event(dir, &name, i)).collect::<Result<Vec<_>, _>>()?;
 
-        let info = DeviceInfo {
-            name,
-            h2c_channels: h2c.len(),
-            c2h_channels: c2h.len(),
-            bar_len,
-            mem_len,
-        };
+        let info = DeviceInfo { name, h2c_channels: h2c.len(), c2h_channels: c2h.len(), bar_len, mem_len };
         log::debug!(
             "opened {} under {}: {} h2c, {} c2h, BAR {:#x} bytes, {} event nodes, memory {:?}",
             info.name,
@@ -198,24 +167,12 @@ impl XdmaTransport {
             events.len(),
             info.mem_len
         );
-        Ok(Self {
-            info,
-            h2c,
-            c2h,
-            bar,
-            events,
-            max_call: opts.max_call_bytes,
-        })
+        Ok(Self { info, h2c, c2h, bar, events, max_call: opts.max_call_bytes })
     }
 
     /// The mapped length must not exceed what backs the node: past the end of a regular file
     /// an access faults (SIGBUS), past a real BAR it reaches whatever the host decodes there.
-    fn bar_len(
-        index: usize,
-        path: &Path,
-        meta: &std::fs::Metadata,
-        asked: Option<u64>,
-    ) -> Result<u64, XferError> {
+    fn bar_len(index: usize, path: &Path, meta: &std::fs::Metadata, asked: Option<u64>) -> Result<u64, XferError> {
         let (backing, source) = if meta.is_file() {
             (Some(meta.len()), format!("the length of {}", path.display()))
         } else if meta.file_type().is_char_device() {
@@ -225,16 +182,13 @@ impl XdmaTransport {
             }
         } else {
             return Err(XferError::Config {
-                what: format!(
-                    "{} is neither a char device nor a regular file",
-                    path.display()
-                ),
+                what: format!("{} is neither a char device nor a regular file", path.display()),
             });
         };
         match (asked, backing) {
-            (Some(a), Some(b)) if a > b => Err(XferError::Config {
-                what: format!("bar_len {a:#x} exceeds {source} ({b:#x})"),
-            }),
+            (Some(a), Some(b)) if a > b => {
+                Err(XferError::Config { what: format!("bar_len {a:#x} exceeds {source} ({b:#x})") })
+            }
             (Some(a), _) => Ok(a),
             (None, Some(b)) => Ok(b),
             (None, None) => Err(XferError::Config {
@@ -248,12 +202,7 @@ impl XdmaTransport {
 
     /// The driver numbers engines from 0 without gaps, so discovery stops at the first missing
     /// node; a device needs at least one channel each way to be of use.
-    fn channels(
-        dir: &Path,
-        name: &str,
-        kind: &'static str,
-        opts: &OpenOptions,
-    ) -> Result<Vec<Channel>, XferError> {
+    fn channels(dir: &Path, name: &str, kind: &'static str, opts: &OpenOptions) -> Result<Vec<Channel>, XferError> {
         let mut out = Vec::new();
         for k in 0..MAX_CHANNELS {
             let path = dir.join(format!("{name}_{kind}_{k}"));
@@ -261,10 +210,7 @@ impl XdmaTransport {
                 break;
             }
             let file = open_node(&path, opts)?;
-            out.push(Channel {
-                path,
-                file: Mutex::new(file),
-            });
+            out.push(Channel { path, file: Mutex::new(file) });
         }
         if out.is_empty() {
             return Err(XferError::NotFound {
@@ -281,40 +227,18 @@ impl XdmaTransport {
         if meta.file_type().is_fifo() {
             // Non-blocking so draining stops at an empty FIFO; the reader is opened first so
             // the non-blocking writer open finds it (otherwise ENXIO).
-            let file = open_node(
-                &path,
-                OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK),
-            )?;
-            let writer = open_node(
-                &path,
-                OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK),
-            )?;
-            Ok(EventNode {
-                path,
-                file: Mutex::new(file),
-                fifo_writer: Some(writer),
-            })
+            let file = open_node(&path, OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK))?;
+            let writer = open_node(&path, OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK))?;
+            Ok(EventNode { path, file: Mutex::new(file), fifo_writer: Some(writer) })
         } else {
             // The driver ignores O_NONBLOCK on reads (it always waits); poll() guards them.
             let file = open_node(&path, OpenOptions::new().read(true))?;
-            Ok(EventNode {
-                path,
-                file: Mutex::new(file),
-                fifo_writer: None,
-            })
+            Ok(EventNode { path, file: Mutex::new(file), fifo_writer: None })
         }
     }
 
-    fn channel<'a>(
-        list: &'a [Channel],
-        dir: &'static str,
-        channel: usize,
-    ) -> Result<&'a Channel, XferError> {
-        list.get(channel).ok_or(XferError::NoChannel {
-            dir,
-            channel,
-            available: list.len(),
-        })
+    fn channel<'a>(list: &'a [Channel], dir: &'static str, channel: usize) -> Result<&'a Channel, XferError> {
+        list.get(channel).ok_or(XferError::NoChannel { dir, channel, available: list.len() })
     }
 
     /// Consumes a pending event after POLLIN; `false` if there was nothing to read after all.
@@ -363,22 +287,12 @@ impl Transport for XdmaTransport {
             // and the caller must decide (the card may have taken part of it).
             match file.write_at(piece, at) {
                 Ok(0) => {
-                    return Err(XferError::Short {
-                        dir: "h2c",
-                        channel,
-                        addr: at,
-                        done,
-                        wanted: src.len(),
-                    });
+                    return Err(XferError::Short { dir: "h2c", channel, addr: at, done, wanted: src.len() });
                 }
                 Ok(n) => done += n,
                 Err(e) => {
                     return Err(classify_io(
-                        format!(
-                            "h2c write of {} bytes to {} at card address {at:#x}",
-                            piece.len(),
-                            ch.path.display()
-                        ),
+                        format!("h2c write of {} bytes to {} at card address {at:#x}", piece.len(), ch.path.display()),
                         e,
                     ));
                 }
@@ -399,22 +313,12 @@ impl Transport for XdmaTransport {
             match file.read_at(&mut dst[done..end], at) {
                 // End of an emulated memory file: an error, never made-up zeros.
                 Ok(0) => {
-                    return Err(XferError::Short {
-                        dir: "c2h",
-                        channel,
-                        addr: at,
-                        done,
-                        wanted,
-                    });
+                    return Err(XferError::Short { dir: "c2h", channel, addr: at, done, wanted });
                 }
                 Ok(n) => done += n,
                 Err(e) => {
                     return Err(classify_io(
-                        format!(
-                            "c2h read of {} bytes from {} at card address {at:#x}",
-                            end - done,
-                            ch.path.display()
-                        ),
+                        format!("c2h read of {} bytes from {} at card address {at:#x}", end - done, ch.path.display()),
                         e,
                     ));
                 }
@@ -429,10 +333,7 @@ impl Transport for XdmaTransport {
     fn read32(&self, offset: u64) -> Result<u32, XferError> {
         let v = self.bar.read32(offset)?;
         if v == u32::MAX {
-            log::error!(
-                "{}: register {offset:#x} read all ones, device lost",
-                self.bar.path().display()
-            );
+            log::error!("{}: register {offset:#x} read all ones, device lost", self.bar.path().display());
             return Err(XferError::DeviceLost { offset });
         }
         Ok(v)
@@ -452,19 +353,14 @@ impl Transport for XdmaTransport {
         // A timeout too large for an Instant waits as long as poll allows, repeatedly.
         let deadline = Instant::now().checked_add(timeout);
         loop {
-            let remaining = deadline.map_or(Duration::MAX, |d| {
-                d.saturating_duration_since(Instant::now())
-            });
+            let remaining = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
             // Rounded up: poll must not return before the caller's timeout.
             let ms = remaining.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32;
             let mut fds = [PollFd::new(file.as_fd(), PollFlags::POLLIN)];
             match poll(&mut fds, PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX)) {
                 Err(Errno::EINTR) => continue,
                 Err(e) => {
-                    return Err(classify_io(
-                        format!("poll event node {}", ev.path.display()),
-                        std::io::Error::from(e),
-                    ));
+                    return Err(classify_io(format!("poll event node {}", ev.path.display()), std::io::Error::from(e)));
                 }
                 Ok(0) => {}
                 Ok(_) => {
