@@ -183,6 +183,10 @@ fn round_trip_random_bytes_across_many_calls() {
     let mut got = [0u8; 15];
     t.c2h(0, 0x1_F000_0000, &mut got).unwrap();
     assert_eq!(&got, b"card wrote this");
+    // 8 GiB of address space, only the written pages on disk.
+    use std::os::unix::fs::MetadataExt;
+    let used = std::fs::metadata(dev.dir().join("xdma0_c2h_0")).unwrap().blocks() * 512;
+    assert!(used < 64 << 20, "memory file uses {used} bytes: not sparse");
 }
 
 fn concurrent(channels: usize, seed: u64) {
