@@ -15,5 +15,6 @@
 //! before any backend sees the job.
 
 pub mod backend;
+pub mod card;
 pub mod job;
 pub mod transport;
