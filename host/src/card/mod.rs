@@ -1,5 +1,7 @@
 //! The card side of the host: the driver for one card ([`driver`]) and the streaming
-//! commitment that runs a trace through one or several cards ([`stream`]).
+//! commitment that runs a trace through one or several cards ([`stream`]), and the host's
+//! check of what a card answers ([`verify`]).
 
 pub mod driver;
 pub mod trace_view;
+pub mod verify;
