@@ -291,7 +291,10 @@ fn malformed_answers_are_errors_not_panics() {
         let mut non_canonical = paths[0].clone();
         non_canonical.leaf[0] = field.modulus();
         assert!(matches!(check_path(field, &r, &non_canonical), Err(VerifyError::NonCanonical { .. })));
-        assert!(matches!(check_path(field, &r[1..], &paths[0]), Err(VerifyError::DigestLength { .. })));
+        assert!(matches!(check_path(field, &r[1..], &paths[0]), Err(VerifyError::Root { .. })));
+        let mut big_root = r.clone();
+        big_root[0] = field.modulus();
+        assert!(matches!(sample_check(&v, log_blowup, &big_root, &[]), Err(VerifyError::Root { .. })));
 
         // Shapes the trace has no LDE for.
         assert!(matches!(sample_check(&v, 40, &r, &paths), Err(VerifyError::Domain { .. })));

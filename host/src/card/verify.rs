@@ -75,9 +75,9 @@ pub enum VerifyError {
     /// An element of the answer (or of a path or root handed in) is not a canonical value.
     #[error("malformed answer: row {index}, {what} element {element} is {value:#x}, not below p = {p:#x}")]
     NonCanonical {
-        /// Leaf index of the path (`usize::MAX` for the root).
+        /// Leaf index of the path.
         index: usize,
-        /// Which digest: "leaf", "sibling at level L" or "root".
+        /// Which digest: "leaf" or "sibling at level L".
         what: String,
         /// Element within that digest.
         element: usize,
@@ -89,12 +89,23 @@ pub enum VerifyError {
     /// A digest with the wrong number of elements.
     #[error("malformed answer: row {index}, {what} has {got} elements, expected {expected}")]
     DigestLength {
-        /// Leaf index of the path (`usize::MAX` for the root).
+        /// Leaf index of the path.
         index: usize,
         /// Which digest.
         what: String,
         /// Elements given.
         got: usize,
+        /// Elements of a digest in this field.
+        expected: usize,
+    },
+    /// The root handed in is not a digest of this field (wrong length or a non-canonical
+    /// element).
+    #[error("malformed root {root:?}: a {field} digest is {expected} elements below p")]
+    Root {
+        /// The root.
+        root: Vec<u64>,
+        /// The field.
+        field: FieldId,
         /// Elements of a digest in this field.
         expected: usize,
     },
@@ -344,10 +355,21 @@ fn check_digest(field: FieldId, index: usize, what: impl Fn() -> String, d: &[u6
     }
 }
 
-/// Checks the shape of a path (digest lengths, canonical elements, index inside a tree of
-/// `2^siblings` leaves) and of the root.
-fn check_shape(field: FieldId, root: &[u64], path: &OpenedPath) -> Result<(), VerifyError> {
-    check_digest(field, usize::MAX, || "root".to_string(), root)?;
+/// Checks that the root is a digest of `field`: the same length the compression produces
+/// (a shorter root could otherwise never match, but would say so less clearly) and
+/// canonical elements.
+fn check_root(field: FieldId, root: &[u64]) -> Result<(), VerifyError> {
+    let expected = SpongeParams::for_field(field).digest;
+    if root.len() == expected && root.iter().all(|&v| v < field.modulus()) {
+        Ok(())
+    } else {
+        Err(VerifyError::Root { root: root.to_vec(), field, expected })
+    }
+}
+
+/// Checks the shape of a path: digest lengths, canonical elements, index inside a tree of
+/// `2^siblings` leaves.
+fn check_shape(field: FieldId, path: &OpenedPath) -> Result<(), VerifyError> {
     let height = path.siblings.len();
     let leaves = 1u128.checked_shl(height as u32).filter(|_| height < 128).unwrap_or(u128::MAX);
     if path.index as u128 >= leaves {
@@ -379,7 +401,8 @@ fn hash_up(perm: &Poseidon2Spec, sp: SpongeParams, root: &[u64], path: &OpenedPa
 
 /// Checks that `path` hashes up to `root` (the tree's height is the path's length).
 pub fn check_path(field: FieldId, root: &[u64], path: &OpenedPath) -> Result<(), VerifyError> {
-    check_shape(field, root, path)?;
+    check_root(field, root)?;
+    check_shape(field, path)?;
     hash_up(&Poseidon2Spec::for_field(field), SpongeParams::for_field(field), root, path)
 }
 
@@ -398,10 +421,11 @@ pub fn sample_check(
     if !rows.is_power_of_two() || log_leaves > field.two_adicity() {
         return Err(VerifyError::Domain { field, rows, log_blowup, two_adicity: field.two_adicity() });
     }
+    check_root(field, root)?;
     let perm = Poseidon2Spec::for_field(field);
     let sp = SpongeParams::for_field(field);
     for path in paths {
-        check_shape(field, root, path)?;
+        check_shape(field, path)?;
         if path.siblings.len() != log_leaves {
             return Err(VerifyError::PathLength { index: path.index, got: path.siblings.len(), expected: log_leaves });
         }
