@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use slotproof_firmware::regs::{self, abi_version};
 use slotproof_firmware::{ABI_VERSION, AbiVersion, Command};
@@ -44,6 +44,9 @@ pub struct CardConfig {
     pub timing: Timing,
     /// The ABI the card reports.
     pub abi: AbiVersion,
+    /// Hold `BUSY` for at least each command's modelled time, so that the host sees the
+    /// card's own pace in wall-clock time (for timeouts and busy-doorbell tests).
+    pub pace: bool,
 }
 
 impl Default for CardConfig {
@@ -61,6 +64,7 @@ impl Default for CardConfig {
             mem_bytes: 8 << 30,
             timing,
             abi: ABI_VERSION,
+            pace: false,
         }
     }
 }
@@ -124,6 +128,20 @@ impl Inner {
         }
     }
 
+    /// Sleeps for `d` unless the card is dropped first; false when it was.
+    fn pause(&self, d: Duration) -> bool {
+        let deadline = Instant::now() + d;
+        let mut q = lock(&self.queue);
+        while !q.stop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            q = self.queue_cv.wait_timeout(q, left).unwrap_or_else(|e| e.into_inner()).0;
+        }
+        false
+    }
+
     fn worker(&self) {
         let mut exec = Executor::new(&self.config);
         let mut epoch = 0;
@@ -151,7 +169,11 @@ impl Inner {
                 lock(&self.regs).freeze();
                 continue;
             }
+            let started = Instant::now();
             let c = exec.run(&d.words, d.value, &self.mem, faults.compute);
+            if self.config.pace && !self.pause(c.modelled.saturating_sub(started.elapsed())) {
+                return;
+            }
             if let Some(cmd) = cmd.filter(|_| c.error.is_none()) {
                 let fp = Footprint::of(&cmd);
                 lock(&self.timeline).command(&fp.reads, &fp.writes, c.modelled);
