@@ -30,7 +30,11 @@ fn roots_match<F: CpuCommit + TraceField>() {
             let seed = 1000 * i as u64 + u64::from(log_blowup);
             let trace = random_trace(F::ID, rows, cols, seed);
             let card = commit_on_card(&mut d, field, &trace, log_blowup);
-            assert_eq!(card, cpu_root::<F>(rows, cols, seed, log_blowup), "{field:?} {rows}x{cols} log_blowup {log_blowup}");
+            assert_eq!(
+                card,
+                cpu_root::<F>(rows, cols, seed, log_blowup),
+                "{field:?} {rows}x{cols} log_blowup {log_blowup}"
+            );
         }
     }
 }
@@ -112,7 +116,8 @@ fn split_path_and_openings_agree() {
         let idx_bytes: Vec<u8> = indices.iter().flat_map(|i| i.to_le_bytes()).collect();
         let at = RESULT.base + (1 << 20);
         d.upload(at, &idx_bytes);
-        let mut p = Command::new(Opcode::ReadPaths, field).with_payload(at, idx_bytes.len() as u32, checksum(&idx_bytes));
+        let mut p =
+            Command::new(Opcode::ReadPaths, field).with_payload(at, idx_bytes.len() as u32, checksum(&idx_bytes));
         p.aux = TREE.base;
         p.dst = RESULT.base;
         p.log_rows = log_n;
@@ -151,8 +156,11 @@ fn timeline_records_the_run() {
     let (h2c, c2h, cmds) = t.totals();
     // Two tables and two batches up; two loads, two batches and READ_ROOT; the root down.
     assert_eq!((h2c.count, cmds.count, c2h.count), (4, 5, 1));
-    assert_eq!(h2c.bytes, (slotproof_sim::device::twiddle_table(Field::BabyBear, 8).len()
-        + slotproof_sim::device::constants_table(Field::BabyBear).len()
-        + 16 * 64 * 4) as u64);
+    assert_eq!(
+        h2c.bytes,
+        (slotproof_sim::device::twiddle_table(Field::BabyBear, 8).len()
+            + slotproof_sim::device::constants_table(Field::BabyBear).len()
+            + 16 * 64 * 4) as u64
+    );
     assert!(t.makespan() > t.h2c_busy() && t.link_utilization() > 0.0 && t.link_utilization() < 1.0);
 }

@@ -21,7 +21,8 @@ fn batch_cmd(d: &Driver, field: Field, cols: usize, flags: Flags) -> Command {
     let trace = random_trace(FieldId::BabyBear, 16, cols, 9);
     let bytes = column_batch(&trace, 0, cols, field.elem_bytes());
     d.upload(STAGE_A.base, &bytes);
-    let mut c = Command::new(Opcode::CommitBatch, field).with_payload(STAGE_A.base, bytes.len() as u32, checksum(&bytes));
+    let mut c =
+        Command::new(Opcode::CommitBatch, field).with_payload(STAGE_A.base, bytes.len() as u32, checksum(&bytes));
     c.aux = SPONGE.base;
     c.dst = TREE.base;
     c.log_rows = 4;
@@ -68,10 +69,12 @@ fn descriptor_sequence_capability_and_shape() {
     cap.count = 4;
     expect(d.run(cap), CardError::BadShape, 10);
 
-    let no_goldilocks = CardConfig { caps: CardConfig::default().caps & !caps::GOLDILOCKS.mask(), ..CardConfig::instant() };
+    let no_goldilocks =
+        CardConfig { caps: CardConfig::default().caps & !caps::GOLDILOCKS.mask(), ..CardConfig::instant() };
     let mut g = Driver::with_config(no_goldilocks, FaultPlan::none());
     expect(g.run(Command::new(Opcode::LoadConstants, Field::Goldilocks)), CardError::Unsupported, 0);
-    let no_fused = CardConfig { caps: CardConfig::default().caps & !caps::FUSED_COMMIT.mask(), ..CardConfig::instant() };
+    let no_fused =
+        CardConfig { caps: CardConfig::default().caps & !caps::FUSED_COMMIT.mask(), ..CardConfig::instant() };
     let mut g = Driver::with_config(no_fused, FaultPlan::none());
     let c = batch_cmd(&g, Field::BabyBear, 8, Flags::FIRST);
     expect(g.run(c), CardError::Unsupported, 0);
@@ -91,7 +94,8 @@ fn bounds_checksum_tables_and_batch_order() {
     let mut tw = twiddle_table(Field::BabyBear, 5);
     tw[4] ^= 1;
     d.upload(TABLES.base, &tw);
-    let mut load = Command::new(Opcode::LoadTwiddles, Field::BabyBear).with_payload(TABLES.base, tw.len() as u32, checksum(&tw));
+    let mut load =
+        Command::new(Opcode::LoadTwiddles, Field::BabyBear).with_payload(TABLES.base, tw.len() as u32, checksum(&tw));
     load.log_rows = 5;
     expect(d.run(load), CardError::TablesNotLoaded, 2);
     assert!(!status::TABLES_LOADED.is_set(d.card.read_reg(regs::STATUS.offset)));
@@ -146,7 +150,8 @@ fn bounds_checksum_tables_and_batch_order() {
 fn doorbell_while_busy_is_refused_without_disturbing_the_running_command() {
     // A 100 Hz card holding BUSY for its modelled time: a HASH_LEAVES takes ~0.4 s.
     let slow = Timing { clock_hz: 100.0, ..Timing::zero() };
-    let mut d = Driver::with_config(CardConfig { timing: slow, pace: true, ..CardConfig::instant() }, FaultPlan::none());
+    let mut d =
+        Driver::with_config(CardConfig { timing: slow, pace: true, ..CardConfig::instant() }, FaultPlan::none());
     d.load_tables(Field::BabyBear, 4);
     let mut h = batch_cmd(&d, Field::BabyBear, 8, Flags::FIRST | Flags::LAST);
     h.opcode = Opcode::HashLeaves;
@@ -172,5 +177,10 @@ fn doorbell_while_busy_is_refused_without_disturbing_the_running_command() {
     assert_eq!(d.card.read_reg(regs::STATUS.offset) & 0b111, 0);
     assert!(!d.card.wait_irq(Duration::from_millis(700)));
     assert_ne!(d.card.read_reg(regs::COMPLETED_SEQ.offset), abandoned);
-    d.ok(Command { aux: TREE.base, dst: slotproof_firmware::memory_map::RESULT.base, log_rows: 4, ..Command::new(Opcode::ReadRoot, Field::BabyBear) });
+    d.ok(Command {
+        aux: TREE.base,
+        dst: slotproof_firmware::memory_map::RESULT.base,
+        log_rows: 4,
+        ..Command::new(Opcode::ReadRoot, Field::BabyBear)
+    });
 }

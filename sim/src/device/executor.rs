@@ -194,17 +194,13 @@ fn ranges(cmd: &Command) -> Result<Ranges, Fail> {
     let rows = 1u64 << lr;
     let last = cmd.flags.contains(Flags::LAST);
     Ok(match cmd.opcode {
-        Opcode::LoadTwiddles => Ranges {
-            src: Some((if lr == 0 { 0 } else { (rows / 2) * eb }, LOAD_SRC)),
-            aux: None,
-            dst: None,
-        },
+        Opcode::LoadTwiddles => {
+            Ranges { src: Some((if lr == 0 { 0 } else { (rows / 2) * eb }, LOAD_SRC)), aux: None, dst: None }
+        }
         Opcode::LoadConstants => Ranges { src: Some((constants_len(f), LOAD_SRC)), aux: None, dst: None },
-        Opcode::Lde => Ranges {
-            src: Some((cols * rows * eb, STAGES)),
-            aux: None,
-            dst: Some(((cols * eb) << lde_log, LDE_OUT)),
-        },
+        Opcode::Lde => {
+            Ranges { src: Some((cols * rows * eb, STAGES)), aux: None, dst: Some(((cols * eb) << lde_log, LDE_OUT)) }
+        }
         Opcode::HashLeaves => Ranges {
             src: Some((cols * rows * eb, HASH_SRC)),
             aux: Some((rows * state_bytes, SPONGE)),
@@ -371,7 +367,13 @@ impl Executor {
 
     /// Runs the descriptor `words`, rung with doorbell value `doorbell`, against `mem`,
     /// injecting `fault`. Never panics on bad input: every refusal is a [`CardError`].
-    pub fn run(&mut self, words: &[u32; WORDS], doorbell: u32, mem: &dyn CardMemory, fault: ComputeFault) -> Completion {
+    pub fn run(
+        &mut self,
+        words: &[u32; WORDS],
+        doorbell: u32,
+        mem: &dyn CardMemory,
+        fault: ComputeFault,
+    ) -> Completion {
         let mut c = Completion {
             seq: words[1],
             error: None,
@@ -486,8 +488,8 @@ impl Executor {
         if !is_sponge(cmd.opcode) {
             return Ok(None);
         }
-        let log_lde_rows = u32::from(cmd.log_rows)
-            + if cmd.opcode == Opcode::CommitBatch { u32::from(cmd.log_blowup) } else { 0 };
+        let log_lde_rows =
+            u32::from(cmd.log_rows) + if cmd.opcode == Opcode::CommitBatch { u32::from(cmd.log_blowup) } else { 0 };
         let this = Batch { field: cmd.field, aux: cmd.aux, log_lde_rows };
         if !cmd.flags.contains(Flags::FIRST) && self.batch != Some(this) {
             return Err(Fail(CardError::BadBatchOrder, word::HEADER));
@@ -498,7 +500,13 @@ impl Executor {
         Ok(Some(this))
     }
 
-    fn execute(&mut self, cmd: &Command, mem: &dyn CardMemory, fault: ComputeFault, c: &mut Completion) -> Result<(), Fail> {
+    fn execute(
+        &mut self,
+        cmd: &Command,
+        mem: &dyn CardMemory,
+        fault: ComputeFault,
+        c: &mut Completion,
+    ) -> Result<(), Fail> {
         self.check_caps(cmd)?;
         self.check_shape(cmd)?;
         let r = ranges(cmd)?;
@@ -508,7 +516,9 @@ impl Executor {
         {
             return Err(Fail(CardError::BadShape, word::SRC_LEN));
         }
-        for (operand, addr, w) in [(r.src, cmd.src, word::SRC), (r.aux, cmd.aux, word::AUX), (r.dst, cmd.dst, word::DST)] {
+        for (operand, addr, w) in
+            [(r.src, cmd.src, word::SRC), (r.aux, cmd.aux, word::AUX), (r.dst, cmd.dst, word::DST)]
+        {
             if let Some((len, allowed)) = operand {
                 let inside = memory_map::region_of(addr, len).is_some_and(|reg| allowed.contains(reg));
                 if !inside || addr.checked_add(len).is_none_or(|end| end > mem.len()) {
@@ -650,7 +660,10 @@ fn from_bytes<F: TraceField>(bytes: &[u8]) -> Vec<F> {
     // Non-canonical words are reduced, as the card's input stage would: bad data gives a
     // wrong (and detectable) result, never a crash.
     match F::ID.word_bytes() {
-        4 => bytes.par_chunks_exact(4).map(|b| F::from_u64(u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))).collect(),
+        4 => bytes
+            .par_chunks_exact(4)
+            .map(|b| F::from_u64(u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))))
+            .collect(),
         _ => bytes
             .par_chunks_exact(8)
             .map(|b| F::from_u64(u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])))

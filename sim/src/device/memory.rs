@@ -147,7 +147,10 @@ mod tests {
     #[test]
     fn bounds_are_checked_without_overflow() {
         let m = SparseMemory::new(1 << 20);
-        assert_eq!(m.write((1 << 20) - 2, &[1, 2, 3]), Err(MemError::OutOfRange { addr: (1 << 20) - 2, len: 3, size: 1 << 20 }));
+        assert_eq!(
+            m.write((1 << 20) - 2, &[1, 2, 3]),
+            Err(MemError::OutOfRange { addr: (1 << 20) - 2, len: 3, size: 1 << 20 })
+        );
         let mut b = [0u8; 8];
         assert!(m.read(u64::MAX - 3, &mut b).is_err());
         assert!(m.write((1 << 20) - 3, &[1, 2, 3]).is_ok());

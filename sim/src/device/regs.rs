@@ -137,7 +137,7 @@ impl RegisterFile {
     /// Reads the register at byte offset `off`. Offsets outside the block, unaligned or
     /// between registers read 0, as do write-only registers.
     pub fn read(&self, off: u32) -> u32 {
-        if off % 4 != 0 {
+        if !off.is_multiple_of(4) {
             return 0;
         }
         match off {
@@ -176,7 +176,7 @@ impl RegisterFile {
     /// Writes `value` to the register at `off`. Returns the command to run when the write
     /// rang the doorbell of an idle card.
     pub fn write(&mut self, off: u32, value: u32) -> Option<Doorbell> {
-        if off % 4 != 0 || self.is_hung() {
+        if !off.is_multiple_of(4) || self.is_hung() {
             return None;
         }
         match off {
@@ -315,14 +315,8 @@ mod tests {
         assert_eq!(error_code::CODE.get(r.read(regs::ERROR_CODE.offset)), CardError::Busy as u32);
         assert!(r.take_event());
         r.write(regs::IRQ_STATUS.offset, irq_status::ERROR.bits(1));
-        let c = Completion {
-            seq: 7,
-            error: None,
-            payload_crc: 1,
-            result_crc: 2,
-            result_len: 3,
-            modelled: Duration::ZERO,
-        };
+        let c =
+            Completion { seq: 7, error: None, payload_crc: 1, result_crc: 2, result_len: 3, modelled: Duration::ZERO };
         assert!(r.complete(d.epoch, &c, true));
         let s = r.read(regs::STATUS.offset);
         assert!(!status::BUSY.is_set(s) && status::DONE.is_set(s) && !status::ERROR.is_set(s));
