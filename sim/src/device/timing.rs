@@ -1,0 +1,456 @@
+//! How long things take on the modelled card, and the schedule of a whole run.
+//!
+//! [`Timing`] turns one command or one transfer into a duration from the RTL's parameters
+//! (the streaming NTT's latency and one element per cycle per lane, one Poseidon2
+//! permutation per cycle per pipeline) and the PCIe figures of notes/xdma.md §9.
+//! [`Timeline`] is the model's own clock: it places every transfer and command as early as
+//! its resource and its data allow, so a run's makespan and link utilisation show whether
+//! the host overlapped transfers with compute as it should.
+
+use std::time::Duration;
+
+use slotproof_firmware::{Command, Field, Flags, Opcode};
+
+/// Which way a DMA transfer goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Host to card.
+    H2c,
+    /// Card to host.
+    C2h,
+}
+
+/// The card's speed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timing {
+    /// Kernel clock (Hz). Zero means every command is instantaneous.
+    pub clock_hz: f64,
+    /// NTT lanes: columns transformed side by side.
+    pub ntt_lanes: u32,
+    /// Poseidon2 pipelines, each one permutation per cycle.
+    pub hash_pipelines: u32,
+    /// Host-to-card bandwidth of the PCIe link (bytes/s), shared by all H2C channels.
+    /// Infinite means transfers are instantaneous.
+    pub h2c_bytes_per_s: f64,
+    /// Card-to-host bandwidth (bytes/s), shared by all C2H channels.
+    pub c2h_bytes_per_s: f64,
+    /// Fixed cost of one DMA call (driver, descriptor set-up, pinning).
+    pub per_call: Duration,
+}
+
+impl Default for Timing {
+    /// A U55C-class card on Gen3x16.
+    ///
+    /// Sized so that a 2^20 × 64 BabyBear commit at blowup 2 is PCIe-bound when the host
+    /// sends batches as wide as the lanes. Per input element the link moves
+    /// 11e9 / 4 B = 2.75 G elements/s. The LDE streams each column through one lane as an
+    /// inverse NTT of n plus 2 forward NTTs of n (3 element-cycles per input element): 64 lanes
+    /// at 250 MHz give 64 · 250e6 / 3 ≈ 5.3 G elements/s. Leaf hashing needs
+    /// 2 · 2^20 rows · 64/8 = 2^24 permutations per 2^26 input elements (0.25 each): 16
+    /// pipelines give 4 G permutations/s, 16 G elements/s. The 256 MiB upload takes
+    /// 24.4 ms, the card's work about 13 ms (one 64-column batch: 3 · 2^20 cycles of NTT,
+    /// the hashing hidden under it, 2^21 / 16 cycles of tree).
+    fn default() -> Self {
+        Self {
+            clock_hz: 250e6,
+            ntt_lanes: 64,
+            hash_pipelines: 16,
+            h2c_bytes_per_s: 11e9,
+            c2h_bytes_per_s: 12e9,
+            per_call: Duration::from_micros(30),
+        }
+    }
+}
+
+/// Poseidon2 pipeline depth: one stage per round (8 full rounds plus the partial rounds).
+fn poseidon2_rounds(f: Field) -> u64 {
+    8 + match f {
+        Field::BabyBear => p3_baby_bear::BABYBEAR_POSEIDON2_RC_16_INTERNAL.len(),
+        Field::KoalaBear => p3_koala_bear::KOALABEAR_POSEIDON2_RC_16_INTERNAL.len(),
+        Field::Goldilocks => p3_goldilocks::GOLDILOCKS_POSEIDON2_RC_8_INTERNAL.len(),
+    } as u64
+}
+
+impl Timing {
+    /// Everything instantaneous: for functional tests that do not care about time.
+    pub fn zero() -> Self {
+        Self {
+            clock_hz: 0.0,
+            ntt_lanes: 1,
+            hash_pipelines: 1,
+            h2c_bytes_per_s: f64::INFINITY,
+            c2h_bytes_per_s: f64::INFINITY,
+            per_call: Duration::ZERO,
+        }
+    }
+
+    fn cycles(&self, n: u64) -> Duration {
+        if self.clock_hz > 0.0 { Duration::from_secs_f64(n as f64 / self.clock_hz) } else { Duration::ZERO }
+    }
+
+    /// Cycles for one lane to stream `count` transforms of size `2^log_m` back to back:
+    /// the first takes the pipeline's latency `12 + (m − 1) + 9·log m`, each further one
+    /// `m` more (one element per cycle).
+    pub fn ntt_cycles(log_m: u32, count: u64) -> u64 {
+        if count == 0 {
+            return 0;
+        }
+        12 + (count << log_m) - 1 + 9 * u64::from(log_m)
+    }
+
+    /// Cycles for the LDE of `cols` columns of `2^log_rows`: per column an inverse NTT of
+    /// `n` and `2^log_blowup` forward NTTs of `n` (one per coset), columns spread over the
+    /// lanes.
+    fn lde_cycles(&self, cmd: &Command) -> u64 {
+        let per_lane = u64::from(cmd.cols).div_ceil(u64::from(self.ntt_lanes.max(1)));
+        Self::ntt_cycles(cmd.log_rows.into(), per_lane * (1 + (1u64 << cmd.log_blowup)))
+    }
+
+    fn perm_cycles(&self, f: Field, perms: u64) -> u64 {
+        if perms == 0 { 0 } else { perms.div_ceil(u64::from(self.hash_pipelines.max(1))) + poseidon2_rounds(f) }
+    }
+
+    /// How long the card takes to run `cmd` (assuming it passes its checks).
+    pub fn command_time(&self, cmd: &Command) -> Duration {
+        let f = cmd.field;
+        let rate = f.rate() as u64;
+        let lde_rows = 1u64 << (u32::from(cmd.log_rows) + u32::from(cmd.log_blowup)).min(63);
+        let rows = 1u64 << cmd.log_rows.min(63);
+        let absorb = |rows: u64| rows * u64::from(cmd.cols).div_ceil(rate);
+        let tree = |leaves: u64| if cmd.flags.contains(Flags::LAST) { leaves - 1 } else { 0 };
+        // Copies through the 512-bit AXI port: 64 bytes per cycle.
+        let copy = |bytes: u64| bytes.div_ceil(64);
+        let cycles = match cmd.opcode {
+            Opcode::LoadTwiddles | Opcode::LoadConstants => copy(u64::from(cmd.src_len)),
+            Opcode::Lde => self.lde_cycles(cmd),
+            Opcode::HashLeaves => self.perm_cycles(f, absorb(rows)) + self.perm_cycles(f, tree(rows)),
+            // Fused: the sponge consumes LDE rows as the lanes produce them.
+            Opcode::CommitBatch => {
+                self.lde_cycles(cmd).max(self.perm_cycles(f, absorb(lde_rows))) + self.perm_cycles(f, tree(lde_rows))
+            }
+            Opcode::BuildTree => self.perm_cycles(f, rows - 1),
+            Opcode::ReadRoot => 1,
+            Opcode::ReadCap => 1u64 << cmd.count.min(40),
+            Opcode::ReadPaths => u64::from(cmd.count) * (1 + u64::from(cmd.log_rows)),
+        };
+        self.cycles(cycles)
+    }
+
+    /// How long one DMA call moving `bytes` takes on an otherwise idle link.
+    pub fn transfer_time(&self, bytes: u64, dir: Direction) -> Duration {
+        self.per_call + self.wire_time(bytes, dir)
+    }
+
+    /// The time `bytes` occupy the link, without the per-call cost.
+    pub fn wire_time(&self, bytes: u64, dir: Direction) -> Duration {
+        let bw = match dir {
+            Direction::H2c => self.h2c_bytes_per_s,
+            Direction::C2h => self.c2h_bytes_per_s,
+        };
+        if bw.is_finite() && bw > 0.0 { Duration::from_secs_f64(bytes as f64 / bw) } else { Duration::ZERO }
+    }
+}
+
+/// What a span of the timeline is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpanKind {
+    /// A host-to-card transfer on a channel.
+    H2c {
+        /// The channel.
+        channel: usize,
+    },
+    /// A card-to-host transfer on a channel.
+    C2h {
+        /// The channel.
+        channel: usize,
+    },
+    /// A command on the card.
+    Command,
+}
+
+/// One scheduled operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// What it is.
+    pub kind: SpanKind,
+    /// Bytes moved (0 for commands).
+    pub bytes: u64,
+    /// When it started.
+    pub start: Duration,
+    /// When it ended.
+    pub end: Duration,
+}
+
+/// Counts and busy time of one kind of operation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindTotals {
+    /// Operations.
+    pub count: u64,
+    /// Bytes moved.
+    pub bytes: u64,
+    /// Sum of their durations.
+    pub busy: Duration,
+}
+
+/// A range of card memory and when the operation that touched it ends.
+#[derive(Clone, Copy, Debug)]
+struct Touch {
+    addr: u64,
+    len: u64,
+    end: Duration,
+}
+
+impl Touch {
+    fn overlaps(&self, addr: u64, len: u64) -> bool {
+        addr < self.addr.saturating_add(self.len) && self.addr < addr.saturating_add(len)
+    }
+}
+
+/// Records of touched ranges; a record wholly inside a newer, later-ending one adds no
+/// constraint and is dropped, which keeps a long streaming run's lists short.
+#[derive(Clone, Debug, Default)]
+struct Touches(Vec<Touch>);
+
+impl Touches {
+    fn latest(&self, addr: u64, len: u64) -> Duration {
+        self.0.iter().filter(|t| t.overlaps(addr, len)).map(|t| t.end).max().unwrap_or_default()
+    }
+
+    fn add(&mut self, addr: u64, len: u64, end: Duration) {
+        self.0.retain(|t| !(t.addr >= addr && t.addr + t.len <= addr.saturating_add(len) && t.end <= end));
+        self.0.push(Touch { addr, len, end });
+    }
+}
+
+/// The dataflow schedule of a run on the model's own clock.
+///
+/// - An H2C or C2H call occupies its channel from its start to its end: first the per-call
+///   cost, then its bytes on the link of its direction, which carries one transfer's bytes
+///   at a time (channels share the bandwidth; their fixed costs overlap).
+/// - Commands run one at a time.
+/// - A command starts after the last H2C that wrote any byte it reads; an H2C into a range
+///   after the last command that read it (a staging buffer is not overwritten while it is
+///   read); a C2H after the last command that wrote its range.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    timing: Timing,
+    h2c_channels: Vec<Duration>,
+    c2h_channels: Vec<Duration>,
+    h2c_link: Duration,
+    c2h_link: Duration,
+    engine: Duration,
+    h2c_link_busy: Duration,
+    c2h_link_busy: Duration,
+    written_by_h2c: Touches,
+    read_by_command: Touches,
+    written_by_command: Touches,
+    spans: Vec<Span>,
+}
+
+impl Timeline {
+    /// An empty schedule on a card with `timing`.
+    pub fn new(timing: Timing) -> Self {
+        Self {
+            timing,
+            h2c_channels: Vec::new(),
+            c2h_channels: Vec::new(),
+            h2c_link: Duration::ZERO,
+            c2h_link: Duration::ZERO,
+            engine: Duration::ZERO,
+            h2c_link_busy: Duration::ZERO,
+            c2h_link_busy: Duration::ZERO,
+            written_by_h2c: Touches::default(),
+            read_by_command: Touches::default(),
+            written_by_command: Touches::default(),
+            spans: Vec::new(),
+        }
+    }
+
+    fn transfer(&mut self, dir: Direction, channel: usize, ready: Duration, bytes: u64) -> Span {
+        let t = self.timing;
+        let (channels, link) = match dir {
+            Direction::H2c => (&mut self.h2c_channels, &mut self.h2c_link),
+            Direction::C2h => (&mut self.c2h_channels, &mut self.c2h_link),
+        };
+        if channels.len() <= channel {
+            channels.resize(channel + 1, Duration::ZERO);
+        }
+        let start = channels[channel].max(ready);
+        let wire = t.wire_time(bytes, dir);
+        let on_link = (start + t.per_call).max(*link);
+        let end = on_link + wire;
+        *link = end;
+        channels[channel] = end;
+        match dir {
+            Direction::H2c => self.h2c_link_busy += wire,
+            Direction::C2h => self.c2h_link_busy += wire,
+        }
+        let kind = match dir {
+            Direction::H2c => SpanKind::H2c { channel },
+            Direction::C2h => SpanKind::C2h { channel },
+        };
+        let span = Span { kind, bytes, start, end };
+        self.spans.push(span);
+        span
+    }
+
+    /// Schedules an H2C call of `len` bytes to `addr` on `channel`.
+    pub fn h2c(&mut self, channel: usize, addr: u64, len: u64) -> Span {
+        let ready = self.read_by_command.latest(addr, len);
+        let span = self.transfer(Direction::H2c, channel, ready, len);
+        self.written_by_h2c.add(addr, len, span.end);
+        span
+    }
+
+    /// Schedules a C2H call of `len` bytes from `addr` on `channel`.
+    pub fn c2h(&mut self, channel: usize, addr: u64, len: u64) -> Span {
+        let ready = self.written_by_command.latest(addr, len);
+        self.transfer(Direction::C2h, channel, ready, len)
+    }
+
+    /// Schedules a command reading `reads` and writing `writes` (`(addr, len)` ranges) that
+    /// takes `duration` on the card.
+    pub fn command(&mut self, reads: &[(u64, u64)], writes: &[(u64, u64)], duration: Duration) -> Span {
+        let ready = reads.iter().map(|&(a, l)| self.written_by_h2c.latest(a, l)).max().unwrap_or_default();
+        let start = self.engine.max(ready);
+        let end = start + duration;
+        self.engine = end;
+        for &(a, l) in reads {
+            self.read_by_command.add(a, l, end);
+        }
+        for &(a, l) in writes {
+            self.written_by_command.add(a, l, end);
+        }
+        let span = Span { kind: SpanKind::Command, bytes: 0, start, end };
+        self.spans.push(span);
+        span
+    }
+
+    /// Every operation, in the order it was recorded.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// When the last operation ends.
+    pub fn makespan(&self) -> Duration {
+        self.spans.iter().map(|s| s.end).max().unwrap_or_default()
+    }
+
+    /// Time the H2C link spent moving bytes.
+    pub fn h2c_busy(&self) -> Duration {
+        self.h2c_link_busy
+    }
+
+    /// Time the C2H link spent moving bytes.
+    pub fn c2h_busy(&self) -> Duration {
+        self.c2h_link_busy
+    }
+
+    /// The H2C link's busy share of the makespan (0 for an empty run).
+    pub fn link_utilization(&self) -> f64 {
+        let m = self.makespan();
+        if m.is_zero() { 0.0 } else { self.h2c_busy().as_secs_f64() / m.as_secs_f64() }
+    }
+
+    /// Totals of H2C calls, C2H calls and commands.
+    pub fn totals(&self) -> (KindTotals, KindTotals, KindTotals) {
+        let mut t = (KindTotals::default(), KindTotals::default(), KindTotals::default());
+        for s in &self.spans {
+            let k = match s.kind {
+                SpanKind::H2c { .. } => &mut t.0,
+                SpanKind::C2h { .. } => &mut t.1,
+                SpanKind::Command => &mut t.2,
+            };
+            k.count += 1;
+            k.bytes += s.bytes;
+            k.busy += s.end - s.start;
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 1 byte per microsecond each way, 10 µs per call: easy to follow by hand.
+    fn slow() -> Timing {
+        Timing {
+            clock_hz: 1e6,
+            ntt_lanes: 1,
+            hash_pipelines: 1,
+            h2c_bytes_per_s: 1e6,
+            c2h_bytes_per_s: 1e6,
+            per_call: Duration::from_micros(10),
+        }
+    }
+
+    fn us(x: u64) -> Duration {
+        Duration::from_micros(x)
+    }
+
+    #[test]
+    fn double_buffering_overlaps_upload_with_compute() {
+        let mut t = Timeline::new(slow());
+        // A: 100 bytes on ch0 → [0, 110]. B: 100 bytes on ch1: its call cost overlaps A's
+        // bytes, its bytes wait for the link → [0, 210].
+        t.h2c(0, 0, 100);
+        let again = t.h2c(0, 0, 100);
+        assert_eq!((again.start, again.end), (us(110), us(220)), "same channel: after the first call");
+        let mut t = Timeline::new(slow());
+        let a = t.h2c(0, 0, 100);
+        let b = t.h2c(1, 1000, 100);
+        assert_eq!((a.start, a.end), (us(0), us(110)));
+        assert_eq!((b.start, b.end), (us(0), us(210)));
+        // Command on A waits for A's upload: [110, 160]; on B: [210, 260].
+        let ca = t.command(&[(0, 100)], &[(5000, 8)], us(50));
+        assert_eq!((ca.start, ca.end), (us(110), us(160)));
+        let cb = t.command(&[(1000, 100)], &[(6000, 8)], us(50));
+        assert_eq!((cb.start, cb.end), (us(210), us(260)));
+        // Refilling A waits for the command reading it (160) and for ch0 (110): bytes on the
+        // link from 170 (free since 210) → [210, 310]; starts at 160.
+        let a2 = t.h2c(0, 0, 100);
+        assert_eq!((a2.start, a2.end), (us(160), us(310)));
+        // Reading A's result waits for its command: [160, 178].
+        let r = t.c2h(0, 5000, 8);
+        assert_eq!((r.start, r.end), (us(160), us(178)));
+        assert_eq!(t.makespan(), us(310));
+        assert_eq!(t.h2c_busy(), us(300));
+        assert!((t.link_utilization() - 300.0 / 310.0).abs() < 1e-9);
+        let (h, c, k) = t.totals();
+        assert_eq!((h.count, h.bytes, c.count, k.count), (3, 300, 1, 2));
+        assert_eq!(k.busy, us(100));
+    }
+
+    #[test]
+    fn zero_timing_is_instantaneous_and_commands_have_rtl_costs() {
+        let mut t = Timeline::new(Timing::zero());
+        t.h2c(0, 0, 1 << 30);
+        t.command(&[(0, 1 << 30)], &[], Duration::ZERO);
+        assert_eq!(t.makespan(), Duration::ZERO);
+        assert_eq!(t.link_utilization(), 0.0);
+        assert_eq!(Timing::ntt_cycles(3, 1), 12 + 7 + 27);
+        assert_eq!(Timing::ntt_cycles(3, 2), 12 + 15 + 27);
+        let mut c = Command::new(Opcode::HashLeaves, Field::Goldilocks);
+        c.log_rows = 4;
+        c.cols = 5;
+        c.flags = Flags::FIRST | Flags::LAST;
+        // 16 rows × ceil(5/4) = 32 perms + 30 rounds (8 full, 22 partial); tree 15 perms + 30.
+        assert_eq!(slow().command_time(&c), us(32 + 30 + 15 + 30));
+        assert_eq!(Timing::zero().command_time(&c), Duration::ZERO);
+    }
+
+    #[test]
+    fn default_card_is_pcie_bound_on_the_reference_commit() {
+        let t = Timing::default();
+        let mut c = Command::new(Opcode::CommitBatch, Field::BabyBear);
+        c.log_rows = 20;
+        c.log_blowup = 1;
+        c.cols = 64;
+        c.flags = Flags::FIRST | Flags::LAST;
+        let compute = t.command_time(&c);
+        let upload = t.transfer_time(64 << 22, Direction::H2c);
+        assert!(compute < upload, "{compute:?} vs {upload:?}");
+        assert!(compute > Duration::from_millis(12) && upload > Duration::from_millis(24));
+    }
+}
