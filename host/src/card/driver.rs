@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use slotproof_firmware::checksum::checksum;
-use slotproof_firmware::command::{Field, Opcode, WORDS};
+use slotproof_firmware::command::{Field, WORDS};
 use slotproof_firmware::regs::{self, caps, error_code, irq_status, limits, status};
 use slotproof_firmware::{ABI_VERSION, AbiVersion, CARD_ID, CardError, Command};
 
@@ -221,6 +221,9 @@ pub struct CardDriver<T: Transport> {
     deadlines: Deadlines,
     /// Commands are issued one at a time: the card has one descriptor slot.
     next_seq: Mutex<u32>,
+    /// The field and LDE size whose tables this driver loaded (the card reports only the
+    /// field, and a table for a smaller LDE does not serve a larger one).
+    tables: Mutex<Option<(Field, usize)>>,
 }
 
 impl<T: Transport> CardDriver<T> {
@@ -265,7 +268,7 @@ impl<T: Transport> CardDriver<T> {
                 what: "a column batch size (LIMITS.MAX_BATCH_COLS is 0)".into(),
             });
         }
-        let driver = Self { transport, identity, deadlines, next_seq: Mutex::new(1) };
+        let driver = Self { transport, identity, deadlines, next_seq: Mutex::new(1), tables: Mutex::new(None) };
         driver.write(regs::CTRL, regs::ctrl::SOFT_RESET.bits(1))?;
         driver.write(regs::CTRL, regs::ctrl::IRQ_ENABLE.bits(1))?;
         Ok(driver)
@@ -393,19 +396,10 @@ impl<T: Transport> CardDriver<T> {
         let mut beat_seen = Instant::now();
         loop {
             let st = self.read(regs::STATUS)?;
-            if status::DONE.is_set(st) || status::ERROR.is_set(st) {
-                let completed = self.read(regs::COMPLETED_SEQ)?;
-                if completed == seq {
-                    return Ok(st);
-                }
-                // A stale completion (an earlier command's DONE not yet cleared, or a card
-                // that answers for a command it was never given) is a protocol fault.
-                if !status::BUSY.is_set(st) {
-                    return Err(CardFault::Protocol {
-                        card: card(),
-                        what: format!("{opcode}: waiting for seq {seq}, card reports seq {completed} finished"),
-                    });
-                }
+            // DONE or ERROR of an earlier command may still be set (the card has not latched
+            // the doorbell yet): only the sequence number says which command finished.
+            if (status::DONE.is_set(st) || status::ERROR.is_set(st)) && self.read(regs::COMPLETED_SEQ)? == seq {
+                return Ok(st);
             }
             let now = Instant::now();
             let hb = self.read(regs::HEARTBEAT)?;
@@ -426,6 +420,7 @@ impl<T: Transport> CardDriver<T> {
 
     /// Resets the card (after a fault): abandons any command, clears status.
     pub fn reset(&self) -> Result<(), CardFault> {
+        *self.tables.lock().unwrap_or_else(|e| e.into_inner()) = None;
         self.write(regs::CTRL, regs::ctrl::SOFT_RESET.bits(1) | regs::ctrl::IRQ_ENABLE.bits(1))?;
         self.write(regs::CTRL, regs::ctrl::IRQ_ENABLE.bits(1))
     }
@@ -437,8 +432,16 @@ impl<T: Transport> CardDriver<T> {
         Ok(status::TABLES_LOADED.is_set(st) && error_code::FIELD.get(code) == field as u32)
     }
 
-    /// The opcode names, for messages.
-    pub fn opcode_name(op: Opcode) -> &'static str {
-        op.mnemonic()
+    /// Whether this driver loaded twiddles for `field` covering an LDE of 2^`log_lde`.
+    pub fn twiddles_cover(&self, field: Field, log_lde: usize) -> bool {
+        let t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        // Twiddles for 2^L serve exactly 2^L: the card indexes them by stride, so a larger
+        // table would also do, but keep the rule simple and exact.
+        *t == Some((field, log_lde))
+    }
+
+    /// Records that tables for `field` and 2^`log_lde` are loaded.
+    pub fn note_twiddles(&self, field: Field, log_lde: usize) {
+        *self.tables.lock().unwrap_or_else(|e| e.into_inner()) = Some((field, log_lde));
     }
 }

@@ -7,7 +7,10 @@
 //! - [`xdma::XdmaTransport`]: the Linux XDMA driver's char devices (`/dev/xdmaN_*`);
 //! - [`emulated`]: not a transport but a directory laid out like `/dev` (hard-linked sparse
 //!   file for card memory, regular file for the BAR, FIFOs for events), so CI runs the real
-//!   `XdmaTransport` code without a card, with a [`emulated::CardPort`] for the device model.
+//!   `XdmaTransport` code without a card, with a [`emulated::CardPort`] for the device model;
+//! - [`inproc::SimTransport`]: the device model of `slotproof-sim` in this process;
+//! - [`servicer`]: runs the device model behind an emulated directory, in a thread of this
+//!   process or in `slotproof emulate`.
 //!
 //! The contract every backend keeps: a transfer moves the full length or returns an error
 //! (never a silent short transfer); register offsets are checked against the BAR before any
@@ -19,7 +22,9 @@ use std::time::Duration;
 use aligned_vec::{AVec, ConstAlign};
 
 pub mod emulated;
+pub mod inproc;
 mod mmio;
+pub mod servicer;
 pub mod xdma;
 
 /// What a transport found when it opened a card.
@@ -212,6 +217,29 @@ impl DmaBuffer {
 impl std::fmt::Debug for DmaBuffer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DmaBuffer").field("len", &self.len()).finish()
+    }
+}
+
+/// A boxed transport is a transport: the backends hold cards of different kinds (real,
+/// emulated, simulated) side by side.
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn info(&self) -> &DeviceInfo {
+        (**self).info()
+    }
+    fn h2c(&self, channel: usize, addr: u64, src: &[u8]) -> Result<(), XferError> {
+        (**self).h2c(channel, addr, src)
+    }
+    fn c2h(&self, channel: usize, addr: u64, dst: &mut [u8]) -> Result<(), XferError> {
+        (**self).c2h(channel, addr, dst)
+    }
+    fn read32(&self, offset: u64) -> Result<u32, XferError> {
+        (**self).read32(offset)
+    }
+    fn write32(&self, offset: u64, value: u32) -> Result<(), XferError> {
+        (**self).write32(offset, value)
+    }
+    fn wait_irq(&self, vector: usize, timeout: Duration) -> Result<bool, XferError> {
+        (**self).wait_irq(vector, timeout)
     }
 }
 
