@@ -111,7 +111,7 @@ pub struct CardOptions {
     pub verify: card::VerifyMode,
     /// Emulated device directories to consider (`--device DIR`).
     pub devices: Vec<std::path::PathBuf>,
-    /// The simulated card's build and speed.
+    /// The simulated card's build and speed model (functional: it does not hold BUSY for the modelled time).
     pub sim: slotproof_sim::CardConfig,
     /// Faults the simulated cards inject (tests and drills).
     pub faults: slotproof_sim::FaultPlan,
@@ -123,7 +123,7 @@ impl Default for CardOptions {
             cards: None,
             verify: card::VerifyMode::Sample(card::DEFAULT_SAMPLES),
             devices: Vec::new(),
-            sim: slotproof_sim::CardConfig::instant(),
+            sim: slotproof_sim::CardConfig::default(),
             faults: slotproof_sim::FaultPlan::none(),
         }
     }

@@ -237,7 +237,7 @@ fn emulate(a: EmulateArgs) -> Result<()> {
         spec.channels
     );
     let stop = std::sync::atomic::AtomicBool::new(false);
-    Servicer::run(dev.card_port(), slotproof_sim::CardConfig::instant(), slotproof_sim::FaultPlan::none(), &stop);
+    Servicer::run(dev.card_port(), slotproof_sim::CardConfig::default(), slotproof_sim::FaultPlan::none(), &stop);
     Ok(())
 }
 

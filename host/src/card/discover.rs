@@ -25,28 +25,32 @@ pub type AnyCard = CardDriver<Box<dyn Transport>>;
 /// take two column batches (one full, one narrower than the rate) and a blowup.
 const CANARY: (usize, usize, usize, u64) = (1 << 6, 11, 1, 0xCA_4A41);
 
-/// Commits the canary on `card` and compares with the CPU. Ok when they agree.
-pub fn canary(card: &AnyCard) -> Result<(), String> {
+/// Commits the canary on `card` and compares with the CPU. Ok when they agree; a card that
+/// faults keeps its fault, a card that answers wrongly is a protocol fault naming both roots.
+pub fn canary(card: &AnyCard) -> Result<(), CardFault> {
     let (rows, cols, log_blowup, seed) = CANARY;
     let words = random_trace(FieldId::BabyBear, rows, cols, seed).into_values();
     let view = TraceView::new(FieldId::BabyBear, rows, cols, Words::U64(words.into())).expect("shape");
     // Narrow batches so the canary exercises FIRST, middle and LAST batches.
     let opts = StreamOptions { batch_bytes: 8 * rows * 4, ..StreamOptions::default() };
-    let got = commit_slice(card, &view, log_blowup, Slice::WHOLE, &[], &opts, &|_| {}).map_err(|e| e.to_string())?;
+    let got = commit_slice(card, &view, log_blowup, Slice::WHOLE, &[], &opts, &|_| {})?;
     let want = BabyBear::commit_cpu(random_matrix::<BabyBear>(rows, cols, seed), log_blowup, &|_| {})
-        .map_err(|e| e.to_string())?
+        .expect("the canary's shape is valid")
         .root;
     if got.root == want {
         Ok(())
     } else {
-        Err(format!("canary commitment wrong: card root {:?}, CPU root {want:?}", got.root))
+        Err(CardFault::Protocol {
+            card: card.identity().name.clone(),
+            what: format!("canary commitment wrong: card root {:?}, CPU root {want:?}", got.root),
+        })
     }
 }
 
 /// Opens a driver on `transport` and admits it with the canary.
 pub fn admit(transport: Box<dyn Transport>, deadlines: Deadlines) -> Result<AnyCard, CardFault> {
     let card = CardDriver::open(transport, deadlines)?;
-    canary(&card).map_err(|what| CardFault::Protocol { card: card.identity().name.clone(), what })?;
+    canary(&card)?;
     Ok(card)
 }
 
@@ -114,7 +118,7 @@ pub fn list(emulated: &[PathBuf], sims: usize) -> Vec<Listed> {
         }
     }
     for _ in 0..sims {
-        out.push(probe("sim".into(), "sim", Ok(open_sim(CardConfig::instant(), FaultPlan::none()))));
+        out.push(probe("sim".into(), "sim", Ok(open_sim(CardConfig::default(), FaultPlan::none()))));
     }
     out
 }

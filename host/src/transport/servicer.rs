@@ -65,17 +65,21 @@ impl Servicer {
     pub fn spawn(port: CardPort, config: CardConfig, faults: FaultPlan) -> Servicer {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel(1);
         let thread = std::thread::Builder::new()
             .name(format!("servicer-{}", config.name))
-            .spawn(move || serve(port, config, faults, &flag))
+            .spawn(move || serve(port, config, faults, &flag, Some(ready_tx)))
             .expect("spawning a thread");
+        // The identity registers are published before the card counts as present, as a
+        // bitstream's are before the host can enumerate it.
+        let _ = ready_rx.recv();
         Servicer { stop, thread: Some(thread) }
     }
 
     /// Services until `stop` is set (the `slotproof emulate` command runs this on its own
     /// thread until interrupted).
     pub fn run(port: CardPort, config: CardConfig, faults: FaultPlan, stop: &AtomicBool) {
-        serve(port, config, faults, stop);
+        serve(port, config, faults, stop, None);
     }
 }
 
@@ -101,7 +105,13 @@ fn publish(port: &CardPort, regs: &RegisterFile, wrong_abi: bool) {
     }
 }
 
-fn serve(port: CardPort, config: CardConfig, mut faults: FaultPlan, stop: &AtomicBool) {
+fn serve(
+    port: CardPort,
+    config: CardConfig,
+    mut faults: FaultPlan,
+    stop: &AtomicBool,
+    ready: Option<std::sync::mpsc::SyncSender<()>>,
+) {
     let mem = PortMemory(port.clone());
     let bar = port.bar();
     let mut regs = RegisterFile::new(&config);
@@ -117,6 +127,9 @@ fn serve(port: CardPort, config: CardConfig, mut faults: FaultPlan, stop: &Atomi
         wr(r, 0);
     }
     publish(&port, &regs, wrong_abi);
+    if let Some(r) = ready {
+        let _ = r.send(());
+    }
     let mut ctrl = 0;
     let mut epoch = regs.epoch();
     while !stop.load(Ordering::SeqCst) {
