@@ -39,21 +39,20 @@ pub struct Timing {
 }
 
 impl Default for Timing {
-    /// A U55C-class card on Gen3x16.
+    /// A U55C-class card on Gen3x16, sized so that a 2^20 × 64 BabyBear commit at blowup 2
+    /// is PCIe-bound when the host streams it in rate-wide column batches.
     ///
-    /// Sized so that a 2^20 × 64 BabyBear commit at blowup 2 is PCIe-bound when the host
-    /// sends batches as wide as the lanes. Per input element the link moves
-    /// 11e9 / 4 B = 2.75 G elements/s. The LDE streams each column through one lane as an
-    /// inverse NTT of n plus 2 forward NTTs of n (3 element-cycles per input element): 64 lanes
-    /// at 250 MHz give 64 · 250e6 / 3 ≈ 5.3 G elements/s. Leaf hashing needs
-    /// 2 · 2^20 rows · 64/8 = 2^24 permutations per 2^26 input elements (0.25 each): 16
-    /// pipelines give 4 G permutations/s, 16 G elements/s. The 256 MiB upload takes
-    /// 24.4 ms, the card's work about 13 ms (one 64-column batch: 3 · 2^20 cycles of NTT,
-    /// the hashing hidden under it, 2^21 / 16 cycles of tree).
+    /// The link moves 11e9 / 4 B = 2.75 G input elements/s: an 8-column batch of 2^20 rows
+    /// (32 MiB) takes 3.05 ms. Its LDE is 8 · 3 transforms of 2^20, two four-step passes each:
+    /// 2^26 · 3 element-cycles over 128 lanes at 250 MHz = 1.57 ms (128 lanes: 512 of the
+    /// U55C's 9,024 DSPs for the butterflies at 4 DSPs per Montgomery multiplier). Its leaf
+    /// absorption is 2^21 permutations over 16 pipelines = 0.52 ms, overlapped with the LDE.
+    /// So each batch's compute hides under the next batch's upload, and only the last
+    /// batch's compute and the tree (2^21 / 16 cycles = 0.52 ms) are not overlapped.
     fn default() -> Self {
         Self {
             clock_hz: 250e6,
-            ntt_lanes: 64,
+            ntt_lanes: 128,
             hash_pipelines: 16,
             h2c_bytes_per_s: 11e9,
             c2h_bytes_per_s: 12e9,
@@ -61,6 +60,10 @@ impl Default for Timing {
         }
     }
 }
+
+/// log2 of the largest transform the on-chip streaming NTT core runs in one pass
+/// (`hdl::ntt::NttCore<12>`).
+pub const ON_CHIP_LOG_NTT: u32 = 12;
 
 /// Poseidon2 pipeline depth: one stage per round (8 full rounds plus the partial rounds).
 fn poseidon2_rounds(f: Field) -> u64 {
@@ -99,11 +102,26 @@ impl Timing {
     }
 
     /// Cycles for the LDE of `cols` columns of `2^log_rows`: per column an inverse NTT of
-    /// `n` and `2^log_blowup` forward NTTs of `n` (one per coset), columns spread over the
-    /// lanes.
+    /// `n` and `2^log_blowup` forward NTTs of `n` (one per coset).
+    ///
+    /// Transforms up to 2^[`ON_CHIP_LOG_NTT`] stream through the on-chip NTT core, one column
+    /// per lane. Larger ones run as the four-step decomposition through card memory: each
+    /// pass is a batch of on-chip sub-transforms (plus the twiddle multiply and the
+    /// transpose the memory layout gives for free), so a transform of 2^k costs
+    /// `ceil(k / 12)` passes over its elements, and the lanes share the sub-transforms of
+    /// one column: the work spreads over all lanes even when a batch has fewer columns than
+    /// lanes. The pipeline latency is paid once per pass.
     fn lde_cycles(&self, cmd: &Command) -> u64 {
-        let per_lane = u64::from(cmd.cols).div_ceil(u64::from(self.ntt_lanes.max(1)));
-        Self::ntt_cycles(cmd.log_rows.into(), per_lane * (1 + (1u64 << cmd.log_blowup)))
+        let log_n = u32::from(cmd.log_rows);
+        let transforms = u64::from(cmd.cols) * (1 + (1u64 << cmd.log_blowup));
+        let lanes = u64::from(self.ntt_lanes.max(1));
+        if log_n <= ON_CHIP_LOG_NTT {
+            return Self::ntt_cycles(log_n, transforms.div_ceil(lanes));
+        }
+        let passes = u64::from(log_n.div_ceil(ON_CHIP_LOG_NTT));
+        let sub_log = log_n.div_ceil(passes as u32);
+        let elements = transforms << log_n;
+        passes * (elements.div_ceil(lanes) + 12 + 9 * u64::from(sub_log))
     }
 
     fn perm_cycles(&self, f: Field, perms: u64) -> u64 {
