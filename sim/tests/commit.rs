@@ -164,3 +164,15 @@ fn timeline_records_the_run() {
     );
     assert!(t.makespan() > t.h2c_busy() && t.link_utilization() > 0.0 && t.link_utilization() < 1.0);
 }
+
+/// The smallest shapes: one row, one column, a single-leaf tree.
+#[test]
+fn degenerate_shapes() {
+    for (rows, cols, log_blowup) in [(1, 3, 0u8), (1, 9, 2), (2, 1, 0), (4, 1, 3)] {
+        let mut d = Driver::new(FaultPlan::none());
+        d.load_tables(Field::BabyBear, 5);
+        let trace = random_trace(slotproof_core::FieldId::BabyBear, rows, cols, 8);
+        let card = commit_on_card(&mut d, Field::BabyBear, &trace, log_blowup);
+        assert_eq!(card, cpu_root::<BabyBear>(rows, cols, 8, log_blowup), "{rows}x{cols} log_blowup {log_blowup}");
+    }
+}
