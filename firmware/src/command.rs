@@ -54,6 +54,15 @@ pub mod shape {
     pub const COLS: BitField = BitField { name: "COLS", lsb: 16, width: 16, doc: "columns" };
 }
 
+/// Fields of descriptor word 10 (`COUNT`) for `COMMIT_BATCH`.
+pub mod slice {
+    use super::BitField;
+    /// Which slice of the bit-reversed LDE rows.
+    pub const SLICE: BitField = BitField { name: "SLICE", lsb: 0, width: 16, doc: "slice index" };
+    /// log2 of the number of slices (0: the whole LDE).
+    pub const LOG_SLICES: BitField = BitField { name: "LOG_SLICES", lsb: 16, width: 8, doc: "log2 slices" };
+}
+
 macro_rules! opcodes {
     ($( $(#[doc = $doc:literal])+ $name:ident = $code:literal, $mnemonic:literal, $operands:literal; )+) => {
         /// What a descriptor asks the card to do.
@@ -114,9 +123,12 @@ opcodes! {
     BuildTree = 0x30, "BUILD_TREE", "SRC, DST, FIELD, LOG_ROWS";
     /// The fused commit of one trace column batch: LDE and leaf absorption in one pass, the
     /// LDE never written out. Operands as `LDE` plus AUX, FIRST and LAST as `HASH_LEAVES`;
-    /// `LAST` squeezes `2^(LOG_ROWS+LOG_BLOWUP)` digests to DST and builds the tree right
-    /// after them.
-    CommitBatch = 0x40, "COMMIT_BATCH", "SRC, AUX, DST, FIELD, LOG_ROWS, LOG_BLOWUP, COLS, FIRST, LAST, [SRC_CRC]";
+    /// `LAST` squeezes one digest per LDE row to DST and builds the tree right after them.
+    /// COUNT selects a slice (see `slice`): with `LOG_SLICES = s > 0` the card computes only
+    /// bit-reversed LDE rows `[SLICE·2^(L−s), (SLICE+1)·2^(L−s))`, `L = LOG_ROWS + LOG_BLOWUP`,
+    /// and AUX and DST hold just those rows (and their subtree). Slices are whole subtrees,
+    /// which is how several cards share one trace.
+    CommitBatch = 0x40, "COMMIT_BATCH", "SRC, AUX, DST, FIELD, LOG_ROWS, LOG_BLOWUP, COLS, COUNT (slice), FIRST, LAST, [SRC_CRC]";
     /// Copy the root of the tree at AUX (over `2^LOG_ROWS` leaves) to DST. A tree in card
     /// memory is its leaf digests followed by each layer above them, root last: what
     /// `HASH_LEAVES`/`COMMIT_BATCH` (DST) and `BUILD_TREE` (SRC = the leaves, DST right after

@@ -3,7 +3,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::command::{Field, Flags, Opcode, header, shape};
+use crate::command::{Field, Flags, Opcode, header, shape, slice};
 use crate::error::CardError;
 use crate::{memory_map, regs};
 
@@ -63,6 +63,10 @@ pub fn write_markdown(out: &mut impl Write) -> fmt::Result {
     writeln!(out, "### Word 8 fields")?;
     writeln!(out)?;
     fields(out, &[shape::LOG_ROWS, shape::LOG_BLOWUP, shape::COLS])?;
+    writeln!(out)?;
+    writeln!(out, "### Word 10 fields for COMMIT_BATCH")?;
+    writeln!(out)?;
+    fields(out, &[slice::SLICE, slice::LOG_SLICES])?;
     writeln!(out)?;
     writeln!(out, "## Opcodes")?;
     writeln!(out)?;

@@ -686,3 +686,101 @@ fn cli_help() {
     assert!(text.contains("--log-blowup"), "{out:#?}");
     assert!(text.contains("--field") && text.contains("--backend"), "{out:#?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The card path on the command line
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cli_abi_markdown_prints_the_tables_from_the_firmware_crate() {
+    let out = run(["abi", "--markdown"]);
+    let text = ok(&out, "abi --markdown");
+    for r in slotproof_firmware::regs::ALL {
+        assert!(text.contains(r.name), "{} missing", r.name);
+    }
+    for op in slotproof_firmware::Opcode::ALL {
+        assert!(text.contains(op.mnemonic()), "{} missing", op.mnemonic());
+    }
+    assert!(text.contains("| `0x07c` | DOORBELL | WO |"));
+}
+
+#[test]
+fn cli_devices_lists_the_simulated_and_an_emulated_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let emu = dir.path().join("card");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_slotproof"))
+        .args([OsStr::new("emulate"), emu.as_os_str()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The emulator announces itself once its registers are published.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    assert!(line.contains("emulated card at"), "{line}");
+    let out = run([OsStr::new("devices"), OsStr::new("--device"), emu.as_os_str()]);
+    let text = ok(&out, "devices");
+    assert!(text.contains("sim ") && text.contains("usable"), "{text}");
+    assert!(text.contains("xdma0") && text.contains("emulated"), "{text}");
+    assert_eq!(text.matches("usable").count(), 2, "{text}");
+    // The real XDMA path through the emulated directory gives the CPU's root.
+    let fpga = run([
+        OsStr::new("commit"),
+        OsStr::new("--backend"),
+        OsStr::new(&format!("fpga:{}", emu.display())),
+        OsStr::new("--rows"),
+        OsStr::new("64"),
+        OsStr::new("--cols"),
+        OsStr::new("9"),
+        OsStr::new("--json"),
+    ]);
+    let cpu = run(["commit", "--backend", "cpu", "--rows", "64", "--cols", "9", "--json"]);
+    let (f, c) = (json(&ok(&fpga, "fpga commit")), json(&ok(&cpu, "cpu commit")));
+    assert_eq!(f["backend"], "fpga");
+    assert_eq!(f["root"], c["root"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn cli_sim_backend_gives_the_cpu_root_on_one_and_four_cards() {
+    let cpu = json(&ok(&run(["commit", "--backend", "cpu", "--rows", "128", "--cols", "21", "--json"]), "cpu"));
+    for cards in ["1", "4"] {
+        for verify in ["sample", "full"] {
+            let args = [
+                "commit",
+                "--backend",
+                "sim",
+                "--cards",
+                cards,
+                "--verify",
+                verify,
+                "--rows",
+                "128",
+                "--cols",
+                "21",
+                "--json",
+            ];
+            let v = json(&ok(&run(args), "sim commit"));
+            assert_eq!(v["backend"], "sim", "{cards} cards, verify {verify}");
+            assert_eq!(v["root"], cpu["root"], "{cards} cards, verify {verify}");
+        }
+    }
+}
+
+#[test]
+fn cli_fpga_without_a_card_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run([
+        OsStr::new("commit"),
+        OsStr::new("--backend"),
+        OsStr::new(&format!("fpga:{}", dir.path().display())),
+        OsStr::new("--rows"),
+        OsStr::new("8"),
+        OsStr::new("--cols"),
+        OsStr::new("2"),
+    ]);
+    fails(&out, 1, &["no xdma<N>_user node"], "fpga on an empty directory");
+    let out = run(["commit", "--backend", "gpu", "--rows", "8", "--cols", "2"]);
+    fails(&out, 2, &["unknown backend 'gpu'"], "unknown backend");
+}

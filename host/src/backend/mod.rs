@@ -1,6 +1,7 @@
 //! Backends: where a commitment runs. All of them return the same root for the same job,
 //! bit for bit; they differ only in speed, power and what hardware they need.
 
+pub mod card;
 pub mod cpu;
 
 use std::fmt;
@@ -33,6 +34,9 @@ pub enum BackendError {
     /// The shape or blowup cannot be committed.
     #[error(transparent)]
     Shape(#[from] slotproof_core::cpu::CommitError),
+    /// The requested card backend has no usable card.
+    #[error("{0}")]
+    NoCard(String),
 }
 
 impl BackendError {
@@ -53,20 +57,28 @@ pub trait Backend: Send + Sync {
 }
 
 /// The `--backend` choices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BackendKind {
-    /// The best backend present (a card if one answers, else the CPU).
+    /// The best backend present: a card that passes admission if one answers, else the CPU.
     Auto,
     /// The fused CPU commitment.
     Cpu,
+    /// The simulated card(s), in this process: the whole card path without a card.
+    Sim,
+    /// Real cards: every `/dev/xdmaN` that passes admission, or the one device named
+    /// (`fpga:/dev` index 0, `fpga:DIR` for an emulated directory, `fpga:/dev/xdma1`).
+    Fpga(Option<std::path::PathBuf>),
 }
 
 impl fmt::Display for BackendKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            BackendKind::Auto => "auto",
-            BackendKind::Cpu => "cpu",
-        })
+        match self {
+            BackendKind::Auto => f.write_str("auto"),
+            BackendKind::Cpu => f.write_str("cpu"),
+            BackendKind::Sim => f.write_str("sim"),
+            BackendKind::Fpga(None) => f.write_str("fpga"),
+            BackendKind::Fpga(Some(p)) => write!(f, "fpga:{}", p.display()),
+        }
     }
 }
 
@@ -76,17 +88,137 @@ impl FromStr for BackendKind {
         match s {
             "auto" => Ok(BackendKind::Auto),
             "cpu" => Ok(BackendKind::Cpu),
-            other => Err(format!("unknown backend '{other}': expected auto or cpu")),
+            "sim" => Ok(BackendKind::Sim),
+            "fpga" => Ok(BackendKind::Fpga(None)),
+            other => match other.strip_prefix("fpga:") {
+                Some(dev) if !dev.is_empty() => Ok(BackendKind::Fpga(Some(dev.into()))),
+                _ => Err(format!(
+                    "unknown backend '{other}': expected auto, cpu, sim, fpga or fpga:DEVICE \
+                     (/dev/xdmaN or an emulated device directory)"
+                )),
+            },
         }
     }
 }
 
-/// The backend for `kind`, and why it was chosen (for `auto`).
-pub fn select(kind: BackendKind) -> (Box<dyn Backend>, String) {
-    match kind {
-        BackendKind::Cpu => (Box::new(cpu::CpuBackend::new()), "requested".into()),
-        BackendKind::Auto => {
-            (Box::new(cpu::CpuBackend::new()), "auto: no FPGA card backend in this build, using the CPU".into())
+/// How card backends are set up.
+#[derive(Clone, Debug)]
+pub struct CardOptions {
+    /// How many cards: simulated cards for `sim` (default 1), the most real cards `fpga`
+    /// uses (default: every card that passes admission).
+    pub cards: Option<usize>,
+    /// How the host checks a card's answer.
+    pub verify: card::VerifyMode,
+    /// Emulated device directories to consider (`--device DIR`).
+    pub devices: Vec<std::path::PathBuf>,
+    /// The simulated card's build and speed model (functional: it does not hold BUSY for the modelled time).
+    pub sim: slotproof_sim::CardConfig,
+    /// Faults the simulated cards inject (tests and drills).
+    pub faults: slotproof_sim::FaultPlan,
+}
+
+impl Default for CardOptions {
+    fn default() -> Self {
+        Self {
+            cards: None,
+            verify: card::VerifyMode::Sample(card::DEFAULT_SAMPLES),
+            devices: Vec::new(),
+            sim: slotproof_sim::CardConfig::default(),
+            faults: slotproof_sim::FaultPlan::none(),
         }
+    }
+}
+
+/// Opens and admits the real cards `kind` asks for; the reasons cards were refused go to
+/// the log and into the error.
+fn fpga_cards(device: Option<&std::path::Path>, opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
+    use crate::card::discover::{admit, open_xdma, xdma_indices};
+    let mut targets: Vec<(std::path::PathBuf, usize)> = Vec::new();
+    match device {
+        None => {
+            let dev = std::path::Path::new("/dev");
+            targets.extend(xdma_indices(dev).into_iter().map(|i| (dev.to_path_buf(), i)));
+            for d in &opts.devices {
+                targets.extend(xdma_indices(d).into_iter().map(|i| (d.clone(), i)));
+            }
+        }
+        Some(p) => {
+            // `/dev/xdma1` names one card; a directory names every card in it.
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            match (p.parent(), name.strip_prefix("xdma").and_then(|i| i.parse::<usize>().ok())) {
+                (Some(parent), Some(i)) if !p.is_dir() => targets.push((parent.to_path_buf(), i)),
+                _ => {
+                    let found = xdma_indices(p);
+                    if found.is_empty() {
+                        return Err(format!("{}: no xdma<N>_user node there", p.display()));
+                    }
+                    targets.extend(found.into_iter().map(|i| (p.to_path_buf(), i)));
+                }
+            }
+        }
+    }
+    if targets.is_empty() {
+        return Err("no XDMA card found (/dev has no xdma<N>_user node; is the xdma driver loaded?)".into());
+    }
+    let mut cards = Vec::new();
+    let mut refused = Vec::new();
+    let limit = opts.cards.unwrap_or(usize::MAX).max(1);
+    for (dir, i) in targets {
+        if cards.len() == limit {
+            break;
+        }
+        let where_ = format!("{}/xdma{i}", dir.display());
+        match open_xdma(&dir, i)
+            .map_err(|e| e.to_string())
+            .and_then(|t| admit(t, card::DEADLINES).map_err(|e| e.to_string()))
+        {
+            Ok(c) => cards.push(c),
+            Err(e) => {
+                log::warn!("{where_} refused: {e}");
+                refused.push(format!("{where_}: {e}"));
+            }
+        }
+    }
+    if cards.is_empty() { Err(format!("every card was refused: {}", refused.join("; "))) } else { Ok(cards) }
+}
+
+/// Opens and admits `opts.cards` simulated cards.
+fn sim_cards(opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
+    use crate::card::discover::{admit, open_sim};
+    let n = opts.cards.unwrap_or(1).max(1);
+    (0..n)
+        .map(|i| {
+            let mut config = opts.sim.clone();
+            if n > 1 {
+                config.name = format!("{}-{i}", config.name);
+            }
+            admit(open_sim(config, opts.faults.clone()), card::DEADLINES).map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// The backend for `kind`, and why it was chosen.
+pub fn select(kind: &BackendKind, opts: &CardOptions) -> Result<(Box<dyn Backend>, String), BackendError> {
+    let stream = crate::card::stream::StreamOptions::default();
+    match kind {
+        BackendKind::Cpu => Ok((Box::new(cpu::CpuBackend::new()), "requested".into())),
+        BackendKind::Sim => {
+            let cards = sim_cards(opts).map_err(BackendError::NoCard)?;
+            Ok((Box::new(card::CardBackend::new("sim", cards, opts.verify, stream)), "requested".into()))
+        }
+        BackendKind::Fpga(device) => {
+            let cards = fpga_cards(device.as_deref(), opts).map_err(BackendError::NoCard)?;
+            Ok((Box::new(card::CardBackend::new("fpga", cards, opts.verify, stream)), "requested".into()))
+        }
+        BackendKind::Auto => match fpga_cards(None, opts) {
+            Ok(cards) => {
+                let why = format!("auto: {} card(s) passed admission", cards.len());
+                Ok((Box::new(card::CardBackend::new("fpga", cards, opts.verify, stream)), why))
+            }
+            Err(e) => Ok((
+                Box::new(cpu::CpuBackend::new()),
+                format!("auto: {e}; using the CPU (the simulated card models a card, it is not faster: --backend sim)"),
+            )),
+        },
     }
 }

@@ -343,6 +343,12 @@ impl SimCard {
         lock(&self.inner.faults).injected()
     }
 
+    /// Replaces the fault plan: a drill arms faults after the card was admitted, so that they
+    /// strike the job rather than the admission canary.
+    pub fn arm(&self, faults: FaultPlan) {
+        *lock(&self.inner.faults) = faults;
+    }
+
     /// The card dies: nothing completes any more, the heartbeat stops, DMA calls fail.
     pub fn kill(&self) {
         log::warn!("{}: killed", self.inner.config.name);

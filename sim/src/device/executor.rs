@@ -178,6 +178,23 @@ fn tree_digests(log_leaves: u32) -> u64 {
     (2u64 << log_leaves) - 1
 }
 
+/// log2 of the number of slices a `COMMIT_BATCH` cuts its LDE into, and which one it
+/// computes (`COUNT`); every other opcode works on the whole height.
+fn slice_of(cmd: &Command) -> Result<(u32, u32), Fail> {
+    if cmd.opcode != Opcode::CommitBatch {
+        return Ok((0, 0));
+    }
+    let log_count = slotproof_firmware::command::slice::LOG_SLICES.get(cmd.count);
+    let index = slotproof_firmware::command::slice::SLICE.get(cmd.count);
+    let lde_log = u32::from(cmd.log_rows) + u32::from(cmd.log_blowup);
+    let unused = cmd.count
+        & !(slotproof_firmware::command::slice::SLICE.mask() | slotproof_firmware::command::slice::LOG_SLICES.mask());
+    if log_count > lde_log || log_count > 16 || u64::from(index) >= 1u64 << log_count || unused != 0 {
+        return Err(Fail(CardError::BadShape, word::COUNT));
+    }
+    Ok((index, log_count))
+}
+
 /// Sizes of every operand, from the shape alone (limits are checked separately).
 fn ranges(cmd: &Command) -> Result<Ranges, Fail> {
     let f = cmd.field;
@@ -206,11 +223,15 @@ fn ranges(cmd: &Command) -> Result<Ranges, Fail> {
             aux: Some((rows * state_bytes, SPONGE)),
             dst: last.then_some((tree_digests(lr) * db, TREE)),
         },
-        Opcode::CommitBatch => Ranges {
-            src: Some((cols * rows * eb, STAGES)),
-            aux: Some(((1u64 << lde_log) * state_bytes, SPONGE)),
-            dst: last.then_some((tree_digests(lde_log) * db, TREE)),
-        },
+        Opcode::CommitBatch => {
+            // A slice is a whole subtree: its rows' states, and its own tree.
+            let out_log = lde_log - slice_of(cmd)?.1;
+            Ranges {
+                src: Some((cols * rows * eb, STAGES)),
+                aux: Some(((1u64 << out_log) * state_bytes, SPONGE)),
+                dst: last.then_some((tree_digests(out_log) * db, TREE)),
+            }
+        }
         Opcode::BuildTree => Ranges { src: Some((rows * db, TREE)), aux: None, dst: Some(((rows - 1) * db, TREE)) },
         Opcode::ReadRoot => Ranges { src: None, aux: Some((tree_digests(lr) * db, TREE)), dst: Some((db, RESULT)) },
         Opcode::ReadCap => Ranges {
@@ -488,8 +509,13 @@ impl Executor {
         if !is_sponge(cmd.opcode) {
             return Ok(None);
         }
-        let log_lde_rows =
-            u32::from(cmd.log_rows) + if cmd.opcode == Opcode::CommitBatch { u32::from(cmd.log_blowup) } else { 0 };
+        // For COMMIT_BATCH the states are those of the slice's LDE rows (`slice_of` checked
+        // that the slice count does not exceed the LDE height).
+        let log_lde_rows = if cmd.opcode == Opcode::CommitBatch {
+            u32::from(cmd.log_rows) + u32::from(cmd.log_blowup) - slice_of(cmd)?.1
+        } else {
+            u32::from(cmd.log_rows)
+        };
         let this = Batch { field: cmd.field, aux: cmd.aux, log_lde_rows };
         if !cmd.flags.contains(Flags::FIRST) && self.batch != Some(this) {
             return Err(Fail(CardError::BadBatchOrder, word::HEADER));
@@ -734,8 +760,21 @@ where
             Output { dst: digests_to_bytes(&tree[rows..]), aux: Vec::new() }
         }
         _ => {
-            let mut matrix =
-                if cmd.opcode == Opcode::CommitBatch { lde(job.src) } else { batch_to_rows::<F>(job.src, rows, cols) };
+            let mut matrix = if cmd.opcode == Opcode::CommitBatch {
+                let full = lde(job.src);
+                // The card computes only its slice's rows; the model computes all and keeps
+                // those (the shape was checked by `slice_of`).
+                match slice_of(cmd) {
+                    Ok((index, log_count)) if log_count > 0 => {
+                        let per = full.height() >> log_count;
+                        let start = index as usize * per * cols;
+                        RowMajor::new(full.values()[start..start + per * cols].to_vec(), cols).expect("whole rows")
+                    }
+                    _ => full,
+                }
+            } else {
+                batch_to_rows::<F>(job.src, rows, cols)
+            };
             if let ComputeFault::FlipLdeBit { pick } = job.fault {
                 flip_element_bit(matrix.values_mut(), pick);
             }

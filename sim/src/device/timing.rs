@@ -62,6 +62,11 @@ impl Default for Timing {
     }
 }
 
+/// log2 of the number of slices a `COMMIT_BATCH` computes one of (0 for other opcodes).
+fn log_slices(cmd: &Command) -> u32 {
+    if cmd.opcode == Opcode::CommitBatch { slotproof_firmware::command::slice::LOG_SLICES.get(cmd.count) } else { 0 }
+}
+
 /// Poseidon2 pipeline depth: one stage per round (8 full rounds plus the partial rounds).
 fn poseidon2_rounds(f: Field) -> u64 {
     8 + match f {
@@ -101,9 +106,15 @@ impl Timing {
     /// Cycles for the LDE of `cols` columns of `2^log_rows`: per column an inverse NTT of
     /// `n` and `2^log_blowup` forward NTTs of `n` (one per coset), columns spread over the
     /// lanes.
+    ///
+    /// A `COMMIT_BATCH` slice (`2^-s` of the LDE rows) streams only its share of the forward
+    /// transforms: `n + (n·2^log_blowup) / 2^s` elements per column after the inverse NTT.
     fn lde_cycles(&self, cmd: &Command) -> u64 {
         let per_lane = u64::from(cmd.cols).div_ceil(u64::from(self.ntt_lanes.max(1)));
-        Self::ntt_cycles(cmd.log_rows.into(), per_lane * (1 + (1u64 << cmd.log_blowup)))
+        let log_n = u32::from(cmd.log_rows);
+        let log_lde = log_n + u32::from(cmd.log_blowup);
+        let elems = (1u64 << log_n) + (1u64 << (log_lde - log_slices(cmd).min(log_lde)));
+        12 + per_lane * elems - 1 + 9 * u64::from(log_n)
     }
 
     fn perm_cycles(&self, f: Field, perms: u64) -> u64 {
@@ -126,7 +137,8 @@ impl Timing {
             Opcode::HashLeaves => self.perm_cycles(f, absorb(rows)) + self.perm_cycles(f, tree(rows)),
             // Fused: the sponge consumes LDE rows as the lanes produce them.
             Opcode::CommitBatch => {
-                self.lde_cycles(cmd).max(self.perm_cycles(f, absorb(lde_rows))) + self.perm_cycles(f, tree(lde_rows))
+                let rows = lde_rows >> log_slices(cmd).min(63);
+                self.lde_cycles(cmd).max(self.perm_cycles(f, absorb(rows))) + self.perm_cycles(f, tree(rows))
             }
             Opcode::BuildTree => self.perm_cycles(f, rows - 1),
             Opcode::ReadRoot => 1,
