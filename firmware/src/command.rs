@@ -111,21 +111,23 @@ opcodes! {
     LoadConstants = 0x02, "LOAD_CONSTANTS", "SRC, SRC_LEN, SRC_CRC, FIELD";
     /// Coset LDE of a column batch: `COLS` columns of `2^LOG_ROWS` at SRC become `COLS`
     /// columns of `2^(LOG_ROWS+LOG_BLOWUP)` at DST, rows in bit-reversed order, shift = the
-    /// field's generator. `LOG_BLOWUP = 0` is a plain forward NTT.
+    /// field's generator. `LOG_BLOWUP = 0` re-evaluates on the coset of the same size (what
+    /// `COMMIT_BATCH` hashes at blowup 1).
     Lde = 0x10, "LDE", "SRC, DST, FIELD, LOG_ROWS, LOG_BLOWUP, COLS, [SRC_CRC]";
     /// Absorb a column batch of LDE rows (`COLS` columns of `2^LOG_ROWS`) into the per-row
     /// sponge states at AUX. `FIRST` starts from zero states; `LAST` squeezes one digest per
-    /// row to DST.
+    /// row to DST and builds the tree right after them (the layout `READ_*` read).
     HashLeaves = 0x20, "HASH_LEAVES", "SRC, AUX, DST, FIELD, LOG_ROWS, COLS, FIRST, LAST, [SRC_CRC]";
     /// Build the tree over `2^LOG_ROWS` leaf digests at SRC: the layers above the leaves,
     /// `2^(LOG_ROWS−1)` digests first, the root last, written to DST.
     BuildTree = 0x30, "BUILD_TREE", "SRC, DST, FIELD, LOG_ROWS";
     /// The fused commit of one trace column batch: LDE and leaf absorption in one pass, the
     /// LDE never written out. Operands as `LDE` plus AUX, FIRST and LAST as `HASH_LEAVES`;
-    /// `LAST` squeezes one digest per LDE row to DST. COUNT selects a slice (see
-    /// `slice`): with `LOG_SLICES = s > 0` the card computes only bit-reversed LDE rows
-    /// `[SLICE·2^(L−s), (SLICE+1)·2^(L−s))`, `L = LOG_ROWS + LOG_BLOWUP`, and AUX and DST hold
-    /// just those rows. Slices are whole subtrees, which is how several cards share one trace.
+    /// `LAST` squeezes one digest per LDE row to DST and builds the tree right after them.
+    /// COUNT selects a slice (see `slice`): with `LOG_SLICES = s > 0` the card computes only
+    /// bit-reversed LDE rows `[SLICE·2^(L−s), (SLICE+1)·2^(L−s))`, `L = LOG_ROWS + LOG_BLOWUP`,
+    /// and AUX and DST hold just those rows (and their subtree). Slices are whole subtrees,
+    /// which is how several cards share one trace.
     CommitBatch = 0x40, "COMMIT_BATCH", "SRC, AUX, DST, FIELD, LOG_ROWS, LOG_BLOWUP, COLS, COUNT (slice), FIRST, LAST, [SRC_CRC]";
     /// Copy the root of the tree at AUX (over `2^LOG_ROWS` leaves) to DST. A tree in card
     /// memory is its leaf digests followed by each layer above them, root last: what

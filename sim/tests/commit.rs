@@ -164,3 +164,66 @@ fn timeline_records_the_run() {
     );
     assert!(t.makespan() > t.h2c_busy() && t.link_utilization() > 0.0 && t.link_utilization() < 1.0);
 }
+
+/// The smallest shapes: one row, one column, a single-leaf tree.
+#[test]
+fn degenerate_shapes() {
+    for (rows, cols, log_blowup) in [(1, 3, 0u8), (1, 9, 2), (2, 1, 0), (4, 1, 3)] {
+        let mut d = Driver::new(FaultPlan::none());
+        d.load_tables(Field::BabyBear, 5);
+        let trace = random_trace(slotproof_core::FieldId::BabyBear, rows, cols, 8);
+        let card = commit_on_card(&mut d, Field::BabyBear, &trace, log_blowup);
+        assert_eq!(card, cpu_root::<BabyBear>(rows, cols, 8, log_blowup), "{rows}x{cols} log_blowup {log_blowup}");
+    }
+}
+
+/// COMMIT_BATCH slices are whole subtrees: the roots of the 2^s slices, compressed up,
+/// give the whole commitment's root.
+#[test]
+fn slices_are_subtrees() {
+    use slotproof_firmware::command::slice;
+    for id in [slotproof_core::FieldId::KoalaBear, slotproof_core::FieldId::Goldilocks] {
+        let field = field_of(id);
+        let (log_rows, log_blowup, cols) = (5u8, 1u8, 2 * field.rate() + 1);
+        let mut d = Driver::new(FaultPlan::none());
+        d.load_tables(field, log_rows + log_blowup);
+        let trace = random_trace(id, 1 << log_rows, cols, 21);
+        let whole = commit_on_card(&mut d, field, &trace, log_blowup);
+        let spec = Poseidon2Spec::for_field(id);
+        let sp = SpongeParams::for_field(id);
+        for log_slices in 1..=3u32 {
+            let mut roots: Vec<Vec<u64>> = Vec::new();
+            for index in 0..1u32 << log_slices {
+                let starts: Vec<usize> = (0..cols).step_by(field.rate()).collect();
+                for (i, &c0) in starts.iter().enumerate() {
+                    let c1 = (c0 + field.rate()).min(cols);
+                    let batch = column_batch(&trace, c0, c1, field.elem_bytes());
+                    d.upload(STAGE_A.base, &batch);
+                    let mut c = Command::new(Opcode::CommitBatch, field).with_payload(
+                        STAGE_A.base,
+                        batch.len() as u32,
+                        checksum(&batch),
+                    );
+                    c.aux = SPONGE.base;
+                    c.dst = TREE.base;
+                    c.log_rows = log_rows;
+                    c.log_blowup = log_blowup;
+                    c.cols = (c1 - c0) as u16;
+                    c.count = slice::SLICE.bits(index) | slice::LOG_SLICES.bits(log_slices);
+                    if i == 0 {
+                        c.flags = c.flags | Flags::FIRST;
+                    }
+                    if i + 1 == starts.len() {
+                        c.flags = c.flags | Flags::LAST;
+                    }
+                    d.ok(c);
+                }
+                roots.push(read_root(&mut d, field, log_rows + log_blowup - log_slices as u8));
+            }
+            while roots.len() > 1 {
+                roots = roots.chunks(2).map(|p| golden::compress(&spec, sp, &p[0], &p[1])).collect();
+            }
+            assert_eq!(roots[0], whole, "{id}: 2^{log_slices} slices");
+        }
+    }
+}

@@ -184,3 +184,79 @@ fn doorbell_while_busy_is_refused_without_disturbing_the_running_command() {
         ..Command::new(Opcode::ReadRoot, Field::BabyBear)
     });
 }
+
+/// Random descriptors near the real regions, straight into an [`Executor`] (no card thread):
+/// every one ends in a completion or a card error, none panics, and a refused command
+/// writes nothing.
+#[test]
+fn random_descriptors_never_panic() {
+    use slotproof_firmware::command::{WORDS, header, shape};
+    use slotproof_firmware::memory_map;
+    use slotproof_sim::device::ComputeFault;
+    use slotproof_sim::{CardMemory, Executor, SparseMemory};
+
+    let config = CardConfig::instant();
+    let mem = SparseMemory::new(config.mem_bytes);
+    let mut exec = Executor::new(&config);
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    // Tables for every field, so commands get past the table check too.
+    for &f in Field::ALL {
+        for (op, bytes) in [
+            (Opcode::LoadTwiddles, twiddle_table(f, 12)),
+            (Opcode::LoadConstants, slotproof_sim::device::constants_table(f)),
+        ] {
+            mem.write(TABLES.base, &bytes).unwrap();
+            let mut c = Command::new(op, f).with_payload(TABLES.base, bytes.len() as u32, checksum(&bytes));
+            c.log_rows = 12;
+            let done = exec.run(&c.encode(), 0, &mem, ComputeFault::None);
+            assert_eq!(done.error, None);
+        }
+    }
+    let mut outcomes = std::collections::HashMap::new();
+    for _ in 0..600 {
+        let op = Opcode::ALL[(next() % Opcode::ALL.len() as u64) as usize];
+        let mut w = [0u32; WORDS];
+        w[0] = header::OPCODE.bits(op as u32)
+            | header::FIELD.bits(1 + (next() % 3) as u32)
+            | header::FLAGS.bits((next() % 4) as u32);
+        if next() % 16 == 0 {
+            w[0] ^= 1 << (next() % 32);
+        }
+        w[1] = (next() % 4) as u32;
+        // Each operand mostly lands in a region it may use, sometimes anywhere at all.
+        use memory_map::{LDE, RESULT, SPONGE};
+        let plausible: [&[memory_map::Region]; 3] =
+            [&[STAGE_A, LDE, TREE, RESULT], &[TREE, LDE, RESULT], &[SPONGE, TREE]];
+        for ((lo, hi), regions) in [(2, 3), (4, 5), (6, 7)].into_iter().zip(plausible) {
+            let region = regions[(next() % regions.len() as u64) as usize];
+            let addr = match next() % 8 {
+                0 => next(),
+                1 => region.end() - (next() % 4096),
+                _ => region.base + (next() % 4) * 4096,
+            };
+            w[lo] = addr as u32;
+            w[hi] = (addr >> 32) as u32;
+        }
+        w[8] = shape::LOG_ROWS.bits((next() % 13) as u32)
+            | shape::LOG_BLOWUP.bits((next() % 5) as u32)
+            | shape::COLS.bits((next() % 24) as u32);
+        w[9] = next() as u32;
+        w[10] = (next() % 16) as u32;
+        w[11] = if next() % 8 == 0 { (next() % 65536) as u32 } else { 0 };
+        let c = exec.run(&w, w[1], &mem, ComputeFault::None);
+        *outcomes.entry(c.error.map(|(e, _)| e)).or_insert(0) += 1;
+        if c.error.is_some() {
+            assert_eq!((c.result_len, c.result_crc), (0, 0), "a refused command reports no result");
+        }
+    }
+    eprintln!("outcomes: {outcomes:?}");
+    // The mix is broad: several distinct refusals and some completions.
+    assert!(outcomes.len() >= 5, "{outcomes:?}");
+    assert!(outcomes.contains_key(&None), "{outcomes:?}");
+}

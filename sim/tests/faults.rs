@@ -283,3 +283,25 @@ fn hung_and_killed_cards_stop_their_heartbeat() {
     assert!(!heartbeat_moves(&d));
     assert_eq!(d.card.h2c(0, STAGE_A.base, &[1, 2, 3]), Err(TransferFault::Failed));
 }
+
+/// Two completions before the host waits raise one event: the flag coalesces, and the host
+/// must read the registers to learn what finished.
+#[test]
+fn interrupts_coalesce() {
+    let mut d = driver(FaultPlan::none());
+    commit_batches(&mut d, &trace());
+    let wait_done = |d: &Driver, seq: u32| {
+        let deadline = std::time::Instant::now() + WAIT;
+        while d.card.read_reg(regs::COMPLETED_SEQ.offset) != seq {
+            assert!(std::time::Instant::now() < deadline);
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    let a = d.submit(read_root_cmd());
+    wait_done(&d, a);
+    let b = d.submit(read_root_cmd());
+    wait_done(&d, b);
+    assert!(d.card.wait_irq(Duration::ZERO), "one event pending");
+    assert!(!d.card.wait_irq(Duration::from_millis(50)), "and only one");
+    assert!(status::DONE.is_set(d.card.read_reg(regs::STATUS.offset)));
+}

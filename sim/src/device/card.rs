@@ -379,3 +379,35 @@ impl Drop for SimCard {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<SimCard>();
+        send_sync::<RegisterFile>();
+        send_sync::<Executor>();
+        send_sync::<SparseMemory>();
+    }
+
+    #[test]
+    fn drop_stops_the_worker_even_mid_pause() {
+        let slow = Timing { clock_hz: 1.0, ..Timing::zero() };
+        let card = SimCard::new(CardConfig { timing: slow, pace: true, ..CardConfig::instant() }, FaultPlan::none());
+        let c =
+            slotproof_firmware::Command::new(slotproof_firmware::Opcode::ReadCap, slotproof_firmware::Field::BabyBear);
+        let mut c = Command { seq: 1, count: 0, aux: slotproof_firmware::memory_map::TREE.base, ..c };
+        c.dst = slotproof_firmware::memory_map::RESULT.base;
+        for (i, w) in c.encode().iter().enumerate() {
+            card.write_reg(regs::CMD.at(i as u32), *w);
+        }
+        card.write_reg(regs::DOORBELL.offset, 1);
+        std::thread::sleep(Duration::from_millis(20));
+        let t = Instant::now();
+        drop(card);
+        assert!(t.elapsed() < Duration::from_millis(500), "the paced command (1 s) did not hold up the drop");
+    }
+}

@@ -682,19 +682,19 @@ struct Job<'a> {
     fault: ComputeFault,
 }
 
-fn from_bytes<F: TraceField>(bytes: &[u8]) -> Vec<F> {
-    // Non-canonical words are reduced, as the card's input stage would: bad data gives a
-    // wrong (and detectable) result, never a crash.
-    match F::ID.word_bytes() {
-        4 => bytes
-            .par_chunks_exact(4)
-            .map(|b| F::from_u64(u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))))
-            .collect(),
-        _ => bytes
-            .par_chunks_exact(8)
-            .map(|b| F::from_u64(u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])))
-            .collect(),
-    }
+/// One little-endian element of `eb` bytes. Non-canonical words are reduced, as the card's
+/// input stage would: bad data gives a wrong (and detectable) result, never a crash.
+#[inline]
+fn elem<F: TraceField>(b: &[u8], eb: usize) -> F {
+    let mut w = [0u8; 8];
+    w[..eb].copy_from_slice(&b[..eb]);
+    F::from_u64(u64::from_le_bytes(w))
+}
+
+/// Fixed-size groups of elements (sponge states, digests) straight from bytes.
+fn arrays_from_bytes<F: TraceField, const N: usize>(bytes: &[u8]) -> Vec<[F; N]> {
+    let eb = F::ID.word_bytes();
+    bytes.par_chunks_exact(N * eb).map(|g| core::array::from_fn(|i| elem(&g[i * eb..], eb))).collect()
 }
 
 fn to_bytes<F: TraceField>(elems: &[F]) -> Vec<u8> {
@@ -706,16 +706,36 @@ fn to_bytes<F: TraceField>(elems: &[F]) -> Vec<u8> {
     out
 }
 
-/// A column batch (columns one after the other, `rows` each) as a row-major matrix.
-fn columns_to_rows<F: TraceField>(batch: &[F], rows: usize, cols: usize) -> RowMajor<F> {
-    let values = (0..rows * cols).into_par_iter().map(|i| batch[(i % cols) * rows + i / cols]).collect();
+/// Rows transposed per parallel task: a task's reads stay within a few pages per column.
+const TRANSPOSE_ROWS: usize = 256;
+
+/// A column batch in card layout (columns one after the other, `rows` elements each) as a
+/// row-major matrix: converted and transposed in one pass.
+fn batch_to_rows<F: TraceField>(bytes: &[u8], rows: usize, cols: usize) -> RowMajor<F> {
+    let eb = F::ID.word_bytes();
+    let mut values = vec![F::ZERO; rows * cols];
+    values.par_chunks_mut(TRANSPOSE_ROWS * cols).enumerate().for_each(|(blk, out)| {
+        let r0 = blk * TRANSPOSE_ROWS;
+        for c in 0..cols {
+            let col = &bytes[(c * rows + r0) * eb..];
+            for (i, row) in out.chunks_exact_mut(cols).enumerate() {
+                row[c] = elem(&col[i * eb..], eb);
+            }
+        }
+    });
     RowMajor::new(values, cols).expect("whole rows")
 }
 
-fn rows_to_columns<F: TraceField>(m: &RowMajor<F>) -> Vec<F> {
-    let (rows, cols) = (m.height(), m.width());
-    let v = m.values();
-    (0..rows * cols).into_par_iter().map(|i| v[(i % rows) * cols + i / rows]).collect()
+/// A row-major matrix as a column batch in card layout (the inverse of [`batch_to_rows`]).
+fn rows_to_batch<F: TraceField>(m: &RowMajor<F>) -> Vec<u8> {
+    let (rows, cols, eb) = (m.height(), m.width(), F::ID.word_bytes());
+    let mut out = vec![0u8; rows * cols * eb];
+    out.par_chunks_mut(rows * eb).enumerate().for_each(|(c, col)| {
+        for (r, o) in col.chunks_exact_mut(eb).enumerate() {
+            o.copy_from_slice(&m.row(r)[c].as_canonical_u64().to_le_bytes()[..eb]);
+        }
+    });
+    out
 }
 
 /// The field-typed commands: `LDE`, `HASH_LEAVES`, `COMMIT_BATCH`, `BUILD_TREE`.
@@ -728,14 +748,14 @@ where
     let rows = 1usize << cmd.log_rows;
     let cols = usize::from(cmd.cols);
     let lde = |src: &[u8]| {
-        let trace = columns_to_rows(&from_bytes::<F>(src), rows, cols);
+        let trace = batch_to_rows::<F>(src, rows, cols);
         // The shape was checked against the field's two-adicity, so the kernel accepts it.
         coset_lde_bitrev(&trace, cmd.log_blowup.into()).expect("shape checked")
     };
     match cmd.opcode {
-        Opcode::Lde => Output { dst: to_bytes(&rows_to_columns(&lde(job.src))), aux: Vec::new() },
+        Opcode::Lde => Output { dst: rows_to_batch(&lde(job.src)), aux: Vec::new() },
         Opcode::BuildTree => {
-            let leaves = digests_from_bytes::<F, D>(job.src);
+            let leaves = arrays_from_bytes::<F, D>(job.src);
             let tree = tree_of::<F, P, W, D>(perm, leaves);
             Output { dst: digests_to_bytes(&tree[rows..]), aux: Vec::new() }
         }
@@ -753,7 +773,7 @@ where
                     _ => full,
                 }
             } else {
-                columns_to_rows(&from_bytes::<F>(job.src), rows, cols)
+                batch_to_rows::<F>(job.src, rows, cols)
             };
             if let ComputeFault::FlipLdeBit { pick } = job.fault {
                 flip_element_bit(matrix.values_mut(), pick);
@@ -761,11 +781,11 @@ where
             let mut states = if job.states.is_empty() {
                 vec![[F::ZERO; W]; matrix.height()]
             } else {
-                from_bytes::<F>(job.states).chunks_exact(W).map(|s| core::array::from_fn(|i| s[i])).collect()
+                arrays_from_bytes::<F, W>(job.states)
             };
             absorb::<F, P, W, R>(perm, &mut states, matrix.values(), cols);
             if cmd.flags.contains(Flags::LAST) {
-                let leaves = states.iter().map(|s| core::array::from_fn(|i| s[i])).collect();
+                let leaves = states.par_iter().map(|s| core::array::from_fn(|i| s[i])).collect();
                 Output { dst: digests_to_bytes(&tree_of::<F, P, W, D>(perm, leaves)), aux: Vec::new() }
             } else {
                 Output { dst: Vec::new(), aux: to_bytes(states.as_flattened()) }
@@ -847,10 +867,6 @@ where
         all.extend(next);
     }
     all
-}
-
-fn digests_from_bytes<F: TraceField, const D: usize>(bytes: &[u8]) -> Vec<[F; D]> {
-    from_bytes::<F>(bytes).chunks_exact(D).map(|d| core::array::from_fn(|i| d[i])).collect()
 }
 
 fn digests_to_bytes<F: TraceField, const D: usize>(digests: &[[F; D]]) -> Vec<u8> {

@@ -4,7 +4,8 @@
 //! wrong root, a panic or a thread blocked past its deadline. A [`FaultPlan`] makes each
 //! fault happen on purpose, reproducibly (seeded), on the transfer, command or register read
 //! its [`Trigger`] picks, and counts every injection so a test can assert the fault really
-//! happened instead of passing vacuously.
+//! happened instead of passing vacuously. A compute fault counts when its trigger fires on a
+//! command; it changes the output only if the command passes its checks and writes one.
 
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};

@@ -44,7 +44,7 @@ impl Default for Timing {
     ///
     /// The link moves 11e9 / 4 B = 2.75 G input elements/s: an 8-column batch of 2^20 rows
     /// (32 MiB) takes 3.05 ms. Its LDE is 8 · 3 transforms of 2^20, two four-step passes each:
-    /// 2^26 · 3 element-cycles over 128 lanes at 250 MHz = 1.57 ms (128 lanes: 512 of the
+    /// 2 · 8 · 3 · 2^20 element-cycles over 128 lanes at 250 MHz = 1.57 ms (128 lanes: 512 of the
     /// U55C's 9,024 DSPs for the butterflies at 4 DSPs per Montgomery multiplier). Its leaf
     /// absorption is 2^21 permutations over 16 pipelines = 0.52 ms, overlapped with the LDE.
     /// So each batch's compute hides under the next batch's upload, and only the last
@@ -64,6 +64,11 @@ impl Default for Timing {
 /// log2 of the largest transform the on-chip streaming NTT core runs in one pass
 /// (`hdl::ntt::NttCore<12>`).
 pub const ON_CHIP_LOG_NTT: u32 = 12;
+
+/// log2 of the number of slices a `COMMIT_BATCH` computes one of (0 for other opcodes).
+fn log_slices(cmd: &Command) -> u32 {
+    if cmd.opcode == Opcode::CommitBatch { slotproof_firmware::command::slice::LOG_SLICES.get(cmd.count) } else { 0 }
+}
 
 /// Poseidon2 pipeline depth: one stage per round (8 full rounds plus the partial rounds).
 fn poseidon2_rounds(f: Field) -> u64 {
@@ -102,7 +107,9 @@ impl Timing {
     }
 
     /// Cycles for the LDE of `cols` columns of `2^log_rows`: per column an inverse NTT of
-    /// `n` and `2^log_blowup` forward NTTs of `n` (one per coset).
+    /// `n` and `2^log_blowup` forward NTTs of `n` (one per coset). A `COMMIT_BATCH` slice
+    /// (`2^-s` of the LDE rows) streams only its share of the forward transforms:
+    /// `n + (n·2^log_blowup) / 2^s` elements per column after the inverse NTT.
     ///
     /// Transforms up to 2^[`ON_CHIP_LOG_NTT`] stream through the on-chip NTT core, one column
     /// per lane. Larger ones run as the four-step decomposition through card memory: each
@@ -113,15 +120,16 @@ impl Timing {
     /// lanes. The pipeline latency is paid once per pass.
     fn lde_cycles(&self, cmd: &Command) -> u64 {
         let log_n = u32::from(cmd.log_rows);
-        let transforms = u64::from(cmd.cols) * (1 + (1u64 << cmd.log_blowup));
+        let log_lde = log_n + u32::from(cmd.log_blowup);
+        let elems = (1u64 << log_n) + (1u64 << (log_lde - log_slices(cmd).min(log_lde)));
         let lanes = u64::from(self.ntt_lanes.max(1));
         if log_n <= ON_CHIP_LOG_NTT {
-            return Self::ntt_cycles(log_n, transforms.div_ceil(lanes));
+            let per_lane = u64::from(cmd.cols).div_ceil(lanes);
+            return 12 + per_lane * elems - 1 + 9 * u64::from(log_n);
         }
         let passes = u64::from(log_n.div_ceil(ON_CHIP_LOG_NTT));
         let sub_log = log_n.div_ceil(passes as u32);
-        let elements = transforms << log_n;
-        passes * (elements.div_ceil(lanes) + 12 + 9 * u64::from(sub_log))
+        passes * ((u64::from(cmd.cols) * elems).div_ceil(lanes) + 12 + 9 * u64::from(sub_log))
     }
 
     fn perm_cycles(&self, f: Field, perms: u64) -> u64 {
@@ -144,7 +152,8 @@ impl Timing {
             Opcode::HashLeaves => self.perm_cycles(f, absorb(rows)) + self.perm_cycles(f, tree(rows)),
             // Fused: the sponge consumes LDE rows as the lanes produce them.
             Opcode::CommitBatch => {
-                self.lde_cycles(cmd).max(self.perm_cycles(f, absorb(lde_rows))) + self.perm_cycles(f, tree(lde_rows))
+                let rows = lde_rows >> log_slices(cmd).min(63);
+                self.lde_cycles(cmd).max(self.perm_cycles(f, absorb(rows))) + self.perm_cycles(f, tree(rows))
             }
             Opcode::BuildTree => self.perm_cycles(f, rows - 1),
             Opcode::ReadRoot => 1,

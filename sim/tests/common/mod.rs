@@ -130,12 +130,14 @@ impl Driver {
 
 /// Columns `c0..c1` of a canonical trace as a column batch in card layout.
 pub fn column_batch(trace: &RowMajor<u64>, c0: usize, c1: usize, elem_bytes: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity((c1 - c0) * trace.height() * elem_bytes);
-    for c in c0..c1 {
-        for r in 0..trace.height() {
-            out.extend_from_slice(&trace.row(r)[c].to_le_bytes()[..elem_bytes]);
+    use rayon::prelude::*;
+    let rows = trace.height();
+    let mut out = vec![0u8; (c1 - c0) * rows * elem_bytes];
+    out.par_chunks_mut(rows * elem_bytes).enumerate().for_each(|(k, col)| {
+        for (r, o) in col.chunks_exact_mut(elem_bytes).enumerate() {
+            o.copy_from_slice(&trace.row(r)[c0 + k].to_le_bytes()[..elem_bytes]);
         }
-    }
+    });
     out
 }
 
@@ -158,10 +160,14 @@ pub fn batch_width(field: Field) -> usize {
 /// Commits `trace` through the card with COMMIT_BATCH (ping-pong staging buffers) and
 /// returns the root read back with READ_ROOT, after checking RESULT_CRC against it.
 pub fn commit_on_card(d: &mut Driver, field: Field, trace: &RowMajor<u64>, log_blowup: u8) -> Vec<u64> {
+    commit_in_batches(d, field, trace, log_blowup, batch_width(field))
+}
+
+/// [`commit_on_card`] with batches of `bw` columns (a multiple of the rate).
+pub fn commit_in_batches(d: &mut Driver, field: Field, trace: &RowMajor<u64>, log_blowup: u8, bw: usize) -> Vec<u64> {
     let (rows, cols) = (trace.height(), trace.width());
     let log_rows = rows.trailing_zeros() as u8;
     let eb = field.elem_bytes();
-    let bw = batch_width(field);
     let starts: Vec<usize> = (0..cols).step_by(bw).collect();
     for (i, &c0) in starts.iter().enumerate() {
         let c1 = (c0 + bw).min(cols);
