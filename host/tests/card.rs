@@ -120,22 +120,22 @@ fn the_real_xdma_binding_against_an_emulated_directory_gives_the_cpu_root() {
 fn a_card_hanging_behind_the_emulated_directory_is_refused_or_falls_back() {
     let dir = tempfile::tempdir().unwrap();
     let dev = EmulatedDevice::create(dir.path(), 0, EmulatedSpec::default()).unwrap();
-    let plan = FaultPlan::new(7).with(FaultKind::Hung, Trigger::nth(1).on_opcode(Opcode::BuildTree));
+    let plan = FaultPlan::new(7).with(FaultKind::Hung, Trigger::nth(1).on_opcode(Opcode::ReadRoot));
     let _servicer = Servicer::spawn(dev.card_port(), CardConfig::default(), plan);
     let t = XdmaTransport::open_at(dir.path(), 0, XdmaOptions::default()).unwrap();
-    // The canary itself runs BUILD_TREE, so the hang strikes admission: a clear refusal.
+    // The canary itself reads its root, so the hang strikes admission: a clear refusal.
     match admit(Box::new(t), FAST) {
         Err(CardFault::Hung { card, opcode, .. }) => {
             assert!(card.contains("xdma0"), "{card}");
-            assert_eq!(opcode, "BUILD_TREE");
+            assert_eq!(opcode, "READ_ROOT");
         }
         other => panic!("expected a hung card, got {:?}", other.map(|c| c.identity().clone())),
     }
-    // Hanging on the job's BUILD_TREE instead (the canary ran the first): admitted, then the
+    // Hanging on the job's READ_ROOT instead (the canary ran the first): admitted, then the
     // job falls back to the CPU with the reason, and the root is right.
     let dir = tempfile::tempdir().unwrap();
     let dev = EmulatedDevice::create(dir.path(), 0, EmulatedSpec::default()).unwrap();
-    let plan = FaultPlan::new(7).with(FaultKind::Hung, Trigger::nth(2).on_opcode(Opcode::BuildTree));
+    let plan = FaultPlan::new(7).with(FaultKind::Hung, Trigger::nth(2).on_opcode(Opcode::ReadRoot));
     let _servicer = Servicer::spawn(dev.card_port(), CardConfig::default(), plan);
     let t = XdmaTransport::open_at(dir.path(), 0, XdmaOptions::default()).unwrap();
     let card = admit(Box::new(t), FAST).expect("the canary passes before the hang");
@@ -189,14 +189,8 @@ fn fault_matrix_transfer_and_protocol_faults_never_give_a_wrong_root() {
         }
     }
     // Protocol faults on every command of the job.
-    let commands = [
-        Opcode::LoadTwiddles,
-        Opcode::LoadConstants,
-        Opcode::CommitBatch,
-        Opcode::BuildTree,
-        Opcode::ReadRoot,
-        Opcode::ReadPaths,
-    ];
+    let commands =
+        [Opcode::LoadTwiddles, Opcode::LoadConstants, Opcode::CommitBatch, Opcode::ReadRoot, Opcode::ReadPaths];
     for kind in [FaultKind::StuckBusy, FaultKind::ErrorStatus, FaultKind::Hung, FaultKind::LostIrq] {
         for op in commands {
             let plan = FaultPlan::new(seed).with(kind, Trigger::nth(1).on_opcode(op));
@@ -226,7 +220,7 @@ fn compute_faults_give_no_wrong_root_under_full_verification() {
     let want = cpu_root(&j);
     let mut caught = 0;
     for kind in [FaultKind::FlipResultBit, FaultKind::FlipLdeBit] {
-        for op in [Opcode::CommitBatch, Opcode::BuildTree, Opcode::ReadRoot, Opcode::ReadPaths] {
+        for op in [Opcode::CommitBatch, Opcode::ReadRoot, Opcode::ReadPaths] {
             if kind == FaultKind::FlipLdeBit && op != Opcode::CommitBatch {
                 continue; // LDE rows exist only inside COMMIT_BATCH.
             }
@@ -239,7 +233,7 @@ fn compute_faults_give_no_wrong_root_under_full_verification() {
             }
         }
     }
-    // Flips that reach the root are caught; a flip in a layer BUILD_TREE recomputes, or in a
+    // Flips that reach the root are caught; a flip in a stored node after the root was computed, or in a
     // path the full check does not read, cannot change the root. Either way no wrong root
     // (checked in run_case); and the checker did catch faults, so it can fail.
     assert!(caught >= 5, "full verification caught only {caught} compute faults");

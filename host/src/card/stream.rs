@@ -12,8 +12,9 @@
 //!
 //! The sponge of each LDE row absorbs the row's elements in column order, so batches whose
 //! width is a multiple of the rate continue every row's sponge where the previous batch left
-//! it; only the last batch may be narrower. After the last batch the card builds the tree
-//! and the host reads back the root (and, for sampled verification, a few paths).
+//! it; only the last batch may be narrower. The last batch also builds the tree (the Merkle
+//! unit takes the digests as they are squeezed), and the host reads back the root (and, for
+//! sampled verification, a few paths).
 //!
 //! Several cards share one trace by slices: slice `s` of `2^t` is a contiguous block of the
 //! bit-reversed LDE rows, hence a whole subtree, so each card returns a subroot and the host
@@ -290,11 +291,8 @@ pub fn commit_slice<T: Transport>(
             what: format!("tree room for 2^{log_rows_out} leaves"),
         });
     }
-    let mut build = Command::new(Opcode::BuildTree, field);
-    build.src = tree.base;
-    build.dst = tree.base + leaves_bytes;
-    build.log_rows = log_rows_out as u8;
-    card.run(build)?;
+    // The last COMMIT_BATCH left the whole tree (leaves, then every layer) at TREE: the
+    // Merkle unit consumes the digests as the sponges squeeze them, so no BUILD_TREE pass.
     let root = read_root(card, field, log_rows_out, opts.attempts, &mut retries)?;
     let paths = if open.is_empty() {
         Vec::new()
