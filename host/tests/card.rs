@@ -184,6 +184,11 @@ fn fault_matrix_transfer_and_protocol_faults_never_give_a_wrong_root() {
                 let plan = FaultPlan::new(seed ^ n).with(kind, Trigger::nth(n).on_direction(dir));
                 let (outcome, injected) = run_case(&j, &want, plan, VerifyMode::Sample(4), rows);
                 assert_eq!(injected, 1, "{kind:?} on {dir:?} #{n} never struck");
+                // Each is caught where it happens (a short count, an errno, the card's payload
+                // check, the host's result check) and retried: the card keeps its job. A
+                // corrupted read-back that slipped past the checksum would fail the sampled
+                // check instead and fall back, so this also shows the checksums work.
+                assert_eq!(outcome, Outcome::Card, "{kind:?} on {dir:?} #{n} was not retried");
                 table.push(format!("{kind:?} {dir:?} #{n}: {outcome:?}"));
             }
         }

@@ -93,7 +93,10 @@ pub fn plan_batches(
 ) -> Vec<(usize, usize)> {
     let rate = field.rate();
     let col_bytes = rows * field.elem_bytes();
-    let fit = (target_bytes / col_bytes.max(1)).min(max_cols.max(rate));
+    // At least four batches when the columns allow: with one or two, the card waits for the
+    // first upload and the link waits for the last batch's compute, and nothing overlaps.
+    let quarter = cols.div_ceil(4).next_multiple_of(rate);
+    let fit = (target_bytes / col_bytes.max(1)).min(max_cols.max(rate)).min(quarter);
     let width = (fit / rate).max(1) * rate;
     (0..cols).step_by(width).map(|c0| (c0, (c0 + width).min(cols))).collect()
 }
