@@ -5,7 +5,8 @@
 //! ([`command`]), where buffers sit in card memory ([`memory_map`]), the error codes the card
 //! reports ([`error`]) and the payload checksum both sides compute ([`checksum`]). The host
 //! driver programs the card from these definitions, the device model in `sim` implements
-//! them, and the RTL register block is generated from them; `slotproof abi --markdown`
+//! them, and the card's RTL register block is to be generated from them (the card top in
+//! `hdl` does not exist yet); `slotproof abi --markdown`
 //! prints the tables from the same source ([`doc`]).
 //!
 //! The crate is `no_std` and allocation-free so that the same file can be compiled for a

@@ -57,7 +57,7 @@ mmap of the user BAR, poll on events) that drives a real card.")]
     Emulate(EmulateArgs),
     /// Print the card ABI this build speaks: registers, command descriptor, opcodes, memory map, errors.
     #[command(after_help = "The tables are generated from the slotproof-firmware crate, the single source \
-of truth that the host driver, the device model and the RTL register block are all built from.")]
+of truth that the host driver and the device model are built from (and the card's RTL register block, when the card top lands).")]
     Abi(AbiArgs),
 }
 
