@@ -58,7 +58,9 @@ impl Default for CardConfig {
             bitstream_id: 0x5e1f_0001,
             caps: all_caps(),
             ntt_lanes: timing.ntt_lanes.min(255) as u8,
-            max_log_lde_rows: 25,
+            // The largest tree the TREE region holds: 2^24 leaves of 32 bytes plus the layers
+            // above them is 1 GiB of its 1.5 GiB (2^25 would need 2 GiB).
+            max_log_lde_rows: 24,
             max_log_blowup: 3,
             max_batch_cols: 256,
             mem_bytes: 8 << 30,
