@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(r.read(0xF0), 0);
         assert_eq!(r.read(0x1000), 0);
         assert_eq!(r.read(2), 0);
-        assert_eq!(limits::MAX_LOG_LDE_ROWS.get(r.read(regs::LIMITS.offset)), 25);
+        assert_eq!(limits::MAX_LOG_LDE_ROWS.get(r.read(regs::LIMITS.offset)), 24);
     }
 
     #[test]
