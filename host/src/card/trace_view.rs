@@ -84,16 +84,30 @@ impl<'a> TraceView<'a> {
 
     /// Packs columns `c0..c1` into `out` as the card wants them: column after column, each
     /// `rows` little-endian elements. `out` must hold [`Self::batch_bytes`]`(c1 − c0)` bytes.
+    ///
+    /// A transpose: reading one column at a time would touch one element per row-major cache
+    /// line and run at memory latency, so the work goes by blocks of rows instead. Each task
+    /// reads a block of rows contiguously and writes that block's stretch of every column.
     pub fn pack(&self, c0: usize, c1: usize, out: &mut [u8]) {
         let eb = self.elem_bytes();
+        let width = c1 - c0;
         let col_bytes = self.rows * eb;
-        out[..(c1 - c0) * col_bytes].par_chunks_mut(col_bytes).enumerate().for_each(|(k, col)| {
-            let c = c0 + k;
-            // Rows are read with a stride of `cols` words: one pass per column keeps the
-            // writes sequential, which matters more than the reads for DMA staging buffers.
-            for (r, dst) in col.chunks_exact_mut(eb).enumerate() {
-                let v = self.get(r, c);
-                dst.copy_from_slice(&v.to_le_bytes()[..eb]);
+        // 256 rows: a block's stretch of each column is 1-2 KiB, whole cache lines.
+        let block_rows = 256.min(self.rows.max(1));
+        let block_bytes = block_rows * eb;
+        let mut per_block: Vec<Vec<&mut [u8]>> =
+            (0..self.rows.div_ceil(block_rows)).map(|_| Vec::with_capacity(width)).collect();
+        for col in out[..width * col_bytes].chunks_mut(col_bytes.max(1)) {
+            for (b, stretch) in col.chunks_mut(block_bytes).enumerate() {
+                per_block[b].push(stretch);
+            }
+        }
+        per_block.into_par_iter().enumerate().for_each(|(b, mut stretches)| {
+            let r0 = b * block_rows;
+            for (k, stretch) in stretches.iter_mut().enumerate() {
+                for (i, dst) in stretch.chunks_exact_mut(eb).enumerate() {
+                    dst.copy_from_slice(&self.get(r0 + i, c0 + k).to_le_bytes()[..eb]);
+                }
             }
         });
     }

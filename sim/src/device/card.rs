@@ -115,6 +115,9 @@ struct Inner {
     queue: Mutex<Queue>,
     queue_cv: Condvar,
     dead: AtomicBool,
+    /// Wall time the worker spent computing commands (the model's own arithmetic), so that a
+    /// benchmark can tell the host runtime's cost from the model's.
+    compute_nanos: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -173,6 +176,7 @@ impl Inner {
             }
             let started = Instant::now();
             let c = exec.run(&d.words, d.value, &self.mem, faults.compute);
+            self.compute_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
             if self.config.pace && !self.pause(c.modelled.saturating_sub(started.elapsed())) {
                 return;
             }
@@ -211,6 +215,7 @@ impl SimCard {
             queue: Mutex::new(Queue::default()),
             queue_cv: Condvar::new(),
             dead: AtomicBool::new(false),
+            compute_nanos: std::sync::atomic::AtomicU64::new(0),
             config,
         });
         let w = Arc::clone(&inner);
@@ -338,6 +343,12 @@ impl SimCard {
     /// A snapshot of the schedule so far.
     pub fn timeline(&self) -> Timeline {
         lock(&self.inner.timeline).clone()
+    }
+
+    /// Wall time spent so far computing commands in this process (the model's arithmetic,
+    /// which a real card does in hardware).
+    pub fn compute_wall(&self) -> Duration {
+        Duration::from_nanos(self.inner.compute_nanos.load(Ordering::Relaxed))
     }
 
     /// How many times each planned fault struck.
