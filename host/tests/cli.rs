@@ -784,3 +784,38 @@ fn cli_fpga_without_a_card_is_a_clear_error() {
     let out = run(["commit", "--backend", "gpu", "--rows", "8", "--cols", "2"]);
     fails(&out, 2, &["unknown backend 'gpu'"], "unknown backend");
 }
+
+#[test]
+fn cli_sim_backend_streams_a_trace_file_to_the_cpu_root_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    for field in FieldId::ALL {
+        let path = dir.path().join(format!("{field}.npy"));
+        gen_trace(&path, field, 64, 13, 5);
+        let commit = |backend: &str| {
+            let out = run([
+                OsStr::new("commit"),
+                path.as_os_str(),
+                OsStr::new("--field"),
+                OsStr::new(field.name()),
+                OsStr::new("--backend"),
+                OsStr::new(backend),
+                OsStr::new("--json"),
+            ]);
+            json(&ok(&out, backend))
+        };
+        let (sim, cpu) = (commit("sim"), commit("cpu"));
+        assert_eq!(sim["backend"], "sim", "{field}");
+        assert_eq!(sim["root"], cpu["root"], "{field}");
+    }
+    // A non-canonical value is refused before any card sees the trace.
+    let bad = write_npy_raw(dir.path(), "bad.npy", &dict("<u4", "(2, 1)"), &u4_bytes(&[1, 0x7800_0001]));
+    let out = run([
+        OsStr::new("commit"),
+        bad.as_os_str(),
+        OsStr::new("--field"),
+        OsStr::new("babybear"),
+        OsStr::new("--backend"),
+        OsStr::new("sim"),
+    ]);
+    fails(&out, 2, &["row 1", "column 0"], "non-canonical value on the sim backend");
+}
