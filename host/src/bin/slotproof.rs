@@ -244,15 +244,19 @@ fn emulate(a: EmulateArgs) -> Result<()> {
         ..EmulatedSpec::default()
     };
     let dev = EmulatedDevice::create(&a.dir, 0, spec.clone())?;
+    // `spawn` returns once the identity registers are published: only then is the card
+    // announced, so whoever waits for the line finds a card that answers.
+    let _servicer =
+        Servicer::spawn(dev.card_port(), slotproof_sim::CardConfig::default(), slotproof_sim::FaultPlan::none());
     eprintln!(
         "emulated card at {}/xdma0 ({} GiB sparse memory, {} channels); serving until interrupted (Ctrl-C)",
         a.dir.display(),
         spec.mem_bytes >> 30,
         spec.channels
     );
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    Servicer::run(dev.card_port(), slotproof_sim::CardConfig::default(), slotproof_sim::FaultPlan::none(), &stop);
-    Ok(())
+    loop {
+        std::thread::park();
+    }
 }
 
 fn abi(a: AbiArgs) -> Result<()> {
