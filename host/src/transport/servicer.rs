@@ -68,18 +68,12 @@ impl Servicer {
         let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel(1);
         let thread = std::thread::Builder::new()
             .name(format!("servicer-{}", config.name))
-            .spawn(move || serve(port, config, faults, &flag, Some(ready_tx)))
+            .spawn(move || serve(port, config, faults, &flag, &ready_tx))
             .expect("spawning a thread");
         // The identity registers are published before the card counts as present, as a
         // bitstream's are before the host can enumerate it.
         let _ = ready_rx.recv();
         Servicer { stop, thread: Some(thread) }
-    }
-
-    /// Services until `stop` is set (the `slotproof emulate` command runs this on its own
-    /// thread until interrupted).
-    pub fn run(port: CardPort, config: CardConfig, faults: FaultPlan, stop: &AtomicBool) {
-        serve(port, config, faults, stop, None);
     }
 }
 
@@ -110,7 +104,7 @@ fn serve(
     config: CardConfig,
     mut faults: FaultPlan,
     stop: &AtomicBool,
-    ready: Option<std::sync::mpsc::SyncSender<()>>,
+    ready: &std::sync::mpsc::SyncSender<()>,
 ) {
     let mem = PortMemory(port.clone());
     let bar = port.bar();
@@ -127,9 +121,7 @@ fn serve(
         wr(r, 0);
     }
     publish(&port, &regs, wrong_abi);
-    if let Some(r) = ready {
-        let _ = r.send(());
-    }
+    let _ = ready.send(());
     let mut ctrl = 0;
     let mut epoch = regs.epoch();
     while !stop.load(Ordering::SeqCst) {
