@@ -344,23 +344,3 @@ fn detection_rate_of_a_one_row_fault_is_k_over_n() {
     eprintln!("detection rate {rate:.4} over {trials} trials, expected {p:.4} ± {sigma:.4}");
     assert!((rate - p).abs() <= 3.0 * sigma, "rate {rate} vs {p} ± 3·{sigma} (seed {seed})");
 }
-
-/// `lde_row` at production size: a 2^20 × 64 BabyBear row must take well under a second in
-/// release (`cargo test --release -p slotproof-host --test verify -- --ignored`).
-#[test]
-#[ignore = "timing at production size; run in release"]
-fn lde_row_at_two_to_the_twenty_rows() {
-    let (rows, cols) = (1usize << 20, 64usize);
-    let p = FieldId::BabyBear.modulus();
-    let mut rng = SplitMix64::new(1);
-    let words: Vec<u32> = (0..rows * cols).map(|_| (rng.next_u64() % p) as u32).collect();
-    let v = TraceView::new(FieldId::BabyBear, rows, cols, Words::U32(Cow::Owned(words))).expect("shape");
-    for j in [0usize, 12345, (rows << 3) - 1] {
-        let t = std::time::Instant::now();
-        let row = lde_row(&v, 3, j);
-        let dt = t.elapsed();
-        eprintln!("row {j}: {dt:?}");
-        assert_eq!(row.len(), cols);
-        assert!(dt.as_secs_f64() < 1.0, "row {j} took {dt:?}");
-    }
-}
