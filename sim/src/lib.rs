@@ -11,6 +11,7 @@
 //!   same card behind an emulated XDMA device directory.
 
 pub mod device;
+pub mod plan;
 
 pub use device::{
     CardConfig, CardMemory, Completion, Executor, FaultKind, FaultPlan, MemError, RegisterFile, SimCard, SparseMemory,
