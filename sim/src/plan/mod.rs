@@ -7,6 +7,12 @@
 //! timeline, the bottleneck, the energy, the capital cost and a verdict against the
 //! real-time-proving targets.
 
+pub mod boards;
 pub mod error;
+pub mod security;
+pub mod workload;
 
+pub use boards::{Board, Catalogue, Host};
 pub use error::PlanError;
+pub use security::{PROOF_LIMIT_BYTES, ProofEstimate, SecurityTarget, estimate_proof, fri_queries};
+pub use workload::{BlockDistribution, MatrixSpec, MsmSpec, Workload};
