@@ -7,6 +7,11 @@
 //! model is a deliberate over-estimate of a Plonky3-style uni-STARK proof: separate Merkle
 //! trees per matrix (no shared-height MMCS paths), both leaves of each FRI pair sent, no
 //! path de-duplication across queries. Every assumption is on the item it shapes.
+//!
+//! Read `fits` as pessimistic. At 100 bits the model gives 444 KiB for the SP1 shape and 461 KiB
+//! for RISC Zero's 2^21 x 279 (soundcalc: SP1 529/887 KiB, anchors §2), but 3.1 MiB for ZisK's
+//! three AIRs against soundcalc's 269/313 KiB: the 3,018-column Keccakf row dominates each query
+//! here, while the published figure is for ZisK's own (recursively compressed) configuration.
 
 use serde::{Deserialize, Serialize};
 use slotproof_core::FieldId;

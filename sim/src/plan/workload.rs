@@ -251,7 +251,9 @@ impl Workload {
                 description: "Pico Prism on a 300M-cycle block (KoalaBear 2^22 x 1,278 per shard, blowup 2)"
                     .to_string(),
                 source: "Pico per ethereum/soundcalc (anchors §2): KoalaBear^4, FRI, rho = 0.5, 2^22 x 1,278 \
-                         cols; one shard per 2^22 cycles (ASSUMPTION: one row per cycle)"
+                         cols; one shard per 2^22 cycles (ASSUMPTION: one row per cycle). An upper bound: the \
+                         1,278 columns may sum chips of different heights, as SP1's 3,741 do, so treating all \
+                         as full height overstates the volume (unverified)"
                     .to_string(),
                 matrices: vec![MatrixSpec {
                     name: "shard".to_string(),
