@@ -66,6 +66,31 @@ pub const RESULT: Region = Region {
     doc: "root, cap, paths",
 };
 
+/// Bytes of one streamed column batch the host aims for: large enough that the per-call cost
+/// of a DMA transfer is noise, small enough that at least four batches overlap upload with
+/// compute on realistic traces.
+pub const BATCH_BYTES: usize = 32 << 20;
+/// Largest single DMA call (the XDMA notes: 4–64 MiB amortises the per-call cost without
+/// hitting the driver's page-pinning failures).
+pub const CALL_BYTES: usize = 16 << 20;
+
+/// Columns in one streamed batch: as many as fit `target_bytes` (and the card's limit),
+/// rounded down to a multiple of the sponge `rate` so that no absorption straddles two
+/// batches, and at most a quarter of the trace when the columns allow: with one or two
+/// batches the card waits for the first upload and the link for the last batch's compute,
+/// and nothing overlaps. The host streams by this rule and the planner models it.
+pub const fn batch_width(rate: usize, col_bytes: usize, cols: usize, max_cols: usize, target_bytes: usize) -> usize {
+    let quarter = cols.div_ceil(4).next_multiple_of(rate);
+    let by_bytes = target_bytes / if col_bytes == 0 { 1 } else { col_bytes };
+    let by_card = if max_cols > rate { max_cols } else { rate };
+    let mut fit = if by_bytes < by_card { by_bytes } else { by_card };
+    if quarter < fit {
+        fit = quarter;
+    }
+    let width = fit / rate;
+    (if width == 0 { 1 } else { width }) * rate
+}
+
 /// Every region in address order.
 pub const ALL: &[Region] = &[TABLES, STAGE_A, STAGE_B, LDE, SPONGE, TREE, RESULT];
 

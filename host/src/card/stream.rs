@@ -43,8 +43,7 @@ pub struct StreamOptions {
     pub channels: usize,
     /// Target bytes of one column batch; the batch width is rounded to a multiple of the rate.
     pub batch_bytes: usize,
-    /// Largest single transfer call (the XDMA notes: 4–64 MiB amortises the per-call cost
-    /// without hitting the driver's page-pinning failures).
+    /// Largest single transfer call ([`memory_map::CALL_BYTES`] by default).
     pub call_bytes: usize,
     /// Attempts per batch when a payload arrives damaged or a transfer comes back short.
     pub attempts: u32,
@@ -52,7 +51,7 @@ pub struct StreamOptions {
 
 impl Default for StreamOptions {
     fn default() -> Self {
-        Self { channels: 2, batch_bytes: 32 << 20, call_bytes: 16 << 20, attempts: 3 }
+        Self { channels: 2, batch_bytes: memory_map::BATCH_BYTES, call_bytes: memory_map::CALL_BYTES, attempts: 3 }
     }
 }
 
@@ -91,13 +90,7 @@ pub fn plan_batches(
     max_cols: usize,
     target_bytes: usize,
 ) -> Vec<(usize, usize)> {
-    let rate = field.rate();
-    let col_bytes = rows * field.elem_bytes();
-    // At least four batches when the columns allow: with one or two, the card waits for the
-    // first upload and the link waits for the last batch's compute, and nothing overlaps.
-    let quarter = cols.div_ceil(4).next_multiple_of(rate);
-    let fit = (target_bytes / col_bytes.max(1)).min(max_cols.max(rate)).min(quarter);
-    let width = (fit / rate).max(1) * rate;
+    let width = memory_map::batch_width(field.rate(), rows * field.elem_bytes(), cols, max_cols, target_bytes);
     (0..cols).step_by(width).map(|c0| (c0, (c0 + width).min(cols))).collect()
 }
 
@@ -410,14 +403,7 @@ pub fn parse_digests<T: Transport>(
         .collect()
 }
 
-/// The core field of an ABI field.
-pub fn field_id(f: Field) -> FieldId {
-    match f {
-        Field::BabyBear => FieldId::BabyBear,
-        Field::KoalaBear => FieldId::KoalaBear,
-        Field::Goldilocks => FieldId::Goldilocks,
-    }
-}
+pub use slotproof_sim::device::executor::field_id;
 
 /// The top `t` levels of the tree over `2^t` subroots in slice order: level 0 the subroots,
 /// the last level the root alone.

@@ -7,7 +7,6 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 use slotproof_core::FieldId;
-use slotproof_firmware::Field;
 
 /// The words of a trace: 32-bit for BabyBear and KoalaBear files, 64-bit for Goldilocks
 /// files and for generated traces of any field.
@@ -28,14 +27,7 @@ pub struct TraceView<'a> {
     words: Words<'a>,
 }
 
-/// The ABI's field code for a core field.
-pub fn abi_field(f: FieldId) -> Field {
-    match f {
-        FieldId::BabyBear => Field::BabyBear,
-        FieldId::KoalaBear => Field::KoalaBear,
-        FieldId::Goldilocks => Field::Goldilocks,
-    }
-}
+pub use slotproof_sim::device::executor::abi_field;
 
 impl<'a> TraceView<'a> {
     /// A view of `rows × cols` canonical words. Returns `None` when the word count does not

@@ -247,7 +247,8 @@ fn ranges(cmd: &Command) -> Result<Ranges, Fail> {
     })
 }
 
-fn field_id(f: Field) -> FieldId {
+/// The core field of an ABI field code.
+pub fn field_id(f: Field) -> FieldId {
     match f {
         Field::BabyBear => FieldId::BabyBear,
         Field::KoalaBear => FieldId::KoalaBear,
@@ -255,11 +256,21 @@ fn field_id(f: Field) -> FieldId {
     }
 }
 
+/// The ABI's field code for a core field.
+pub fn abi_field(f: FieldId) -> Field {
+    match f {
+        FieldId::BabyBear => Field::BabyBear,
+        FieldId::KoalaBear => Field::KoalaBear,
+        FieldId::Goldilocks => Field::Goldilocks,
+    }
+}
+
 fn field_index(f: Field) -> usize {
     f as usize - 1
 }
 
-fn constants_len(f: Field) -> u64 {
+/// Bytes of the round-constant table of `f` (what `LOAD_CONSTANTS` carries).
+pub fn constants_len(f: Field) -> u64 {
     let rounds = match f {
         Field::BabyBear => p3_baby_bear::BABYBEAR_POSEIDON2_RC_16_INTERNAL.len(),
         Field::KoalaBear => p3_koala_bear::KOALABEAR_POSEIDON2_RC_16_INTERNAL.len(),

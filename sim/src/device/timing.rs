@@ -92,7 +92,8 @@ impl Timing {
         }
     }
 
-    fn cycles(&self, n: u64) -> Duration {
+    /// `n` kernel cycles as a duration.
+    pub fn cycles(&self, n: u64) -> Duration {
         if self.clock_hz > 0.0 { Duration::from_secs_f64(n as f64 / self.clock_hz) } else { Duration::ZERO }
     }
 
@@ -118,7 +119,7 @@ impl Timing {
     /// `ceil(k / 12)` passes over its elements, and the lanes share the sub-transforms of
     /// one column: the work spreads over all lanes even when a batch has fewer columns than
     /// lanes. The pipeline latency is paid once per pass.
-    fn lde_cycles(&self, cmd: &Command) -> u64 {
+    pub fn lde_cycles(&self, cmd: &Command) -> u64 {
         let log_n = u32::from(cmd.log_rows);
         let log_lde = log_n + u32::from(cmd.log_blowup);
         let elems = (1u64 << log_n) + (1u64 << (log_lde - log_slices(cmd).min(log_lde)));
@@ -132,7 +133,8 @@ impl Timing {
         passes * ((u64::from(cmd.cols) * elems).div_ceil(lanes) + 12 + 9 * u64::from(sub_log))
     }
 
-    fn perm_cycles(&self, f: Field, perms: u64) -> u64 {
+    /// Cycles for `perms` permutations spread over the pipelines, plus one pipeline's depth.
+    pub fn perm_cycles(&self, f: Field, perms: u64) -> u64 {
         if perms == 0 { 0 } else { perms.div_ceil(u64::from(self.hash_pipelines.max(1))) + poseidon2_rounds(f) }
     }
 

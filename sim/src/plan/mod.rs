@@ -3,12 +3,20 @@
 //! The device model answers "how long does this card take for this command"; the planner
 //! answers the buyer's question one level up. It takes a workload (a block's trace
 //! commitments, with cited figures), a board from a cited catalogue, an accelerator sized to
-//! that board from the committed yosys reports, and a host, and returns the per-shard
-//! timeline, the bottleneck, the energy, the capital cost and a verdict against the
+//! that board from the committed yosys reports, and a host, and returns the per-commit
+//! stages, the bottleneck, the energy, the capital cost and a verdict against the
 //! real-time-proving targets.
+//!
+//! - [`workload`]: block presets and custom workloads (TOML);
+//! - [`boards`]: the board and host catalogue (TOML, every figure cited);
+//! - [`resources`]: what an NTT lane and a Poseidon2 pipeline cost, from the yosys reports;
+//! - [`model`]: the accelerator sizing and the timeline, energy and cost model;
+//! - [`security`]: FRI queries and proof size for a security target;
 
 pub mod boards;
 pub mod error;
+pub mod model;
+pub mod resources;
 pub mod security;
 pub mod workload;
 
