@@ -12,10 +12,12 @@
 //! - [`resources`]: what an NTT lane and a Poseidon2 pipeline cost, from the yosys reports;
 //! - [`model`]: the accelerator sizing and the timeline, energy and cost model;
 //! - [`security`]: FRI queries and proof size for a security target;
+//! - [`report`]: one plan end to end, and how it prints.
 
 pub mod boards;
 pub mod error;
 pub mod model;
+pub mod report;
 pub mod resources;
 pub mod security;
 pub mod workload;
