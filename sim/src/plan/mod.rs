@@ -8,5 +8,6 @@
 //! real-time-proving targets.
 
 pub mod error;
+pub mod plot;
 
 pub use error::PlanError;
