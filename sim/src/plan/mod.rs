@@ -12,11 +12,13 @@
 //! - [`resources`]: what an NTT lane and a Poseidon2 pipeline cost, from the yosys reports;
 //! - [`model`]: the accelerator sizing and the timeline, energy and cost model;
 //! - [`security`]: FRI queries and proof size for a security target;
-//! - [`report`]: one plan end to end, and how it prints.
+//! - [`report`]: one plan end to end, and how it prints;
+//! - [`plot`]: the Pareto plots of a sweep.
 
 pub mod boards;
 pub mod error;
 pub mod model;
+pub mod plot;
 pub mod report;
 pub mod resources;
 pub mod security;
