@@ -819,3 +819,96 @@ fn cli_sim_backend_streams_a_trace_file_to_the_cpu_root_every_field() {
     ]);
     fails(&out, 2, &["row 1", "column 0"], "non-canonical value on the sim backend");
 }
+
+// ---------------------------------------------------------------------------------------
+// slotproof plan
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cli_plan_default_prints_stages_bottleneck_and_verdicts() {
+    let out = ok(&run(["plan", "--workload", "mainnet", "--board", "u55c", "--cards", "8"]), "plan");
+    for phrase in
+        ["per commitment on one card", "per block", "bottleneck at P99", "verdict on the P99 block", "FRI queries"]
+    {
+        assert!(out.contains(phrase), "plan output lacks {phrase:?}:\n{out}");
+    }
+    assert!(out.contains("EF real-time proving (10 s)") && out.contains("1 s slot"), "{out}");
+}
+
+#[test]
+fn cli_plan_json_is_one_object_with_the_verdicts() {
+    let v = json(&ok(&run(["plan", "--board", "c1100", "--cards", "2", "--json"]), "plan --json"));
+    assert_eq!(v["board"], "c1100");
+    assert_eq!(v["cards"], 2);
+    assert_eq!(v["verdicts"].as_array().map(Vec::len), Some(4));
+    assert!(v["p99"]["latency_s"].as_f64().is_some_and(|s| s > 0.0));
+    assert!(v["proof"]["queries"].as_u64().is_some_and(|q| q > 0));
+}
+
+#[test]
+fn cli_plan_reads_a_custom_workload_and_refuses_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("block.toml");
+    fs::write(
+        &good,
+        "name = \"tiny\"\ndescription = \"two shards\"\nsource = \"test\"\n\n[[matrices]]\nname = \"cpu\"\n\
+         field = \"babybear\"\nlog_rows = 20\ncols = 100\nlog_blowup = 1\ncount = 2\n",
+    )
+    .unwrap();
+    let out = ok(&run([OsStr::new("plan"), OsStr::new("--workload"), good.as_os_str()]), "custom workload");
+    assert!(out.starts_with("tiny on 8 x"), "{out}");
+
+    let bad = dir.path().join("bad.toml");
+    fs::write(&bad, "name = \"x\"\nmatrices = 3\n").unwrap();
+    let out = run([OsStr::new("plan"), OsStr::new("--workload"), bad.as_os_str()]);
+    fails(&out, 2, &[&shown(&bad)], "malformed workload");
+
+    let huge = dir.path().join("huge.toml");
+    fs::write(
+        &huge,
+        "name = \"x\"\ndescription = \"d\"\nsource = \"s\"\n[[matrices]]\nname = \"wide\"\nfield = \"koalabear\"\n\
+         log_rows = 24\ncols = 8\nlog_blowup = 2\n",
+    )
+    .unwrap();
+    fails(&run([OsStr::new("plan"), OsStr::new("--workload"), huge.as_os_str()]), 2, &["wide"], "beyond two-adicity");
+}
+
+#[test]
+fn cli_plan_refuses_bad_options() {
+    fails(&run(["plan", "--board", "u9999"]), 2, &["unknown board", "u55c"], "unknown board");
+    fails(&run(["plan", "--workload", "nonesuch"]), 2, &["nonesuch", "mainnet"], "unknown workload");
+    fails(&run(["plan", "--cards", "0"]), 2, &["cards"], "zero cards");
+    fails(&run(["plan", "--cards", "9", "--hosts", "1"]), 2, &["9 cards need 2"], "too few hosts");
+    fails(&run(["plan", "--clock-mhz", "0"]), 2, &["clock"], "zero clock");
+    fails(&run(["plan", "--ceiling", "1.5"]), 2, &["ceiling"], "ceiling");
+    fails(&run(["plan", "--lanes", "100000", "--pipelines", "1"]), 2, &["does not fit", "LUT"], "overfull card");
+}
+
+#[test]
+fn cli_plan_sweep_writes_csv_and_both_plots() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("sweep");
+    let out = ok(
+        &run([
+            OsStr::new("plan"),
+            OsStr::new("sweep"),
+            OsStr::new("--boards"),
+            OsStr::new("u55c,c1100"),
+            OsStr::new("--cards"),
+            OsStr::new("1,4"),
+            OsStr::new("--clocks-mhz"),
+            OsStr::new("250"),
+            OsStr::new("--hosts"),
+            OsStr::new("auto"),
+            OsStr::new("--out"),
+            out_dir.as_os_str(),
+        ]),
+        "plan sweep",
+    );
+    assert!(out.contains("4 configurations"), "{out}");
+    let csv = fs::read_to_string(out_dir.join("sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    assert!(fs::read_to_string(out_dir.join("pareto.svg")).unwrap().contains("<svg"));
+    assert!(fs::read(out_dir.join("pareto.png")).unwrap().starts_with(b"\x89PNG"));
+    fails(&run(["plan", "sweep", "--lanes", "x"]), 2, &["--lanes"], "bad lanes");
+}

@@ -45,7 +45,7 @@ pub enum PlanError {
         known: String,
     },
     /// The requested accelerator does not fit the board.
-    #[error("{board}: {message}")]
+    #[error("{board}: does not fit: {message}")]
     DoesNotFit {
         /// The board.
         board: String,

@@ -13,6 +13,7 @@
 //! - [`model`]: the accelerator sizing and the timeline, energy and cost model;
 //! - [`security`]: FRI queries and proof size for a security target;
 //! - [`report`]: one plan end to end, and how it prints;
+//! - [`sweep`]: boards × cards × clocks × lanes, as CSV, and the cheapest box meeting a target;
 //! - [`plot`]: the Pareto plots of a sweep.
 
 pub mod boards;
@@ -22,6 +23,7 @@ pub mod plot;
 pub mod report;
 pub mod resources;
 pub mod security;
+pub mod sweep;
 pub mod workload;
 
 pub use boards::{Board, Catalogue, Host};

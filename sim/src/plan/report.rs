@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use slotproof_core::FieldId;
 
+use super::PlanError;
 use super::boards::{Board, Host};
 use super::model::{
     Accelerator, BlockTime, BoxConfig, CommitTime, RestOfProver, Sizing, Verdict, commit_time, size_for_board, verdicts,
@@ -15,7 +16,6 @@ use super::model::{
 use super::resources::{ReportTable, UnitCosts};
 use super::security::{ProofEstimate, SecurityTarget, estimate_proof};
 use super::workload::{KILLER_CYCLES, Workload};
-use super::PlanError;
 
 /// What to plan.
 #[derive(Clone, Debug)]
@@ -177,7 +177,8 @@ pub fn make_plan(req: &PlanRequest) -> Result<Plan, PlanError> {
         .collect();
     let proof = estimate_proof(&req.workload.matrices, req.security)?;
     let (power_w, capex_usd) = (config.power_w(), config.capex_usd());
-    let mut unverified: Vec<String> = req.board.unverified.iter().map(|f| format!("board {}: {f}", req.board.id)).collect();
+    let mut unverified: Vec<String> =
+        req.board.unverified.iter().map(|f| format!("board {}: {f}", req.board.id)).collect();
     unverified.extend(req.host.unverified.iter().map(|f| format!("host {}: {f}", req.host.id)));
     Ok(Plan {
         workload: req.workload.name.clone(),
@@ -202,7 +203,13 @@ pub fn make_plan(req: &PlanRequest) -> Result<Plan, PlanError> {
 }
 
 fn ms(s: f64) -> String {
-    if s >= 10.0 { format!("{s:.1} s") } else if s >= 1.0 { format!("{s:.2} s") } else { format!("{:.1} ms", s * 1e3) }
+    if s >= 10.0 {
+        format!("{s:.1} s")
+    } else if s >= 1.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{:.1} ms", s * 1e3)
+    }
 }
 
 fn pct(used: f64, of: f64) -> String {
@@ -360,5 +367,100 @@ impl Plan {
             let _ = writeln!(o, "unverified figures used: {}", self.unverified.join("; "));
         }
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::boards::Catalogue;
+    use crate::plan::model::{commit_time_after, tables_time};
+    use crate::plan::workload::MatrixSpec;
+
+    fn fixed_workload(field: FieldId) -> Workload {
+        Workload {
+            name: "fixed".into(),
+            description: "one matrix".into(),
+            source: "test".into(),
+            matrices: vec![MatrixSpec { name: "m".into(), field, log_rows: 16, cols: 64, log_blowup: 1, count: 3 }],
+            msm: vec![],
+            reference_cycles: None,
+            distribution: None,
+        }
+    }
+
+    fn request(work: Workload, cards: u32, hosts: Option<u32>) -> PlanRequest {
+        let cat = Catalogue::builtin();
+        PlanRequest {
+            workload: work,
+            board: cat.board("u55c").unwrap().clone(),
+            host: cat.host("epyc-9355").unwrap().clone(),
+            cards,
+            hosts,
+            sizing: Sizing::default(),
+            security: SecurityTarget { bits: 100, grinding_bits: 16 },
+            rest: RestOfProver::default(),
+        }
+    }
+
+    #[test]
+    fn fixed_workload_by_hand() {
+        let req = request(fixed_workload(FieldId::BabyBear), 1, None);
+        let p = make_plan(&req).unwrap();
+        assert_eq!(p.median, p.p99, "a fixed workload has one size");
+        assert!(p.killer.is_none(), "a fixed workload has no prover killer");
+        let a = &p.accelerator;
+        let m = &req.workload.matrices[0];
+        // One card: the tables, then three identical commits back to back.
+        let one = commit_time_after(a, m, false, 0.0).makespan_s;
+        let card = tables_time(a, m.field, 17) + 3.0 * one;
+        assert!((p.p99.card_s - card).abs() < 1e-9, "{} vs {card}", p.p99.card_s);
+        // Hosts: elements × rest share at 27 M elements per core-second over 32 cores.
+        let host = 3.0 * 65536.0 * 64.0 * req.rest.share / 27e6 / 32.0;
+        assert!((p.p99.host_s - host).abs() < 1e-12);
+        let base = (card + host / 3.0).max(one + host);
+        assert!((p.p99.base_s - base).abs() < 1e-9);
+        assert!((p.p99.latency_s - base * (1.0 + req.rest.recursion_overhead)).abs() < 1e-9);
+        assert_eq!(p.power_w, 150.0 + 700.0);
+        assert_eq!(p.capex_usd, req.board.price_usd + req.host.price_usd);
+        // Every verdict agrees with the figures it was given.
+        for v in &p.verdicts {
+            assert_eq!(v.latency_ok, p.p99.latency_s <= v.target.latency_s);
+        }
+        assert!(serde_json::to_string(&p).unwrap().contains("\"verdicts\""));
+        assert!(p.render(&req.board).contains("verdict on the P99 block"));
+    }
+
+    #[test]
+    fn more_hosts_shorten_the_host_side_more_cards_the_card_side() {
+        let work = Workload::preset("mainnet").unwrap();
+        let one = make_plan(&request(work.clone(), 8, Some(1))).unwrap();
+        let two = make_plan(&request(work.clone(), 8, Some(2))).unwrap();
+        assert!((two.p99.host_s * 2.0 - one.p99.host_s).abs() < 1e-9);
+        let sixteen = make_plan(&request(work, 16, None)).unwrap();
+        assert_eq!(sixteen.hosts, 2, "8 card slots per host");
+        assert!(sixteen.p99.card_s < one.p99.card_s * 0.55);
+        // The P99 block is bigger than the median, and the prover killer bigger still.
+        let k = one.killer.as_ref().unwrap();
+        assert!(one.median.latency_s < one.p99.latency_s && one.p99.latency_s < k.latency_s);
+        // Trace generated on the card never takes longer.
+        assert!(one.p99_trace_on_card.card_s <= one.p99.card_s);
+    }
+
+    #[test]
+    fn bad_requests_are_refused_with_the_reason() {
+        let mut mixed = fixed_workload(FieldId::BabyBear);
+        mixed.matrices.push(MatrixSpec { name: "gl".into(), field: FieldId::Goldilocks, ..mixed.matrices[0].clone() });
+        let e = make_plan(&request(mixed, 1, None)).unwrap_err().to_string();
+        assert!(e.contains("\"gl\"") && e.contains("one field"), "{e}");
+        let e = make_plan(&request(fixed_workload(FieldId::BabyBear), 9, Some(1))).unwrap_err().to_string();
+        assert!(e.contains("9 cards need 2"), "{e}");
+        let e = make_plan(&request(fixed_workload(FieldId::BabyBear), 0, None)).unwrap_err().to_string();
+        assert!(e.contains("cards"), "{e}");
+        let mut req = request(fixed_workload(FieldId::BabyBear), 1, None);
+        req.sizing.lanes = Some(10_000);
+        req.sizing.pipelines = Some(1);
+        let e = make_plan(&req).unwrap_err().to_string();
+        assert!(e.contains("u55c") && e.contains("10000 NTT lanes") && e.contains("LUT"), "{e}");
     }
 }

@@ -14,6 +14,8 @@ use slotproof_host::backend::card::VerifyMode;
 use slotproof_host::backend::{self, BackendError, BackendKind, CardOptions, Progress};
 use slotproof_host::job::{CommitJob, CommitReport, DEFAULT_COLS, DEFAULT_LOG_ROWS, DEFAULT_SEED, TraceInput};
 
+mod plan;
+
 #[derive(Parser)]
 #[command(
     name = "slotproof",
@@ -59,6 +61,17 @@ mmap of the user BAR, poll on events) that drives a real card.")]
     #[command(after_help = "The tables are generated from the slotproof-firmware crate, the single source \
 of truth that the host driver and the device model are built from (and the card's RTL register block, when the card top lands).")]
     Abi(AbiArgs),
+    /// Can this box prove a mainnet block within the slot? Latency, power, cost and a verdict.
+    #[command(after_help = "Models a whole prover box: a workload (a block preset with cited figures, or a \
+TOML file) on N cards of a board from the catalogue, each carrying an accelerator sized to the board from the \
+committed yosys reports, plus the host machines that run the rest of the prover. Prints the per-commitment \
+stages on one card, the median, P99 and prover-killer blocks (and the P99 block with the trace generated on \
+the card), the bottleneck, peak power, capital cost, energy, the FRI queries and proof size, and a verdict \
+against the real-time-proving targets (P99 <= 10 s, <= 10 kW, <= $100k) and the 6 s, 3 s and 1 s slots.\n\n\
+Examples:\n  slotproof plan --workload mainnet --board u55c --cards 8\n  slotproof plan --list\n  \
+slotproof plan --workload my-block.toml --board u250 --cards 4 --clock-mhz 300 --json\n  \
+slotproof plan sweep --boards u55c,u250,c1100 --cards 1,2,4,8,16 --out sweep/")]
+    Plan(Box<plan::PlanArgs>),
 }
 
 #[derive(Args)]
@@ -193,6 +206,7 @@ with the reason logged and shown in the backend line.",
         Command::Abi(a) => abi(a),
         Command::Devices(a) => devices(a),
         Command::Emulate(a) => emulate(a),
+        Command::Plan(a) => plan::run(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
