@@ -70,6 +70,9 @@ pub const RESULT: Region = Region {
 /// of a DMA transfer is noise, small enough that at least four batches overlap upload with
 /// compute on realistic traces.
 pub const BATCH_BYTES: usize = 32 << 20;
+/// H2C channels the host splits one batch over, each from its own thread: one call's set-up
+/// overlaps the other channel's bytes on the link.
+pub const H2C_CHANNELS: usize = 2;
 /// Largest single DMA call (the XDMA notes: 4–64 MiB amortises the per-call cost without
 /// hitting the driver's page-pinning failures).
 pub const CALL_BYTES: usize = 16 << 20;

@@ -51,7 +51,12 @@ pub struct StreamOptions {
 
 impl Default for StreamOptions {
     fn default() -> Self {
-        Self { channels: 2, batch_bytes: memory_map::BATCH_BYTES, call_bytes: memory_map::CALL_BYTES, attempts: 3 }
+        Self {
+            channels: memory_map::H2C_CHANNELS,
+            batch_bytes: memory_map::BATCH_BYTES,
+            call_bytes: memory_map::CALL_BYTES,
+            attempts: 3,
+        }
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Accelerator {
     pub c2h_bytes_per_s: f64,
     /// Fixed cost of one DMA call (s).
     pub per_call_s: f64,
+    /// H2C channels the host splits each batch over.
+    pub h2c_channels: u32,
     /// Card memory bandwidth (bytes/s); infinite when not modelled (as in the device model).
     pub memory_bytes_per_s: f64,
     /// Resources the units take (zero when the accelerator was not sized to a board).
@@ -89,6 +91,7 @@ impl Accelerator {
             h2c_bytes_per_s: t.h2c_bytes_per_s,
             c2h_bytes_per_s: t.c2h_bytes_per_s,
             per_call_s: t.per_call.as_secs_f64(),
+            h2c_channels: memory_map::H2C_CHANNELS as u32,
             memory_bytes_per_s: f64::INFINITY,
             used: Resources::default(),
             budget: Resources::default(),
@@ -187,6 +190,7 @@ pub fn size_for_board(
         h2c_bytes_per_s: board.xdma_h2c_gb_per_s * 1e9,
         c2h_bytes_per_s: board.xdma_c2h_gb_per_s * 1e9,
         per_call_s: sizing.per_call_s,
+        h2c_channels: memory_map::H2C_CHANNELS as u32,
         memory_bytes_per_s: board.memory_gb_per_s * 1e9,
         used: cost(units, lanes, pipelines),
         budget,
@@ -283,14 +287,13 @@ pub fn commit_time_after(acc: &Accelerator, m: &MatrixSpec, trace_on_card: bool,
     let width = memory_map::batch_width(f.rate(), rows * eb, cols, max_cols, memory_map::BATCH_BYTES);
     let batches: Vec<usize> = (0..cols).step_by(width).map(|c0| width.min(cols - c0)).collect();
     let secs = |d: Duration| d.as_secs_f64();
-    // Two channels carry halves of a batch in calls of at most CALL_BYTES. The link carries
-    // one call's bytes at a time, but a call's set-up overlaps the other channel's bytes: back
-    // to back, a batch costs only its bytes; after a wait (for a free staging buffer, or for
-    // the channel) it costs one set-up more. Further calls of a large batch add theirs.
-    let wire = |bytes: u64| -> f64 {
-        let calls = bytes.div_ceil(2).div_ceil(memory_map::CALL_BYTES as u64);
-        calls.saturating_sub(1) as f64 * acc.per_call_s + bytes as f64 / acc.h2c_bytes_per_s
-    };
+    // The channels carry equal parts of a batch in calls of at most CALL_BYTES. The link
+    // carries one call's bytes at a time. With two or more channels a call's set-up overlaps
+    // another channel's bytes: back to back, a batch costs only its bytes, and after a wait
+    // (for a free staging buffer) one set-up more. With one channel every call pays its
+    // set-up in full.
+    let channels = u64::from(acc.h2c_channels.max(1));
+    let calls_per_channel = |bytes: u64| bytes.div_ceil(channels).div_ceil(memory_map::CALL_BYTES as u64);
     let log_n = m.log_rows;
     let passes = f64::from(log_n.div_ceil(crate::device::timing::ON_CHIP_LOG_NTT).max(1));
     let mut out = CommitTime { batches: batches.len() as u32, ..CommitTime::default() };
@@ -328,8 +331,9 @@ pub fn commit_time_after(acc: &Accelerator, m: &MatrixSpec, trace_on_card: bool,
         out.tree_s += tree;
         out.memory_s += memory;
         if bytes > 0 {
-            let w = wire(bytes);
-            out.h2c_s += w + acc.per_call_s;
+            let calls = calls_per_channel(bytes);
+            let wire = bytes as f64 / acc.h2c_bytes_per_s;
+            out.h2c_s += wire + calls as f64 * acc.per_call_s;
             // Staging buffer i % 2 is free once command i − 2 has read it.
             let ready = if i >= 2 {
                 cmd_ends[i - 2]
@@ -338,7 +342,11 @@ pub fn commit_time_after(acc: &Accelerator, m: &MatrixSpec, trace_on_card: bool,
             } else {
                 0.0
             };
-            up_end = up_end.max(ready + acc.per_call_s) + w;
+            up_end = if channels > 1 {
+                up_end.max(ready + acc.per_call_s) + wire + (calls - 1) as f64 * acc.per_call_s
+            } else {
+                up_end.max(ready) + wire + calls as f64 * acc.per_call_s
+            };
         }
         cmd_end = cmd_end.max(up_end) + command;
         cmd_ends.push(cmd_end);

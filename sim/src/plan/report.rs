@@ -130,6 +130,24 @@ pub fn make_plan(req: &PlanRequest) -> Result<Plan, PlanError> {
     let units = ReportTable::committed()?.units(field)?;
     let (c50, c99) = cycles(&req.workload);
     let p99_work = at(&req.workload, c99);
+    // The card's limits are the device model's (the ABI's LIMITS register).
+    let limits = crate::device::CardConfig::default();
+    if let Some(m) = req.workload.matrices.iter().find(|m| {
+        m.log_rows + m.log_blowup > u32::from(limits.max_log_lde_rows)
+            || m.log_blowup > u32::from(limits.max_log_blowup)
+    }) {
+        return Err(PlanError::DoesNotFit {
+            board: req.board.id.clone(),
+            message: format!(
+                "matrix {:?}: an LDE of 2^{} rows at blowup {} is beyond the card's 2^{} rows / blowup {}",
+                m.name,
+                m.log_rows + m.log_blowup,
+                1u32 << m.log_blowup,
+                limits.max_log_lde_rows,
+                1u32 << limits.max_log_blowup
+            ),
+        });
+    }
     let accelerator = size_for_board(&req.board, field, &req.sizing, &units, &p99_work.matrices)?;
     let hosts_needed = req.cards.div_ceil(req.host.max_cards.max(1)).max(1);
     let hosts = req.hosts.unwrap_or(hosts_needed);
@@ -304,9 +322,12 @@ impl Plan {
         );
         let _ = writeln!(
             o,
-            "  the data wall: trace generated on the card takes the P99 block from {} to {}",
-            ms(self.p99.latency_s),
-            ms(self.p99_trace_on_card.latency_s)
+            "  the data wall: with the trace generated on the card, the busiest card takes {} instead of {} and the \
+             P99 block {} instead of {}",
+            ms(self.p99_trace_on_card.card_s),
+            ms(self.p99.card_s),
+            ms(self.p99_trace_on_card.latency_s),
+            ms(self.p99.latency_s)
         );
         let _ = writeln!(
             o,
@@ -458,6 +479,10 @@ mod tests {
         let e = make_plan(&request(fixed_workload(FieldId::BabyBear), 0, None)).unwrap_err().to_string();
         assert!(e.contains("cards"), "{e}");
         let mut req = request(fixed_workload(FieldId::BabyBear), 1, None);
+        let mut big = fixed_workload(FieldId::BabyBear);
+        big.matrices[0].log_rows = 24;
+        let e = make_plan(&request(big, 1, None)).unwrap_err().to_string();
+        assert!(e.contains("2^25 rows") && e.contains("\"m\""), "{e}");
         req.sizing.lanes = Some(10_000);
         req.sizing.pipelines = Some(1);
         let e = make_plan(&req).unwrap_err().to_string();
