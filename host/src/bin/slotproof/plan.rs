@@ -228,13 +228,12 @@ fn list(cat: &Catalogue) -> Result<()> {
     println!("boards:");
     for b in &cat.boards {
         println!(
-            "  {:<8} {}: {} LUT, {} DSP, {} {:.0} GB at {:.0} GB/s, {} ({:.1}/{:.1} GB/s XDMA), {:.0} W, ${:.0}{}",
+            "  {:<8} {}: {} LUT, {} DSP; {}, {:.0} GB/s; {} ({:.1}/{:.1} GB/s XDMA), {:.0} W, ${:.0}{}",
             b.id,
             b.name,
             b.lut,
             b.dsp,
             b.memory,
-            b.memory_gb,
             b.memory_gb_per_s,
             b.pcie,
             b.xdma_h2c_gb_per_s,
