@@ -284,6 +284,12 @@ fn put_elem(out: &mut Vec<u8>, v: u64, eb: usize) {
     out.extend_from_slice(&v.to_le_bytes()[..eb]);
 }
 
+/// Bytes of the twiddle table of `f` for an LDE of up to `2^log_n` rows (what
+/// [`twiddle_table`] returns).
+pub fn twiddles_len(f: Field, log_n: u8) -> u64 {
+    if log_n == 0 { 0 } else { (f.elem_bytes() as u64) << (log_n - 1) }
+}
+
 /// The bytes `LOAD_TWIDDLES` expects for `field` and an LDE of up to `2^log_n` rows:
 /// `ω^i` for `i < 2^(log_n − 1)`, `ω` Plonky3's primitive `2^log_n`-th root of unity,
 /// little-endian canonical elements. Empty for `log_n = 0` (no butterflies).

@@ -61,6 +61,17 @@ impl Default for Timing {
     }
 }
 
+/// Kernel cycles of the parts of one `COMMIT_BATCH` ([`Timing::commit_batch_cycles`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitCycles {
+    /// The LDE of the batch's columns.
+    pub lde: u64,
+    /// Absorbing the LDE rows into the sponges.
+    pub absorb: u64,
+    /// Compressing the tree (the `LAST` batch only).
+    pub tree: u64,
+}
+
 /// log2 of the largest transform the on-chip streaming NTT core runs in one pass
 /// (`hdl::ntt::NttCore<12>`).
 pub const ON_CHIP_LOG_NTT: u32 = 12;
@@ -138,11 +149,21 @@ impl Timing {
         if perms == 0 { 0 } else { perms.div_ceil(u64::from(self.hash_pipelines.max(1))) + poseidon2_rounds(f) }
     }
 
+    /// The three parts of a `COMMIT_BATCH`: the LDE of its columns, the absorption of its
+    /// slice's LDE rows (overlapped with the LDE, which feeds it) and, on the `LAST` batch,
+    /// the tree over those rows (after both).
+    pub fn commit_batch_cycles(&self, cmd: &Command) -> CommitCycles {
+        let f = cmd.field;
+        let rows = 1u64 << (u32::from(cmd.log_rows) + u32::from(cmd.log_blowup)).min(63) >> log_slices(cmd).min(63);
+        let absorb = rows * u64::from(cmd.cols).div_ceil(f.rate() as u64);
+        let tree = if cmd.flags.contains(Flags::LAST) { rows - 1 } else { 0 };
+        CommitCycles { lde: self.lde_cycles(cmd), absorb: self.perm_cycles(f, absorb), tree: self.perm_cycles(f, tree) }
+    }
+
     /// How long the card takes to run `cmd` (assuming it passes its checks).
     pub fn command_time(&self, cmd: &Command) -> Duration {
         let f = cmd.field;
         let rate = f.rate() as u64;
-        let lde_rows = 1u64 << (u32::from(cmd.log_rows) + u32::from(cmd.log_blowup)).min(63);
         let rows = 1u64 << cmd.log_rows.min(63);
         let absorb = |rows: u64| rows * u64::from(cmd.cols).div_ceil(rate);
         let tree = |leaves: u64| if cmd.flags.contains(Flags::LAST) { leaves - 1 } else { 0 };
@@ -154,8 +175,8 @@ impl Timing {
             Opcode::HashLeaves => self.perm_cycles(f, absorb(rows)) + self.perm_cycles(f, tree(rows)),
             // Fused: the sponge consumes LDE rows as the lanes produce them.
             Opcode::CommitBatch => {
-                let rows = lde_rows >> log_slices(cmd).min(63);
-                self.lde_cycles(cmd).max(self.perm_cycles(f, absorb(rows))) + self.perm_cycles(f, tree(rows))
+                let c = self.commit_batch_cycles(cmd);
+                c.lde.max(c.absorb) + c.tree
             }
             Opcode::BuildTree => self.perm_cycles(f, rows - 1),
             Opcode::ReadRoot => 1,

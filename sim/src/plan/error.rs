@@ -1,7 +1,7 @@
 //! What can go wrong when planning: a catalogue or workload file that does not parse or
 //! holds a value out of range, a name nobody knows, a configuration that does not fit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a plan cannot be made. Every variant names the file or name and the value at fault.
 #[derive(Debug, thiserror::Error)]
@@ -60,4 +60,19 @@ pub enum PlanError {
         /// What the plotting library said.
         message: String,
     },
+}
+
+/// Parses TOML `text` as a `what` ("board catalogue", "workload"); `origin` names the text
+/// in the error, which carries toml's line and column.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+    what: &'static str,
+) -> Result<T, PlanError> {
+    toml::from_str(text).map_err(|e| PlanError::Toml { origin: origin.to_string(), what, message: e.to_string() })
+}
+
+/// Reads a text file, naming it in the error.
+pub(crate) fn read_text(path: &Path) -> Result<String, PlanError> {
+    std::fs::read_to_string(path).map_err(|source| PlanError::Io { path: path.to_path_buf(), source })
 }

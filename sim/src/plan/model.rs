@@ -37,7 +37,7 @@ use super::PlanError;
 use super::boards::{Board, Host};
 use super::resources::{Resources, UnitCosts};
 use super::workload::{MatrixSpec, Workload};
-use crate::device::executor::{abi_field, constants_len};
+use crate::device::executor::{abi_field, constants_len, twiddles_len};
 use crate::device::{CardConfig, Timing};
 
 /// The accelerator on one card: its units, its clock and its links.
@@ -131,14 +131,7 @@ fn budget(board: &Board, ceiling: f64) -> Resources {
 }
 
 fn cost(units: &UnitCosts, lanes: u32, pipelines: u32) -> Resources {
-    let (l, p) = (units.ntt_lane.resources, units.pipeline.resources);
-    let (a, b) = (f64::from(lanes), f64::from(pipelines));
-    Resources {
-        lut: a * l.lut + b * p.lut,
-        ff: a * l.ff + b * p.ff,
-        dsp: a * l.dsp + b * p.dsp,
-        bram36: a * l.bram36 + b * p.bram36,
-    }
+    units.ntt_lane.resources.scaled(f64::from(lanes)).plus(units.pipeline.resources.scaled(f64::from(pipelines)))
 }
 
 fn fits(used: Resources, budget: Resources) -> bool {
@@ -247,6 +240,8 @@ pub struct CommitTime {
     pub h2c_s: f64,
     /// NTT time (s), the larger of the lanes' and card memory's.
     pub lde_s: f64,
+    /// The NTT lanes' own time (s).
+    pub ntt_s: f64,
     /// Leaf absorption (s).
     pub hash_s: f64,
     /// Tree compression after the last batch (s).
@@ -264,8 +259,10 @@ pub struct CommitTime {
 /// uploads back to back on one channel. Returns when that channel and the link are free.
 pub fn tables_time(acc: &Accelerator, field: FieldId, log_lde: u32) -> f64 {
     let f = abi_field(field);
-    let twiddles = (f.elem_bytes() as u64) << log_lde.saturating_sub(1);
-    [twiddles, constants_len(f)].iter().map(|&b| acc.per_call_s + b as f64 / acc.h2c_bytes_per_s).sum()
+    [twiddles_len(f, log_lde as u8), constants_len(f)]
+        .iter()
+        .map(|&b| acc.per_call_s + b as f64 / acc.h2c_bytes_per_s)
+        .sum()
 }
 
 /// One commitment of `m` (one of its `count`) on a card, streamed as the host runtime
@@ -298,7 +295,8 @@ pub fn commit_time_after(acc: &Accelerator, m: &MatrixSpec, trace_on_card: bool,
     let passes = f64::from(log_n.div_ceil(crate::device::timing::ON_CHIP_LOG_NTT).max(1));
     let mut out = CommitTime { batches: batches.len() as u32, ..CommitTime::default() };
     let (mut up_end, mut cmd_end) = (0.0f64, 0.0f64);
-    let mut cmd_ends: Vec<f64> = Vec::with_capacity(batches.len());
+    // The end of command i − 2 (zero before there is one).
+    let mut cmd_end_before_last = 0.0f64;
     for (i, &w) in batches.iter().enumerate() {
         let bytes = if trace_on_card { 0 } else { (rows * w * eb) as u64 };
         let mut cmd = Command::new(Opcode::CommitBatch, f);
@@ -312,10 +310,8 @@ pub fn commit_time_after(acc: &Accelerator, m: &MatrixSpec, trace_on_card: bool,
         if last {
             cmd.flags = cmd.flags | Flags::LAST;
         }
-        let lde = secs(t.cycles(t.lde_cycles(&cmd)));
-        let lde_rows = 1u64 << (m.log_rows + m.log_blowup);
-        let absorb = secs(t.cycles(t.perm_cycles(f, lde_rows * (w as u64).div_ceil(f.rate() as u64))));
-        let tree = if last { secs(t.cycles(t.perm_cycles(f, lde_rows - 1))) } else { 0.0 };
+        let parts = t.commit_batch_cycles(&cmd);
+        let (lde, absorb, tree) = (secs(t.cycles(parts.lde)), secs(t.cycles(parts.absorb)), secs(t.cycles(parts.tree)));
         // Four-step passes through card memory: each reads and writes every element the
         // lanes stream (the inverse transform and every coset), on-chip sizes excepted.
         let elems = (w as f64) * (rows as f64) * (1.0 + f64::from(1u32 << m.log_blowup));
@@ -327,6 +323,7 @@ pub fn commit_time_after(acc: &Accelerator, m: &MatrixSpec, trace_on_card: bool,
         let command = secs(t.command_time(&cmd)).max(memory + tree);
         out.h2c_bytes += bytes;
         out.lde_s += lde.max(memory);
+        out.ntt_s += lde;
         out.hash_s += absorb;
         out.tree_s += tree;
         out.memory_s += memory;
@@ -335,21 +332,14 @@ pub fn commit_time_after(acc: &Accelerator, m: &MatrixSpec, trace_on_card: bool,
             let wire = bytes as f64 / acc.h2c_bytes_per_s;
             out.h2c_s += wire + calls as f64 * acc.per_call_s;
             // Staging buffer i % 2 is free once command i − 2 has read it.
-            let ready = if i >= 2 {
-                cmd_ends[i - 2]
-            } else if i == 0 {
-                channel_free
-            } else {
-                0.0
-            };
+            let ready = if i == 0 { channel_free } else { cmd_end_before_last };
             up_end = if channels > 1 {
                 up_end.max(ready + acc.per_call_s) + wire + (calls - 1) as f64 * acc.per_call_s
             } else {
                 up_end.max(ready) + wire + calls as f64 * acc.per_call_s
             };
         }
-        cmd_end = cmd_end.max(up_end) + command;
-        cmd_ends.push(cmd_end);
+        (cmd_end_before_last, cmd_end) = (cmd_end, cmd_end.max(up_end) + command);
     }
     // READ_ROOT is one cycle; its digest comes back in one call.
     let digest = f.digest_bytes() as f64;
@@ -500,6 +490,7 @@ impl BoxConfig {
             l.makespan_s += j.makespan_s;
             l.h2c_s += j.h2c_s;
             l.lde_s += j.lde_s;
+            l.ntt_s += j.ntt_s;
             l.memory_s += j.memory_s;
             l.hash_s += j.hash_s + j.tree_s;
             heap.push((-((l.makespan_s * 1e9) as i64), c));
@@ -528,7 +519,7 @@ impl BoxConfig {
         let recursion_s = base_s * self.rest.recursion_overhead;
         let latency_s = base_s + recursion_s;
 
-        let card_busy = [card.h2c_s, card.lde_s - card.memory_s.min(card.lde_s), card.memory_s, card.hash_s];
+        let card_busy = [card.h2c_s, card.ntt_s, card.memory_s, card.hash_s];
         let card_max = card_busy.iter().copied().fold(0.0, f64::max);
         let bottleneck = if host_s > card_s {
             Bottleneck::HostCpu

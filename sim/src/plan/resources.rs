@@ -41,11 +41,13 @@ pub struct Resources {
 }
 
 impl Resources {
-    fn scaled(self, k: f64) -> Self {
+    /// `k` copies.
+    pub fn scaled(self, k: f64) -> Self {
         Self { lut: self.lut * k, ff: self.ff * k, dsp: self.dsp * k, bram36: self.bram36 * k }
     }
 
-    fn plus(self, o: Self) -> Self {
+    /// Both together.
+    pub fn plus(self, o: Self) -> Self {
         Self { lut: self.lut + o.lut, ff: self.ff + o.ff, dsp: self.dsp + o.dsp, bram36: self.bram36 + o.bram36 }
     }
 

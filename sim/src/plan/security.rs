@@ -110,19 +110,8 @@ pub fn estimate_proof(matrices: &[MatrixSpec], target: SecurityTarget) -> Result
     let field = first.field;
     let log_blowup = first.log_blowup;
     for m in matrices {
+        m.validate_shape(origin)?;
         let item = |f: &str| format!("matrix {:?} field {f}", m.name);
-        if m.cols == 0 {
-            return Err(bad(item("cols"), "a width of 0 commits nothing".to_string()));
-        }
-        if !(1..=30).contains(&m.log_rows) {
-            return Err(bad(item("log_rows"), format!("{} is outside 1..=30", m.log_rows)));
-        }
-        if !(1..=4).contains(&m.log_blowup) {
-            return Err(bad(item("log_blowup"), format!("{} is outside 1..=4", m.log_blowup)));
-        }
-        if m.log_rows + m.log_blowup > field.two_adicity() as u32 {
-            return Err(bad(item("log_blowup"), format!("the LDE exceeds {}'s two-adicity", field)));
-        }
         if m.field != field {
             return Err(bad(
                 item("field"),

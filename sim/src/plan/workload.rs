@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use slotproof_core::FieldId;
 
 use super::PlanError;
+use super::error::{parse_toml, read_text};
 
 fn one() -> u64 {
     1
@@ -59,6 +60,41 @@ pub struct MatrixSpec {
     /// How many such matrices per block at the reference cycles.
     #[serde(default = "one")]
     pub count: u64,
+}
+
+impl MatrixSpec {
+    /// Checks its shape is one a trace commitment can have: columns, rows within 2^30, a
+    /// blowup of 2 to 16, and an LDE domain that exists in its field. The error names the
+    /// matrix and the field at fault.
+    pub fn validate_shape(&self, origin: &str) -> Result<(), PlanError> {
+        let m = self;
+        let bad = |item: String, message: String| PlanError::Invalid { origin: origin.to_string(), item, message };
+        let item = |f: &str| format!("matrix {:?} field {f}", m.name);
+        if m.cols == 0 {
+            return Err(bad(item("cols"), "must be at least 1".to_string()));
+        }
+        if !(1..=30).contains(&m.log_rows) {
+            return Err(bad(item("log_rows"), format!("{} is outside 1..=30", m.log_rows)));
+        }
+        if !(1..=4).contains(&m.log_blowup) {
+            return Err(bad(item("log_blowup"), format!("{} is outside 1..=4 (blowup 2 to 16)", m.log_blowup)));
+        }
+        let adicity = m.field.two_adicity() as u32;
+        if m.log_rows + m.log_blowup > adicity {
+            return Err(bad(
+                item("log_blowup"),
+                format!(
+                    "log_rows {} + log_blowup {} = {} exceeds {}'s two-adicity {adicity}: \
+                     the LDE domain does not exist",
+                    m.log_rows,
+                    m.log_blowup,
+                    m.log_rows + m.log_blowup,
+                    m.field
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A multi-scalar multiplication the block needs (an optional wrap; off the RTP path, anchors §3).
@@ -388,20 +424,14 @@ impl Workload {
 
     /// Parses a workload from TOML text and validates it; `origin` names the text in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Workload, PlanError> {
-        let w: Workload = toml::from_str(text).map_err(|e| PlanError::Toml {
-            origin: origin.to_string(),
-            what: "workload",
-            message: e.to_string(),
-        })?;
+        let w: Workload = parse_toml(text, origin, "workload")?;
         w.validate(origin)?;
         Ok(w)
     }
 
     /// Reads and validates a workload file.
     pub fn load(path: &Path) -> Result<Workload, PlanError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| PlanError::Io { path: path.to_path_buf(), source })?;
-        Self::from_toml(&text, &path.display().to_string())
+        Self::from_toml(&read_text(path)?, &path.display().to_string())
     }
 
     /// Checks every value is in range; the error names the entry and field at fault.
@@ -415,32 +445,9 @@ impl Workload {
             ));
         }
         for m in &self.matrices {
-            let item = |f: &str| format!("matrix {:?} field {f}", m.name);
-            if m.cols == 0 {
-                return Err(bad(item("cols"), "must be at least 1".to_string()));
-            }
+            m.validate_shape(origin)?;
             if m.count == 0 {
-                return Err(bad(item("count"), "must be at least 1".to_string()));
-            }
-            if !(1..=30).contains(&m.log_rows) {
-                return Err(bad(item("log_rows"), format!("{} is outside 1..=30", m.log_rows)));
-            }
-            if !(1..=4).contains(&m.log_blowup) {
-                return Err(bad(item("log_blowup"), format!("{} is outside 1..=4 (blowup 2 to 16)", m.log_blowup)));
-            }
-            let adicity = m.field.two_adicity() as u32;
-            if m.log_rows + m.log_blowup > adicity {
-                return Err(bad(
-                    item("log_blowup"),
-                    format!(
-                        "log_rows {} + log_blowup {} = {} exceeds {}'s two-adicity {adicity}: \
-                         the LDE domain does not exist",
-                        m.log_rows,
-                        m.log_blowup,
-                        m.log_rows + m.log_blowup,
-                        m.field
-                    ),
-                ));
+                return Err(bad(format!("matrix {:?} field count", m.name), "must be at least 1".to_string()));
             }
         }
         for (i, s) in self.msm.iter().enumerate() {
