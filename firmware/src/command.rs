@@ -41,6 +41,8 @@ pub mod header {
     pub const FIELD: BitField = BitField { name: "FIELD", lsb: 8, width: 4, doc: "which field" };
     /// The [`super::Flags`].
     pub const FLAGS: BitField = BitField { name: "FLAGS", lsb: 16, width: 16, doc: "modifiers" };
+    /// Bits of word 0 no field claims: they must be zero.
+    pub const RESERVED: u32 = !(OPCODE.mask() | FIELD.mask() | FLAGS.mask());
 }
 
 /// Fields of descriptor word 8.
@@ -52,6 +54,33 @@ pub mod shape {
     pub const LOG_BLOWUP: BitField = BitField { name: "LOG_BLOWUP", lsb: 8, width: 4, doc: "log2 blowup" };
     /// Columns in the batch.
     pub const COLS: BitField = BitField { name: "COLS", lsb: 16, width: 16, doc: "columns" };
+    /// Bits of word 8 no field claims: they must be zero.
+    pub const RESERVED: u32 = !(LOG_ROWS.mask() | LOG_BLOWUP.mask() | COLS.mask());
+}
+
+/// The index of each descriptor word (or of the low half of a two-word address): what
+/// `ERROR_CODE.WORD` names when a check fails.
+pub mod word {
+    /// `OPCODE`, `FIELD`, `FLAGS`.
+    pub const HEADER: u8 = 0;
+    /// Sequence number.
+    pub const SEQ: u8 = 1;
+    /// `SRC`, low half.
+    pub const SRC: u8 = 2;
+    /// `DST`, low half.
+    pub const DST: u8 = 4;
+    /// `AUX`, low half.
+    pub const AUX: u8 = 6;
+    /// `LOG_ROWS`, `LOG_BLOWUP`, `COLS`.
+    pub const SHAPE: u8 = 8;
+    /// `SRC_CRC`.
+    pub const SRC_CRC: u8 = 9;
+    /// `COUNT`.
+    pub const COUNT: u8 = 10;
+    /// `SRC_LEN`.
+    pub const SRC_LEN: u8 = 11;
+    /// The first reserved word: it and every word after it must be zero.
+    pub const FIRST_RESERVED: u8 = 12;
 }
 
 /// Fields of descriptor word 10 (`COUNT`) for `COMMIT_BATCH`.
@@ -140,6 +169,22 @@ opcodes! {
     /// its authentication path (the sibling at every layer, leaf level first: `1 + LOG_ROWS`
     /// digests) to DST.
     ReadPaths = 0x52, "READ_PATHS", "SRC, AUX, DST, FIELD, LOG_ROWS, COUNT, [SRC_CRC]";
+}
+
+impl Opcode {
+    /// The [`crate::regs::CAPS`] bit a card must report to run this opcode (besides the
+    /// field's own bit); `None` for the table loads every card accepts.
+    pub const fn required_cap(self) -> Option<BitField> {
+        use crate::regs::caps;
+        match self {
+            Opcode::LoadTwiddles | Opcode::LoadConstants => None,
+            Opcode::Lde => Some(caps::LDE),
+            Opcode::HashLeaves => Some(caps::LEAF_HASH),
+            Opcode::BuildTree => Some(caps::TREE),
+            Opcode::CommitBatch => Some(caps::FUSED_COMMIT),
+            Opcode::ReadRoot | Opcode::ReadCap | Opcode::ReadPaths => Some(caps::OPEN),
+        }
+    }
 }
 
 /// The field a command works in.
@@ -403,13 +448,13 @@ impl Command {
         if flags & !Flags::KNOWN.0 != 0 {
             return Err(DecodeError::UnknownFlags(flags & !Flags::KNOWN.0));
         }
-        if w[0] & 0x0000_f000 != 0 {
+        if w[0] & header::RESERVED != 0 {
             return Err(DecodeError::ReservedBits { word: 0 });
         }
-        if w[8] & 0x0000_f000 != 0 {
+        if w[8] & shape::RESERVED != 0 {
             return Err(DecodeError::ReservedBits { word: 8 });
         }
-        let mut i = 12;
+        let mut i = word::FIRST_RESERVED as usize;
         while i < WORDS {
             if w[i] != 0 {
                 return Err(DecodeError::ReservedBits { word: i });

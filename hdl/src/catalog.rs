@@ -4,6 +4,7 @@
 use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
 
+use crate::card::CommandDecoder;
 use crate::eda::verilog_of;
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
@@ -188,6 +189,15 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(LeafSponge8::new().expect("golden diagonal")),
+    });
+    let every_cap = slotproof_firmware::regs::caps::ALL.iter().fold(0, |m, f| m | f.mask());
+    out.push(Entry {
+        name: "command_decoder".into(),
+        description: "card command decoder: descriptor decode, doorbell sequence and capability checks, tables from the firmware ABI; rate = descriptors",
+        latency: CommandDecoder::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(CommandDecoder::new(every_cap)),
     });
     out
 }

@@ -48,9 +48,8 @@ use slotproof_core::cpu::merkle::{LanePermutation, compress_level};
 use slotproof_core::cpu::ntt::powers;
 use slotproof_core::golden::Poseidon2Spec;
 use slotproof_core::{FieldId, RowMajor, TraceField};
-use slotproof_firmware::command::WORDS;
+use slotproof_firmware::command::{WORDS, word};
 use slotproof_firmware::memory_map::{self, Region};
-use slotproof_firmware::regs::caps;
 use slotproof_firmware::{CardError, Command, Field, Flags, Opcode, checksum::checksum};
 
 use super::card::CardConfig;
@@ -141,21 +140,8 @@ fn writes_aux(cmd: &Command) -> bool {
 }
 
 /// A check that failed: the error and the descriptor word at fault.
-#[derive(Clone, Copy, Debug)]
-struct Fail(CardError, u8);
-
-/// Descriptor words named by errors.
-mod word {
-    pub const HEADER: u8 = 0;
-    pub const SEQ: u8 = 1;
-    pub const SRC: u8 = 2;
-    pub const DST: u8 = 4;
-    pub const AUX: u8 = 6;
-    pub const SHAPE: u8 = 8;
-    pub const SRC_CRC: u8 = 9;
-    pub const COUNT: u8 = 10;
-    pub const SRC_LEN: u8 = 11;
-}
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fail(pub CardError, pub u8);
 
 const STAGES: &[Region] = &[memory_map::STAGE_A, memory_map::STAGE_B];
 const LOAD_SRC: &[Region] = &[memory_map::TABLES, memory_map::STAGE_A, memory_map::STAGE_B];
@@ -245,6 +231,23 @@ fn ranges(cmd: &Command) -> Result<Ranges, Fail> {
             dst: Some((u64::from(cmd.count) * (1 + u64::from(lr)) * db, RESULT)),
         },
     })
+}
+
+/// Checks 1 and 2 of the list above, the ones that need nothing but the descriptor, the
+/// doorbell value and the bitstream's capabilities: the card's command decoder
+/// (`slotproof_hdl::card::CommandDecoder`) makes exactly these, and is tested against this.
+pub fn admit(words: &[u32; WORDS], doorbell: u32, caps: u32) -> Result<Command, Fail> {
+    let cmd = Command::decode(words).map_err(|e| {
+        log::debug!("refused: {e}");
+        Fail(CardError::BadDescriptor, e.word() as u8)
+    })?;
+    if doorbell != cmd.seq {
+        return Err(Fail(CardError::BadSequence, word::SEQ));
+    }
+    if !cmd.field.cap().is_set(caps) || cmd.opcode.required_cap().is_some_and(|b| !b.is_set(caps)) {
+        return Err(Fail(CardError::Unsupported, word::HEADER));
+    }
+    Ok(cmd)
 }
 
 /// The core field of an ABI field code.
@@ -420,18 +423,13 @@ impl Executor {
             result_len: 0,
             modelled: Duration::ZERO,
         };
-        let cmd = match Command::decode(words) {
+        let cmd = match admit(words, doorbell, self.caps) {
             Ok(cmd) => cmd,
-            Err(e) => {
-                log::debug!("refused: {e}");
-                c.error = Some((CardError::BadDescriptor, e.word() as u8));
+            Err(Fail(e, w)) => {
+                c.error = Some((e, w));
                 return c;
             }
         };
-        if doorbell != cmd.seq {
-            c.error = Some((CardError::BadSequence, word::SEQ));
-            return c;
-        }
         match self.execute(&cmd, mem, fault, &mut c) {
             Ok(()) => c.modelled = self.timing.command_time(&cmd),
             Err(Fail(e, w)) => {
@@ -440,21 +438,6 @@ impl Executor {
             }
         }
         c
-    }
-
-    fn check_caps(&self, cmd: &Command) -> Result<(), Fail> {
-        let needed = match cmd.opcode {
-            Opcode::LoadTwiddles | Opcode::LoadConstants => None,
-            Opcode::Lde => Some(caps::LDE),
-            Opcode::HashLeaves => Some(caps::LEAF_HASH),
-            Opcode::BuildTree => Some(caps::TREE),
-            Opcode::CommitBatch => Some(caps::FUSED_COMMIT),
-            Opcode::ReadRoot | Opcode::ReadCap | Opcode::ReadPaths => Some(caps::OPEN),
-        };
-        if !cmd.field.cap().is_set(self.caps) || needed.is_some_and(|b| !b.is_set(self.caps)) {
-            return Err(Fail(CardError::Unsupported, word::HEADER));
-        }
-        Ok(())
     }
 
     fn check_shape(&self, cmd: &Command) -> Result<(), Fail> {
@@ -550,7 +533,6 @@ impl Executor {
         fault: ComputeFault,
         c: &mut Completion,
     ) -> Result<(), Fail> {
-        self.check_caps(cmd)?;
         self.check_shape(cmd)?;
         let r = ranges(cmd)?;
         let src_len = r.src.map_or(0, |(len, _)| len);

@@ -1,0 +1,12 @@
+//! # The card top level: what sits behind the XDMA IP
+//!
+//! The kernels in the other modules compute; this module makes them a card the host driver
+//! can talk to through the ABI of `slotproof_firmware`, generating every register offset,
+//! opcode and error code from that crate rather than copying them.
+//!
+//! - [`command_decoder`]: the command processor's first stage, deciding from the latched
+//!   descriptor alone whether the card will run it (decode, sequence, capabilities).
+
+pub mod command_decoder;
+
+pub use command_decoder::CommandDecoder;
