@@ -83,6 +83,10 @@ pub mod word {
     pub const FIRST_RESERVED: u8 = 12;
 }
 
+/// No operand is taller than 2^MAX_LOG_HEIGHT rows whatever a card's limits say, so that
+/// every operand's size in bytes stays well inside 64 bits.
+pub const MAX_LOG_HEIGHT: u32 = 40;
+
 /// Fields of descriptor word 10 (`COUNT`) for `COMMIT_BATCH`.
 pub mod slice {
     use super::BitField;

@@ -4,7 +4,7 @@
 use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
 
-use crate::card::CommandDecoder;
+use crate::card::{CommandDecoder, Limits, ShapeChecker};
 use crate::eda::verilog_of;
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
@@ -198,6 +198,14 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(CommandDecoder::new(every_cap)),
+    });
+    out.push(Entry {
+        name: "shape_checker".into(),
+        description: "card shape checker: limits, two-adicity, COUNT, COMMIT_BATCH slice and height cap of an admitted descriptor (U55C-class limits); rate = descriptors",
+        latency: ShapeChecker::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(ShapeChecker::new(Limits::U55C)),
     });
     out
 }

@@ -5,8 +5,12 @@
 //! opcode and error code from that crate rather than copying them.
 //!
 //! - [`command_decoder`]: the command processor's first stage, deciding from the latched
-//!   descriptor alone whether the card will run it (decode, sequence, capabilities).
+//!   descriptor alone whether the card will run it (decode, sequence, capabilities);
+//! - [`shape_checker`]: its second stage, refusing a shape the bitstream's limits or the
+//!   field cannot hold before any card memory is read.
 
 pub mod command_decoder;
+pub mod shape_checker;
 
 pub use command_decoder::CommandDecoder;
+pub use shape_checker::{Limits, ShapeChecker};

@@ -48,7 +48,7 @@ use slotproof_core::cpu::merkle::{LanePermutation, compress_level};
 use slotproof_core::cpu::ntt::powers;
 use slotproof_core::golden::Poseidon2Spec;
 use slotproof_core::{FieldId, RowMajor, TraceField};
-use slotproof_firmware::command::{WORDS, word};
+use slotproof_firmware::command::{MAX_LOG_HEIGHT, WORDS, word};
 use slotproof_firmware::memory_map::{self, Region};
 use slotproof_firmware::{CardError, Command, Field, Flags, Opcode, checksum::checksum};
 
@@ -175,7 +175,11 @@ fn slice_of(cmd: &Command) -> Result<(u32, u32), Fail> {
     let lde_log = u32::from(cmd.log_rows) + u32::from(cmd.log_blowup);
     let unused = cmd.count
         & !(slotproof_firmware::command::slice::SLICE.mask() | slotproof_firmware::command::slice::LOG_SLICES.mask());
-    if log_count > lde_log || log_count > 16 || u64::from(index) >= 1u64 << log_count || unused != 0 {
+    if log_count > lde_log
+        || log_count > u32::from(slotproof_firmware::command::slice::SLICE.width)
+        || u64::from(index) >= 1u64 << log_count
+        || unused != 0
+    {
         return Err(Fail(CardError::BadShape, word::COUNT));
     }
     Ok((index, log_count))
@@ -190,8 +194,8 @@ fn ranges(cmd: &Command) -> Result<Ranges, Fail> {
     let cols = u64::from(cmd.cols);
     let lr = u32::from(cmd.log_rows);
     let lde_log = lr + u32::from(cmd.log_blowup);
-    // Shapes beyond 2^40 rows are refused by the limits check; this only keeps shifts sane.
-    if lde_log > 40 {
+    // Shapes this tall are refused by the limits check on real cards; this keeps shifts sane.
+    if lde_log > MAX_LOG_HEIGHT {
         return Err(Fail(CardError::BadShape, word::SHAPE));
     }
     let rows = 1u64 << lr;
@@ -248,6 +252,90 @@ pub fn admit(words: &[u32; WORDS], doorbell: u32, caps: u32) -> Result<Command, 
         return Err(Fail(CardError::Unsupported, word::HEADER));
     }
     Ok(cmd)
+}
+
+/// The shape limits a bitstream was built with (`LIMITS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShapeLimits {
+    /// Largest log2 LDE height.
+    pub max_log_lde_rows: u8,
+    /// Largest log2 blowup.
+    pub max_log_blowup: u8,
+    /// Largest column batch.
+    pub max_batch_cols: u16,
+}
+
+impl ShapeLimits {
+    /// The limits of a card built as `config` says.
+    pub fn of(config: &CardConfig) -> Self {
+        Self {
+            max_log_lde_rows: config.max_log_lde_rows,
+            max_log_blowup: config.max_log_blowup,
+            max_batch_cols: config.max_batch_cols,
+        }
+    }
+}
+
+/// Check 3 of the list above without `SRC_LEN` (which needs the operand sizes): the shape
+/// against the card's limits and the field's two-adicity, the `COUNT` of the opcodes that
+/// use it, the `COMMIT_BATCH` slice, and the height cap every operand size relies on. The
+/// card's shape checker (`slotproof_hdl::card::ShapeChecker`) makes exactly these, and is
+/// tested against this, for a command [`admit`] accepted.
+pub fn admit_shape(cmd: &Command, limits: &ShapeLimits) -> Result<(), Fail> {
+    check_shape(cmd, limits)?;
+    ranges(cmd).map(|_| ())
+}
+
+fn check_shape(cmd: &Command, limits: &ShapeLimits) -> Result<(), Fail> {
+    let bad = Err(Fail(CardError::BadShape, word::SHAPE));
+    let lr = cmd.log_rows;
+    let adicity = field_id(cmd.field).two_adicity();
+    let lde_log = usize::from(lr) + usize::from(cmd.log_blowup);
+    let cols_ok = cmd.cols >= 1 && cmd.cols <= limits.max_batch_cols;
+    match cmd.opcode {
+        Opcode::LoadTwiddles => {
+            if lr == 0 || lr > limits.max_log_lde_rows || usize::from(lr) > adicity {
+                return bad;
+            }
+        }
+        Opcode::LoadConstants => {}
+        Opcode::Lde | Opcode::CommitBatch => {
+            if !cols_ok
+                || cmd.log_blowup > limits.max_log_blowup
+                || lde_log > usize::from(limits.max_log_lde_rows)
+                || lde_log > adicity
+            {
+                return bad;
+            }
+        }
+        Opcode::HashLeaves => {
+            if !cols_ok || lr > limits.max_log_lde_rows {
+                return bad;
+            }
+        }
+        Opcode::BuildTree | Opcode::ReadRoot => {
+            if lr > limits.max_log_lde_rows {
+                return bad;
+            }
+        }
+        Opcode::ReadCap => {
+            if lr > limits.max_log_lde_rows {
+                return bad;
+            }
+            if cmd.count > u32::from(lr) {
+                return Err(Fail(CardError::BadShape, word::COUNT));
+            }
+        }
+        Opcode::ReadPaths => {
+            if lr > limits.max_log_lde_rows {
+                return bad;
+            }
+            if cmd.count == 0 {
+                return Err(Fail(CardError::BadShape, word::COUNT));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The core field of an ABI field code.
@@ -353,9 +441,7 @@ struct Perms {
 /// and which commitment is in progress.
 pub struct Executor {
     caps: u32,
-    max_log_lde_rows: u8,
-    max_log_blowup: u8,
-    max_batch_cols: u16,
+    limits: ShapeLimits,
     timing: Timing,
     /// Largest loaded LDE size (log2) per field.
     twiddles: [Option<u8>; 3],
@@ -377,9 +463,7 @@ impl Executor {
     pub fn new(config: &CardConfig) -> Self {
         Self {
             caps: config.caps,
-            max_log_lde_rows: config.max_log_lde_rows,
-            max_log_blowup: config.max_log_blowup,
-            max_batch_cols: config.max_batch_cols,
+            limits: ShapeLimits::of(config),
             timing: config.timing,
             twiddles: [None; 3],
             constants: [false; 3],
@@ -440,58 +524,6 @@ impl Executor {
         c
     }
 
-    fn check_shape(&self, cmd: &Command) -> Result<(), Fail> {
-        let bad = Err(Fail(CardError::BadShape, word::SHAPE));
-        let lr = cmd.log_rows;
-        let adicity = field_id(cmd.field).two_adicity();
-        let lde_log = usize::from(lr) + usize::from(cmd.log_blowup);
-        let cols_ok = cmd.cols >= 1 && cmd.cols <= self.max_batch_cols;
-        match cmd.opcode {
-            Opcode::LoadTwiddles => {
-                if lr == 0 || lr > self.max_log_lde_rows || usize::from(lr) > adicity {
-                    return bad;
-                }
-            }
-            Opcode::LoadConstants => {}
-            Opcode::Lde | Opcode::CommitBatch => {
-                if !cols_ok
-                    || cmd.log_blowup > self.max_log_blowup
-                    || lde_log > usize::from(self.max_log_lde_rows)
-                    || lde_log > adicity
-                {
-                    return bad;
-                }
-            }
-            Opcode::HashLeaves => {
-                if !cols_ok || lr > self.max_log_lde_rows {
-                    return bad;
-                }
-            }
-            Opcode::BuildTree | Opcode::ReadRoot => {
-                if lr > self.max_log_lde_rows {
-                    return bad;
-                }
-            }
-            Opcode::ReadCap => {
-                if lr > self.max_log_lde_rows {
-                    return bad;
-                }
-                if cmd.count > u32::from(lr) {
-                    return Err(Fail(CardError::BadShape, word::COUNT));
-                }
-            }
-            Opcode::ReadPaths => {
-                if lr > self.max_log_lde_rows {
-                    return bad;
-                }
-                if cmd.count == 0 {
-                    return Err(Fail(CardError::BadShape, word::COUNT));
-                }
-            }
-        }
-        Ok(())
-    }
-
     fn check_tables(&self, cmd: &Command) -> Result<(), Fail> {
         let i = field_index(cmd.field);
         let lde_log = cmd.log_rows + cmd.log_blowup;
@@ -533,7 +565,7 @@ impl Executor {
         fault: ComputeFault,
         c: &mut Completion,
     ) -> Result<(), Fail> {
-        self.check_shape(cmd)?;
+        check_shape(cmd, &self.limits)?;
         let r = ranges(cmd)?;
         let src_len = r.src.map_or(0, |(len, _)| len);
         if r.src.is_some() && cmd.src_len != 0 && u64::from(cmd.src_len) != src_len
