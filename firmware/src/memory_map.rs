@@ -37,6 +37,8 @@ impl Region {
     }
 }
 
+use crate::Opcode;
+
 const MIB: u64 = 1 << 20;
 const GIB: u64 = 1 << 30;
 
@@ -92,6 +94,51 @@ pub const fn batch_width(rate: usize, col_bytes: usize, cols: usize, max_cols: u
     }
     let width = fit / rate;
     (if width == 0 { 1 } else { width }) * rate
+}
+
+/// A command operand that names a range of card memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand {
+    /// `SRC`: the input.
+    Src,
+    /// `AUX`: sponge states or a tree the command reads.
+    Aux,
+    /// `DST`: the output.
+    Dst,
+}
+
+impl Operand {
+    /// The operands in the order the card checks them.
+    pub const ALL: [Operand; 3] = [Operand::Src, Operand::Aux, Operand::Dst];
+
+    /// The descriptor word holding the low half of its address.
+    pub const fn word(self) -> u8 {
+        match self {
+            Operand::Src => crate::command::word::SRC,
+            Operand::Aux => crate::command::word::AUX,
+            Operand::Dst => crate::command::word::DST,
+        }
+    }
+}
+
+/// The regions an operand of `op` may lie in: empty when the opcode has no such operand.
+/// (`HASH_LEAVES` and `COMMIT_BATCH` write DST only with `LAST`.) A range must lie inside
+/// one of them entirely; the card refuses anything else with `OUT_OF_BOUNDS`.
+pub const fn operand_regions(op: Opcode, operand: Operand) -> &'static [Region] {
+    const STAGES: &[Region] = &[STAGE_A, STAGE_B];
+    match (op, operand) {
+        (Opcode::LoadTwiddles | Opcode::LoadConstants, Operand::Src) => &[TABLES, STAGE_A, STAGE_B],
+        (Opcode::Lde | Opcode::CommitBatch, Operand::Src) => STAGES,
+        (Opcode::Lde, Operand::Dst) => &[LDE],
+        (Opcode::HashLeaves, Operand::Src) => &[LDE, STAGE_A, STAGE_B],
+        (Opcode::HashLeaves | Opcode::CommitBatch, Operand::Aux) => &[SPONGE],
+        (Opcode::HashLeaves | Opcode::CommitBatch | Opcode::BuildTree, Operand::Dst) => &[TREE],
+        (Opcode::BuildTree, Operand::Src) => &[TREE],
+        (Opcode::ReadRoot | Opcode::ReadCap | Opcode::ReadPaths, Operand::Aux) => &[TREE],
+        (Opcode::ReadRoot | Opcode::ReadCap | Opcode::ReadPaths, Operand::Dst) => &[RESULT],
+        (Opcode::ReadPaths, Operand::Src) => &[RESULT, STAGE_A, STAGE_B],
+        _ => &[],
+    }
 }
 
 /// Every region in address order.

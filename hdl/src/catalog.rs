@@ -4,7 +4,9 @@
 use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
 
-use crate::card::{CommandDecoder, Limits, ShapeChecker};
+use slotproof_firmware::memory_map;
+
+use crate::card::{CommandDecoder, Limits, OperandChecker, ShapeChecker};
 use crate::eda::verilog_of;
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
@@ -206,6 +208,14 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(ShapeChecker::new(Limits::U55C)),
+    });
+    out.push(Entry {
+        name: "operand_checker".into(),
+        description: "card operand checker: operand sizes, SRC_LEN and every range against the memory map and an 8 GiB card; rate = descriptors",
+        latency: OperandChecker::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(OperandChecker::new(memory_map::REQUIRED_BYTES.next_power_of_two())),
     });
     out
 }

@@ -16,7 +16,6 @@
 //! [`ShapeChecker::LATENCY`], one descriptor per cycle.
 
 use rust_hdl::prelude::*;
-use slotproof_core::FieldId;
 use slotproof_firmware::command::{MAX_LOG_HEIGHT, header, shape, slice, word};
 use slotproof_firmware::{CardError, Field, Opcode};
 
@@ -39,12 +38,7 @@ impl Limits {
 
 /// The two-adicity of an ABI field: the largest log2 NTT its twiddles exist for.
 pub fn two_adicity(f: Field) -> usize {
-    match f {
-        Field::BabyBear => FieldId::BabyBear,
-        Field::KoalaBear => FieldId::KoalaBear,
-        Field::Goldilocks => FieldId::Goldilocks,
-    }
-    .two_adicity()
+    super::field_id(f).two_adicity()
 }
 
 /// The checker. Build it with [`ShapeChecker::new`].

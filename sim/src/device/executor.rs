@@ -49,7 +49,7 @@ use slotproof_core::cpu::ntt::powers;
 use slotproof_core::golden::Poseidon2Spec;
 use slotproof_core::{FieldId, RowMajor, TraceField};
 use slotproof_firmware::command::{MAX_LOG_HEIGHT, WORDS, word};
-use slotproof_firmware::memory_map::{self, Region};
+use slotproof_firmware::memory_map::{self, Operand};
 use slotproof_firmware::{CardError, Command, Field, Flags, Opcode, checksum::checksum};
 
 use super::card::CardConfig;
@@ -108,10 +108,10 @@ impl Footprint {
     pub fn of(cmd: &Command) -> Self {
         let mut f = Footprint::default();
         if let Ok(r) = ranges(cmd) {
-            if let Some((len, _)) = r.src {
+            if let Some(len) = r.src {
                 f.reads.push((cmd.src, len));
             }
-            if let Some((len, _)) = r.aux {
+            if let Some(len) = r.aux {
                 if reads_aux(cmd) {
                     f.reads.push((cmd.aux, len));
                 }
@@ -119,7 +119,7 @@ impl Footprint {
                     f.writes.push((cmd.aux, len));
                 }
             }
-            if let Some((len, _)) = r.dst {
+            if let Some(len) = r.dst {
                 f.writes.push((cmd.dst, len));
             }
         }
@@ -143,20 +143,22 @@ fn writes_aux(cmd: &Command) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fail(pub CardError, pub u8);
 
-const STAGES: &[Region] = &[memory_map::STAGE_A, memory_map::STAGE_B];
-const LOAD_SRC: &[Region] = &[memory_map::TABLES, memory_map::STAGE_A, memory_map::STAGE_B];
-const HASH_SRC: &[Region] = &[memory_map::LDE, memory_map::STAGE_A, memory_map::STAGE_B];
-const PATHS_SRC: &[Region] = &[memory_map::RESULT, memory_map::STAGE_A, memory_map::STAGE_B];
-const LDE_OUT: &[Region] = &[memory_map::LDE];
-const SPONGE: &[Region] = &[memory_map::SPONGE];
-const TREE: &[Region] = &[memory_map::TREE];
-const RESULT: &[Region] = &[memory_map::RESULT];
-
-/// Operand ranges a command's shape implies: `(bytes, regions it may lie in)`.
+/// Operand sizes in bytes a command's shape implies (`None`: the command has no such
+/// operand). Where each may lie is `memory_map::operand_regions`.
 struct Ranges {
-    src: Option<(u64, &'static [Region])>,
-    aux: Option<(u64, &'static [Region])>,
-    dst: Option<(u64, &'static [Region])>,
+    src: Option<u64>,
+    aux: Option<u64>,
+    dst: Option<u64>,
+}
+
+impl Ranges {
+    fn of(&self, operand: Operand) -> Option<u64> {
+        match operand {
+            Operand::Src => self.src,
+            Operand::Aux => self.aux,
+            Operand::Dst => self.dst,
+        }
+    }
 }
 
 /// Digests in a tree over `2^log_leaves` leaves, leaves included.
@@ -201,38 +203,34 @@ fn ranges(cmd: &Command) -> Result<Ranges, Fail> {
     let rows = 1u64 << lr;
     let last = cmd.flags.contains(Flags::LAST);
     Ok(match cmd.opcode {
-        Opcode::LoadTwiddles => {
-            Ranges { src: Some((if lr == 0 { 0 } else { (rows / 2) * eb }, LOAD_SRC)), aux: None, dst: None }
-        }
-        Opcode::LoadConstants => Ranges { src: Some((constants_len(f), LOAD_SRC)), aux: None, dst: None },
-        Opcode::Lde => {
-            Ranges { src: Some((cols * rows * eb, STAGES)), aux: None, dst: Some(((cols * eb) << lde_log, LDE_OUT)) }
-        }
+        Opcode::LoadTwiddles => Ranges { src: Some(if lr == 0 { 0 } else { (rows / 2) * eb }), aux: None, dst: None },
+        Opcode::LoadConstants => Ranges { src: Some(constants_len(f)), aux: None, dst: None },
+        Opcode::Lde => Ranges { src: Some(cols * rows * eb), aux: None, dst: Some((cols * eb) << lde_log) },
         Opcode::HashLeaves => Ranges {
-            src: Some((cols * rows * eb, HASH_SRC)),
-            aux: Some((rows * state_bytes, SPONGE)),
-            dst: last.then_some((tree_digests(lr) * db, TREE)),
+            src: Some(cols * rows * eb),
+            aux: Some(rows * state_bytes),
+            dst: last.then_some(tree_digests(lr) * db),
         },
         Opcode::CommitBatch => {
             // A slice is a whole subtree: its rows' states, and its own tree.
             let out_log = lde_log - slice_of(cmd)?.1;
             Ranges {
-                src: Some((cols * rows * eb, STAGES)),
-                aux: Some(((1u64 << out_log) * state_bytes, SPONGE)),
-                dst: last.then_some((tree_digests(out_log) * db, TREE)),
+                src: Some(cols * rows * eb),
+                aux: Some((1u64 << out_log) * state_bytes),
+                dst: last.then_some(tree_digests(out_log) * db),
             }
         }
-        Opcode::BuildTree => Ranges { src: Some((rows * db, TREE)), aux: None, dst: Some(((rows - 1) * db, TREE)) },
-        Opcode::ReadRoot => Ranges { src: None, aux: Some((tree_digests(lr) * db, TREE)), dst: Some((db, RESULT)) },
+        Opcode::BuildTree => Ranges { src: Some(rows * db), aux: None, dst: Some((rows - 1) * db) },
+        Opcode::ReadRoot => Ranges { src: None, aux: Some(tree_digests(lr) * db), dst: Some(db) },
         Opcode::ReadCap => Ranges {
             src: None,
-            aux: Some((tree_digests(lr) * db, TREE)),
-            dst: Some(((1u64 << u64::from(cmd.count).min(40)) * db, RESULT)),
+            aux: Some(tree_digests(lr) * db),
+            dst: Some((1u64 << u64::from(cmd.count).min(u64::from(MAX_LOG_HEIGHT))) * db),
         },
         Opcode::ReadPaths => Ranges {
-            src: Some((u64::from(cmd.count) * 4, PATHS_SRC)),
-            aux: Some((tree_digests(lr) * db, TREE)),
-            dst: Some((u64::from(cmd.count) * (1 + u64::from(lr)) * db, RESULT)),
+            src: Some(u64::from(cmd.count) * 4),
+            aux: Some(tree_digests(lr) * db),
+            dst: Some(u64::from(cmd.count) * (1 + u64::from(lr)) * db),
         },
     })
 }
@@ -252,6 +250,47 @@ pub fn admit(words: &[u32; WORDS], doorbell: u32, caps: u32) -> Result<Command, 
         return Err(Fail(CardError::Unsupported, word::HEADER));
     }
     Ok(cmd)
+}
+
+/// The rest of check 3 and check 4: `SRC_LEN` against the input the shape implies, then
+/// every operand range inside a region its opcode allows and inside the card's `mem_len`
+/// bytes (SRC, AUX, DST in that order).
+fn check_operands(cmd: &Command, r: &Ranges, mem_len: u64) -> Result<(), Fail> {
+    let src_len = r.src.unwrap_or(0);
+    if r.src.is_some() && cmd.src_len != 0 && u64::from(cmd.src_len) != src_len
+        || cmd.flags.contains(Flags::CHECK_SRC) && u64::from(cmd.src_len) != src_len
+    {
+        return Err(Fail(CardError::BadShape, word::SRC_LEN));
+    }
+    for operand in Operand::ALL {
+        let addr = match operand {
+            Operand::Src => cmd.src,
+            Operand::Aux => cmd.aux,
+            Operand::Dst => cmd.dst,
+        };
+        if let Some(len) = r.of(operand) {
+            let allowed = memory_map::operand_regions(cmd.opcode, operand);
+            let inside = memory_map::region_of(addr, len).is_some_and(|reg| allowed.contains(reg));
+            if !inside || addr.checked_add(len).is_none_or(|end| end > mem_len) {
+                return Err(Fail(CardError::OutOfBounds, operand.word()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks 3 and 4 after [`admit_shape`]: `SRC_LEN` and every operand's range, on a card of
+/// `mem_len` bytes. The card's operand checker (`slotproof_hdl::card::OperandChecker`) makes
+/// exactly these, and is tested against this, for a command [`admit`] and [`admit_shape`]
+/// accepted.
+pub fn admit_operands(cmd: &Command, mem_len: u64) -> Result<(), Fail> {
+    check_operands(cmd, &ranges(cmd)?, mem_len)
+}
+
+/// The bytes `operand` of `cmd` spans, or `None` when the command has no such operand (or
+/// its shape cannot be sized: see [`admit_shape`]).
+pub fn operand_size(cmd: &Command, operand: Operand) -> Option<u64> {
+    ranges(cmd).ok()?.of(operand)
 }
 
 /// The shape limits a bitstream was built with (`LIMITS`).
@@ -567,24 +606,9 @@ impl Executor {
     ) -> Result<(), Fail> {
         check_shape(cmd, &self.limits)?;
         let r = ranges(cmd)?;
-        let src_len = r.src.map_or(0, |(len, _)| len);
-        if r.src.is_some() && cmd.src_len != 0 && u64::from(cmd.src_len) != src_len
-            || cmd.flags.contains(Flags::CHECK_SRC) && u64::from(cmd.src_len) != src_len
-        {
-            return Err(Fail(CardError::BadShape, word::SRC_LEN));
-        }
-        for (operand, addr, w) in
-            [(r.src, cmd.src, word::SRC), (r.aux, cmd.aux, word::AUX), (r.dst, cmd.dst, word::DST)]
-        {
-            if let Some((len, allowed)) = operand {
-                let inside = memory_map::region_of(addr, len).is_some_and(|reg| allowed.contains(reg));
-                if !inside || addr.checked_add(len).is_none_or(|end| end > mem.len()) {
-                    return Err(Fail(CardError::OutOfBounds, w));
-                }
-            }
-        }
+        check_operands(cmd, &r, mem.len())?;
         let src = match r.src {
-            Some((len, _)) => read(mem, cmd.src, len, word::SRC)?,
+            Some(len) => read(mem, cmd.src, len, word::SRC)?,
             None => Vec::new(),
         };
         if cmd.flags.contains(Flags::CHECK_SRC) {
@@ -623,7 +647,7 @@ impl Executor {
             Opcode::ReadRoot | Opcode::ReadCap | Opcode::ReadPaths => read_tree(cmd, &src, mem)?,
             Opcode::Lde | Opcode::HashLeaves | Opcode::CommitBatch | Opcode::BuildTree => {
                 let states = match r.aux {
-                    Some((len, _)) if is_sponge(cmd.opcode) && !cmd.flags.contains(Flags::FIRST) => {
+                    Some(len) if is_sponge(cmd.opcode) && !cmd.flags.contains(Flags::FIRST) => {
                         read(mem, cmd.aux, len, word::AUX)?
                     }
                     _ => Vec::new(),
