@@ -18,9 +18,12 @@
 //!   (`2^k` points, `k ≤ 12`, forward/inverse/coset, lanes of columns) built from them;
 //! - [`merkle`]: the leaf sponge over rows of any width and the Merkle tree over streamed leaf
 //!   digests (2-to-1 Poseidon2 compression);
+//! - [`card`]: the card top level; so far its AXI4-Lite register block, generated from the
+//!   firmware ABI (`slotproof_firmware::regs`);
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 
+pub mod card;
 pub mod catalog;
 pub mod eda;
 pub mod field;
