@@ -1000,10 +1000,16 @@ impl AxiLiteModel {
         let n_side = ports.inputs.len();
         let scan_fmt = vec!["%llx"; n_side + 5].join(" ");
         let scan_args: String = (0..n_side).map(|k| format!(", &side[{k}]")).collect();
-        let assign: String =
-            ports.inputs.iter().enumerate().map(|(k, (n, _))| format!("        top->{} = side[{k}];\n", cxx_name(n))).collect();
+        let assign: String = ports
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(k, (n, _))| format!("        top->{} = side[{k}];\n", cxx_name(n)))
+            .collect();
         let print_list = |list: &[(String, usize)]| -> String {
-            list.iter().map(|(n, _)| format!("        printf(\" %llx\", (unsigned long long)top->{});\n", cxx_name(n))).collect()
+            list.iter()
+                .map(|(n, _)| format!("        printf(\" %llx\", (unsigned long long)top->{});\n", cxx_name(n)))
+                .collect()
         };
         let print_out = print_list(&ports.outputs);
         let print_trig = print_list(&ports.on_trigger);
@@ -1119,7 +1125,8 @@ int main(int argc, char** argv) {{
         let mut cycles = Vec::with_capacity(traffic.steps.len());
         for (line, step) in BufReader::new(stdout).lines().zip(&traffic.steps) {
             let line = line.map_err(|source| EdaError::Io { path: exe.clone(), source })?;
-            let cycle = Self::parse(&line, step, &self.ports).ok_or_else(|| fail(format!("unexpected line '{line}'")))?;
+            let cycle =
+                Self::parse(&line, step, &self.ports).ok_or_else(|| fail(format!("unexpected line '{line}'")))?;
             cycles.push(cycle);
         }
         let wrote = writer.join().map_err(|_| fail("the input writer panicked".into()))?;
@@ -1145,7 +1152,8 @@ int main(int argc, char** argv) {{
         let opt = |valid: u64, x: u64| (valid != 0).then_some(x as u32);
         let triggered = match trig {
             Some(t) => {
-                let t: Vec<u64> = t.split_whitespace().map(|w| u64::from_str_radix(w, 16).ok()).collect::<Option<_>>()?;
+                let t: Vec<u64> =
+                    t.split_whitespace().map(|w| u64::from_str_radix(w, 16).ok()).collect::<Option<_>>()?;
                 Some((t.len() == ports.on_trigger.len()).then_some(t)?)
             }
             None => None,

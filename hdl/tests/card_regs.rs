@@ -241,9 +241,8 @@ fn check(trace: &[AxiLiteCycle], misplaced: Option<(u32, u32)>) -> Checked {
     let mut c = Checked::default();
     let mut want_reads: VecDeque<(u32, u32)> = VecDeque::new();
     let (mut aw, mut w) = (VecDeque::new(), VecDeque::new());
-    let expect_irq = |o: &RegisterFile| {
-        ctrl::IRQ_ENABLE.is_set(o.read(regs::CTRL.offset)) && o.read(regs::IRQ_STATUS.offset) != 0
-    };
+    let expect_irq =
+        |o: &RegisterFile| ctrl::IRQ_ENABLE.is_set(o.read(regs::CTRL.offset)) && o.read(regs::IRQ_STATUS.offset) != 0;
     for (k, now) in trace.iter().enumerate() {
         let cp = Cp::from_side(&now.side);
         if (now.out[2] != 0) != expect_irq(&oracle) {
@@ -338,9 +337,11 @@ fn random_traffic(seed: u64, steps: usize) -> AxiLiteTraffic {
             3 => regs::CTRL.offset,
             4 => [regs::STATUS, regs::IRQ_STATUS, regs::ERROR_CODE][r(3) as usize].offset,
             5 => regs::DOORBELL.offset,
-            6 => [regs::HEARTBEAT, regs::COMPLETED_SEQ, regs::PAYLOAD_CRC, regs::RESULT_CRC, regs::RESULT_LEN]
-                [r(5) as usize]
-                .offset,
+            6 => {
+                [regs::HEARTBEAT, regs::COMPLETED_SEQ, regs::PAYLOAD_CRC, regs::RESULT_CRC, regs::RESULT_LEN]
+                    [r(5) as usize]
+                    .offset
+            }
             7 => loop {
                 let off = 4 * r(u64::from(regs::BLOCK_BYTES / 4)) as u32;
                 if !mapped(off) {
@@ -427,7 +428,14 @@ impl Script {
         self.t.aw.push(off);
         self.t.w.push(v);
         let side = self.cp.side();
-        self.t.steps.push(AxiLiteStep { offer_aw: true, offer_w: true, bready: true, rready: true, side, ..Default::default() });
+        self.t.steps.push(AxiLiteStep {
+            offer_aw: true,
+            offer_w: true,
+            bready: true,
+            rready: true,
+            side,
+            ..Default::default()
+        });
         self.idle(4)
     }
 
@@ -537,7 +545,7 @@ fn directed() {
 #[test]
 fn random_traffic_rust_hdl() {
     let seed = test_seed("card_regs random_traffic_rust_hdl");
-    let trace = run_rust_hdl(block(), &random_traffic(seed, 2_500));
+    let trace = run_rust_hdl(block(), &random_traffic(seed, 5_000));
     let c = check(&trace, None);
     assert_clean("rust-hdl", &c);
     eprintln!(
@@ -548,7 +556,7 @@ fn random_traffic_rust_hdl() {
         c.soft_resets,
         c.completions
     );
-    assert!(c.reads.len() > 300 && c.writes > 300 && !c.doorbells.is_empty() && c.completions > 10);
+    assert!(c.reads.len() > 600 && c.writes > 600 && !c.doorbells.is_empty() && c.completions > 10);
     // Negative control: RESULT_CRC read where RESULT_LEN is.
     let bad = check(&trace, Some((regs::RESULT_CRC.offset, regs::RESULT_LEN.offset)));
     assert!(bad.mismatches > 0, "a misplaced register went unnoticed");

@@ -449,7 +449,8 @@ impl Logic for CardRegs {
     fn update(&mut self) {
         dff_setup!(
             self, clock, aw_full, aw_word, w_full, w_data, b_valid, r_valid, r_data, irq_enable, pending, done_flag,
-            error_flag, code, word, seq, payload, res_crc, res_len, db_pulse, db_value, soft_pulse, prescale, heartbeat
+            error_flag, code, word, seq, payload, res_crc, res_len, db_pulse, db_value, soft_pulse, prescale,
+            heartbeat
         );
         for i in 0..16 {
             self.cmd[i].clock.next = self.clock.val();

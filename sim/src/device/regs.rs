@@ -261,8 +261,8 @@ pub fn all_caps() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use slotproof_firmware::regs::limits;
     use slotproof_firmware::CARD_ID;
+    use slotproof_firmware::regs::limits;
     use std::time::Duration;
 
     fn rf() -> RegisterFile {
