@@ -568,6 +568,69 @@ fn cxx_name(port: &str) -> String {
     port.replace('$', "__024")
 }
 
+/// Verilates `verilog` (top module `top`) with the C++ `driver` as its `main`, in a fresh
+/// work directory named after `name`; the executable is `obj/Vtop` there.
+fn verilate_with_driver(name: &str, verilog: &str, driver: &str) -> Result<PathBuf, EdaError> {
+    let dir = work_dir(name)?;
+    write(&dir.join("top.v"), verilog)?;
+    write(&dir.join("driver.cpp"), driver)?;
+    run(
+        &dir,
+        "verilator",
+        "verilator",
+        &[
+            "--cc",
+            "--exe",
+            "--build",
+            "-j",
+            "2",
+            "-O2",
+            "-Wno-fatal",
+            "-Wno-WIDTH",
+            "-Wno-DECLFILENAME",
+            "--top-module",
+            "top",
+            "-Mdir",
+            "obj",
+            "driver.cpp",
+            "top.v",
+        ],
+    )?;
+    Ok(dir)
+}
+
+/// Runs the verilated driver in `dir` on `input`, handing each line it answers to `line`,
+/// and returns the wall time in seconds. The input is written from another thread: the
+/// model answers as it reads, and a full pipe on either side would otherwise stall both.
+fn run_piped(dir: &Path, input: String, mut line: impl FnMut(String) -> Result<(), EdaError>) -> Result<f64, EdaError> {
+    use std::io::{BufRead, BufReader, Write as _};
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let exe = dir.join("obj").join("Vtop");
+    let fail = |log: String| EdaError::Failed { tool: exe.display().to_string(), dir: dir.into(), log };
+    let mut child = Command::new(&exe)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source })?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let stdout = child.stdout.take().expect("piped stdout");
+    for l in BufReader::new(stdout).lines() {
+        line(l.map_err(|source| EdaError::Io { path: exe.clone(), source })?)?;
+    }
+    let wrote = writer.join().map_err(|_| fail("the input writer panicked".into()))?;
+    let status = child.wait().map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+    if let Err(source) = wrote {
+        return Err(EdaError::Io { path: exe.clone(), source });
+    }
+    if !status.success() {
+        return Err(fail(format!("the model exited with {status}")));
+    }
+    Ok(start.elapsed().as_secs_f64())
+}
+
 /// A Verilator model of one block, compiled with a small C++ driver that reads one line per
 /// cycle on stdin (`valid` and the input values, hex) and answers one line per cycle on stdout
 /// (the outputs when `valid_out`, else `-`). Rust owns the clock: every cycle it sends is
@@ -607,31 +670,7 @@ impl VerilatorModel {
     }
 
     fn build_with(name: &str, verilog: &str, ports: &Ports, handshake: Handshake) -> Result<Self, EdaError> {
-        let dir = work_dir(&format!("{name}-model"))?;
-        write(&dir.join("top.v"), verilog)?;
-        write(&dir.join("driver.cpp"), &Self::driver(ports, handshake))?;
-        run(
-            &dir,
-            "verilator",
-            "verilator",
-            &[
-                "--cc",
-                "--exe",
-                "--build",
-                "-j",
-                "2",
-                "-O2",
-                "-Wno-fatal",
-                "-Wno-WIDTH",
-                "-Wno-DECLFILENAME",
-                "--top-module",
-                "top",
-                "-Mdir",
-                "obj",
-                "driver.cpp",
-                "top.v",
-            ],
-        )?;
+        let dir = verilate_with_driver(&format!("{name}-model"), verilog, &Self::driver(ports, handshake))?;
         Ok(Self { dir, ports: ports.clone(), drain: 64, lanes: matches!(handshake, Handshake::Lanes(_)) })
     }
 
@@ -815,61 +854,32 @@ int main(int argc, char** argv) {{
     /// Feeds `input` to the model and collects its answer lines: the outputs, the cycles, the
     /// wall time and, from a lane stream driver, the cycle that took the last input (else 0).
     fn exchange(&self, input: String) -> Result<TrafficRun, EdaError> {
-        use std::io::{BufRead, BufReader, Write as _};
-        use std::process::Stdio;
-        let start = std::time::Instant::now();
-        let exe = self.dir.join("obj").join("Vtop");
-        let mut child =
-            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
-                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
-            )?;
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        // Write from another thread: the model answers as it reads, and a full pipe on
-        // either side would otherwise stall both.
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let stdout = child.stdout.take().expect("piped stdout");
         let mut outputs = Vec::new();
         let mut cycles = 0usize;
         let mut taken_by = None;
-        for line in BufReader::new(stdout).lines() {
-            let line = line.map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+        let seconds = run_piped(&self.dir, input, |line| {
             if let Some(c) = line.strip_prefix("= ") {
                 taken_by = c.parse().ok();
-                continue;
+                return Ok(());
             }
             cycles += 1;
             if line == "-" {
-                continue;
+                return Ok(());
             }
             let values: Option<Vec<u64>> = line.split_whitespace().map(|w| u64::from_str_radix(w, 16).ok()).collect();
             match values {
-                Some(v) if v.len() == self.ports.outputs.len() => outputs.push(v),
-                _ => {
-                    return Err(EdaError::Failed {
-                        tool: exe.display().to_string(),
-                        dir: self.dir.clone(),
-                        log: format!("unexpected output line '{line}'"),
-                    });
+                Some(v) if v.len() == self.ports.outputs.len() => {
+                    outputs.push(v);
+                    Ok(())
                 }
+                _ => Err(EdaError::Failed {
+                    tool: "Vtop".into(),
+                    dir: self.dir.clone(),
+                    log: format!("unexpected output line '{line}'"),
+                }),
             }
-        }
-        let wrote = writer.join().map_err(|_| EdaError::Failed {
-            tool: exe.display().to_string(),
-            dir: self.dir.clone(),
-            log: "the input writer panicked".into(),
         })?;
-        let status = child.wait().map_err(|source| EdaError::Io { path: exe.clone(), source })?;
-        if let Err(source) = wrote {
-            return Err(EdaError::Io { path: exe.clone(), source });
-        }
-        if !status.success() {
-            return Err(EdaError::Failed {
-                tool: exe.display().to_string(),
-                dir: self.dir.clone(),
-                log: format!("the model exited with {status}"),
-            });
-        }
-        Ok(TrafficRun { outputs, cycles, taken_by: taken_by.unwrap_or(0), seconds: start.elapsed().as_secs_f64() })
+        Ok(TrafficRun { outputs, cycles, taken_by: taken_by.unwrap_or(0), seconds })
     }
 }
 
@@ -968,31 +978,7 @@ pub struct AxiLiteModel {
 impl AxiLiteModel {
     /// Verilates `verilog` (top module `top`) with its master.
     pub fn build(name: &str, verilog: &str, ports: &AxiLitePorts) -> Result<Self, EdaError> {
-        let dir = work_dir(&format!("{name}-axil"))?;
-        write(&dir.join("top.v"), verilog)?;
-        write(&dir.join("driver.cpp"), &Self::driver(ports))?;
-        run(
-            &dir,
-            "verilator",
-            "verilator",
-            &[
-                "--cc",
-                "--exe",
-                "--build",
-                "-j",
-                "2",
-                "-O2",
-                "-Wno-fatal",
-                "-Wno-WIDTH",
-                "-Wno-DECLFILENAME",
-                "--top-module",
-                "top",
-                "-Mdir",
-                "obj",
-                "driver.cpp",
-                "top.v",
-            ],
-        )?;
+        let dir = verilate_with_driver(&format!("{name}-axil"), verilog, &Self::driver(ports))?;
         Ok(Self { dir, ports: ports.clone() })
     }
 
@@ -1088,8 +1074,6 @@ int main(int argc, char** argv) {{
     /// Runs `traffic` and returns every cycle as seen before its edge, and the wall time in
     /// seconds (pipe traffic included).
     pub fn run(&self, traffic: &AxiLiteTraffic) -> Result<(Vec<AxiLiteCycle>, f64), EdaError> {
-        use std::io::{BufRead, BufReader, Write as _};
-        use std::process::Stdio;
         let mut input = String::with_capacity(traffic.steps.len() * 32);
         let _ = writeln!(input, "{} {} {}", traffic.aw.len(), traffic.w.len(), traffic.ar.len());
         for v in traffic.aw.iter().chain(&traffic.w).chain(&traffic.ar) {
@@ -1111,33 +1095,18 @@ int main(int argc, char** argv) {{
             }
             input.push('\n');
         }
-        let start = std::time::Instant::now();
-        let exe = self.dir.join("obj").join("Vtop");
-        let fail = |log: String| EdaError::Failed { tool: exe.display().to_string(), dir: self.dir.clone(), log };
-        let mut child =
-            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
-                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
-            )?;
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        // Write from another thread: the model answers as it reads (see `exchange`).
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let stdout = child.stdout.take().expect("piped stdout");
+        let fail = |log: String| EdaError::Failed { tool: "Vtop".into(), dir: self.dir.clone(), log };
         let mut cycles = Vec::with_capacity(traffic.steps.len());
-        for (line, step) in BufReader::new(stdout).lines().zip(&traffic.steps) {
-            let line = line.map_err(|source| EdaError::Io { path: exe.clone(), source })?;
-            let cycle =
-                Self::parse(&line, step, &self.ports).ok_or_else(|| fail(format!("unexpected line '{line}'")))?;
-            cycles.push(cycle);
+        let seconds = run_piped(&self.dir, input, |line| {
+            let step = traffic.steps.get(cycles.len()).ok_or_else(|| fail(format!("a line too many: '{line}'")))?;
+            cycles
+                .push(Self::parse(&line, step, &self.ports).ok_or_else(|| fail(format!("unexpected line '{line}'")))?);
+            Ok(())
+        })?;
+        if cycles.len() != traffic.steps.len() {
+            return Err(fail(format!("the model stopped after {} of {} cycles", cycles.len(), traffic.steps.len())));
         }
-        let wrote = writer.join().map_err(|_| fail("the input writer panicked".into()))?;
-        let status = child.wait().map_err(|source| EdaError::Io { path: exe.clone(), source })?;
-        if let Err(source) = wrote {
-            return Err(EdaError::Io { path: exe.clone(), source });
-        }
-        if !status.success() || cycles.len() != traffic.steps.len() {
-            return Err(fail(format!("the model exited with {status} after {} cycles", cycles.len())));
-        }
-        Ok((cycles, start.elapsed().as_secs_f64()))
+        Ok((cycles, seconds))
     }
 
     fn parse(line: &str, step: &AxiLiteStep, ports: &AxiLitePorts) -> Option<AxiLiteCycle> {

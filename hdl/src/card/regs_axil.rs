@@ -49,8 +49,9 @@
 //! address and data stages (`aw_*`, `w_*`); the write acts in the edge after both are full
 //! and no response is pending, raising `bvalid` (OKAY). A read is accepted while no read
 //! response is pending; its data is registered at acceptance (`r_data`) and held until
-//! `rready`. Decoding uses `addr[7:2]` (the block spans `BLOCK_BYTES` = 0x100); the host
-//! only writes whole words, so `wstrb` is ignored, as the model has no byte writes.
+//! `rready`. Decoding uses `addr[7:2]` (the block spans `BLOCK_BYTES` = 0x100): the host
+//! makes only aligned 32-bit accesses, so `addr[1:0]` and `wstrb` are ignored (the model
+//! reads unaligned offsets as 0 and has no byte writes; the tests use aligned words).
 //! `awready`, `wready`, `arready`, `bvalid`, `rvalid`, `rdata` and every output to the
 //! command processor depend on registers only.
 
