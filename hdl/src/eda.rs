@@ -568,6 +568,15 @@ fn cxx_name(port: &str) -> String {
     port.replace('$', "__024")
 }
 
+/// C++ statements setting each input port `k` of `inputs` to the expression `value(k)`.
+fn cxx_assign<S: AsRef<str>>(inputs: &[(S, usize)], value: impl Fn(usize) -> String) -> String {
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(k, (n, _))| format!("        top->{} = {};\n", cxx_name(n.as_ref()), value(k)))
+        .collect()
+}
+
 /// Verilates `verilog` (top module `top`) with the C++ `driver` as its `main`, in a fresh
 /// work directory named after `name`; the executable is `obj/Vtop` there.
 fn verilate_with_driver(name: &str, verilog: &str, driver: &str) -> Result<PathBuf, EdaError> {
@@ -697,12 +706,7 @@ impl VerilatorModel {
         let decl: String = (0..n_in).map(|k| format!(", v{k} = 0")).collect();
         let scan_fmt = vec!["%llx"; n_in + 1].join(" ");
         let scan_args: String = (0..n_in).map(|k| format!(", &v{k}")).collect();
-        let assign: String = ports
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(k, (n, _))| format!("        top->{} = v{k};\n", cxx_name(n)))
-            .collect();
+        let assign = cxx_assign(&ports.inputs, |k| format!("v{k}"));
         let print = Self::print_outputs(ports);
         format!(
             r#"#include "Vtop.h"
@@ -986,12 +990,7 @@ impl AxiLiteModel {
         let n_side = ports.inputs.len();
         let scan_fmt = vec!["%llx"; n_side + 5].join(" ");
         let scan_args: String = (0..n_side).map(|k| format!(", &side[{k}]")).collect();
-        let assign: String = ports
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(k, (n, _))| format!("        top->{} = side[{k}];\n", cxx_name(n)))
-            .collect();
+        let assign = cxx_assign(&ports.inputs, |k| format!("side[{k}]"));
         let print_list = |list: &[(String, usize)]| -> String {
             list.iter()
                 .map(|(n, _)| format!("        printf(\" %llx\", (unsigned long long)top->{});\n", cxx_name(n)))
