@@ -565,6 +565,11 @@ fn random_traffic_rust_hdl() {
 #[test]
 fn verilog_passes_yosys_and_verilator_random_traffic() {
     let verilog = verilog_of(block());
+    // The offsets are the ABI's, carried as parameters of the emitted Verilog.
+    for (name, r) in [("o_doorbell", regs::DOORBELL), ("o_cmd", regs::CMD), ("o_ctrl", regs::CTRL)] {
+        let line = format!("localparam  {name} = 6'b{:b};", r.offset / 4);
+        assert!(verilog.contains(&line), "the Verilog lacks `{line}`");
+    }
     yosys_validate("card_regs", &verilog).unwrap();
     let model = AxiLiteModel::build("card_regs", &verilog, &ports()).unwrap();
     let seed = test_seed("card_regs verilator");
