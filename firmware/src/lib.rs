@@ -5,9 +5,9 @@
 //! ([`command`]), where buffers sit in card memory ([`memory_map`]), the error codes the card
 //! reports ([`error`]) and the payload checksum both sides compute ([`checksum`]). The host
 //! driver programs the card from these definitions, the device model in `sim` implements
-//! them, and the card's RTL register block is to be generated from them (the card top in
-//! `hdl` does not exist yet); `slotproof abi --markdown`
-//! prints the tables from the same source ([`doc`]).
+//! them, and the card's RTL register block (`slotproof_hdl::card`, the first block of the
+//! card top) is generated from them; `slotproof abi --markdown` prints the tables from the
+//! same source ([`doc`]).
 //!
 //! The crate is `no_std` and allocation-free so that the same file can be compiled for a
 //! soft-core on the card.

@@ -268,6 +268,81 @@ register_block! {
 /// Bytes of the register block: the host maps at least this much of the user BAR.
 pub const BLOCK_BYTES: u32 = 0x100;
 
+/// The build-dependent half of a card's identity, from which [`BITSTREAM_LO`]..[`MEM_MIB`]
+/// and [`ABI_VERSION`] take their values. The device model and the RTL register block both
+/// derive those registers here, so they cannot disagree on packing or clamping.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Identity {
+    /// The ABI the card reports.
+    pub abi: crate::AbiVersion,
+    /// The build ID (bit 63 is dropped).
+    pub bitstream_id: u64,
+    /// The [`CAPS`] bits.
+    pub caps: u32,
+    /// [`limits::NTT_LANES`].
+    pub ntt_lanes: u8,
+    /// [`limits::MAX_LOG_LDE_ROWS`].
+    pub max_log_lde_rows: u8,
+    /// [`limits::MAX_LOG_BLOWUP`].
+    pub max_log_blowup: u8,
+    /// [`limits::MAX_BATCH_COLS`] (at most 2047).
+    pub max_batch_cols: u16,
+    /// The kernel clock in Hz.
+    pub clock_hz: f64,
+    /// Card memory in bytes.
+    pub mem_bytes: u64,
+}
+
+impl Identity {
+    /// Largest value a counting identity register may hold: bit 31 stays clear so that no
+    /// register can read all-ones ("device lost").
+    const MAX_COUNT: u32 = u32::MAX >> 1;
+
+    /// The build ID as reported: bit 63 always clear, so `BITSTREAM_HI` cannot read all-ones.
+    pub const fn reported_bitstream_id(&self) -> u64 {
+        self.bitstream_id & (u64::MAX >> 1)
+    }
+
+    /// The [`LIMITS`] register.
+    pub const fn limits(&self) -> u32 {
+        limits::NTT_LANES.bits(self.ntt_lanes as u32)
+            | limits::MAX_LOG_LDE_ROWS.bits(self.max_log_lde_rows as u32)
+            | limits::MAX_LOG_BLOWUP.bits(self.max_log_blowup as u32)
+            | limits::MAX_BATCH_COLS.bits(self.max_batch_cols as u32)
+    }
+
+    /// The [`CLOCK_KHZ`] register: the clock rounded to kHz.
+    pub fn clock_khz(&self) -> u32 {
+        // Half-up by hand: `f64::round` is not in `core`, and clocks are never negative.
+        (self.clock_hz / 1000.0 + 0.5).clamp(0.0, f64::from(Self::MAX_COUNT)) as u32
+    }
+
+    /// The [`MEM_MIB`] register.
+    pub const fn mem_mib(&self) -> u32 {
+        let mib = self.mem_bytes >> 20;
+        if mib > Self::MAX_COUNT as u64 { Self::MAX_COUNT } else { mib as u32 }
+    }
+
+    /// The value of the identity register at byte offset `offset` (`ID` through
+    /// `MEM_MIB`), or `None` for any other offset.
+    pub fn read(&self, offset: u32) -> Option<u32> {
+        let id = self.reported_bitstream_id();
+        Some(match offset {
+            o if o == ID.offset => ID.reset,
+            o if o == ABI_VERSION.offset => {
+                abi_version::MAJOR.bits(self.abi.major as u32) | abi_version::MINOR.bits(self.abi.minor as u32)
+            }
+            o if o == BITSTREAM_LO.offset => id as u32,
+            o if o == BITSTREAM_HI.offset => (id >> 32) as u32,
+            o if o == CAPS.offset => self.caps,
+            o if o == LIMITS.offset => self.limits(),
+            o if o == CLOCK_KHZ.offset => self.clock_khz(),
+            o if o == MEM_MIB.offset => self.mem_mib(),
+            _ => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,8 @@ use slotproof_core::golden::Poseidon2Spec;
 
 use slotproof_firmware::memory_map;
 
-use crate::card::{CommandDecoder, Limits, OperandChecker, ShapeChecker};
+use crate::card::regs_axil::CardRegsConfig;
+use crate::card::{CardRegs, CommandDecoder, Limits, OperandChecker, ShapeChecker};
 use crate::eda::verilog_of;
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
@@ -192,6 +193,14 @@ pub fn entries() -> Vec<Entry> {
         results_per_input: 1,
         verilog: verilog_of(LeafSponge8::new().expect("golden diagonal")),
     });
+    out.push(Entry {
+        name: "card_regs".into(),
+        description: "card user-BAR register block, AXI4-Lite slave generated from the firmware ABI (offsets, fields, identity); rate = reads (one in flight)",
+        latency: CardRegs::READ_LATENCY,
+        ii: 2,
+        results_per_input: 1,
+        verilog: verilog_of(CardRegs::new(&card_regs_config()).expect("the ABI fits the block")),
+    });
     let every_cap = slotproof_firmware::regs::caps::ALL.iter().fold(0, |m, f| m | f.mask());
     out.push(Entry {
         name: "command_decoder".into(),
@@ -218,6 +227,27 @@ pub fn entries() -> Vec<Entry> {
         verilog: verilog_of(OperandChecker::new(memory_map::REQUIRED_BYTES.next_power_of_two())),
     });
     out
+}
+
+/// The register block of the report: a full-capability card with a 250 MHz AXI clock. The
+/// identity values are constants in the logic, so another build costs the same.
+pub fn card_regs_config() -> CardRegsConfig {
+    use slotproof_firmware::regs::{Identity, caps};
+    let clock_hz = 250e6;
+    CardRegsConfig {
+        identity: Identity {
+            abi: slotproof_firmware::ABI_VERSION,
+            bitstream_id: 0,
+            caps: caps::ALL.iter().fold(0, |acc, f| acc | f.mask()),
+            ntt_lanes: 4,
+            max_log_lde_rows: 24,
+            max_log_blowup: 3,
+            max_batch_cols: 256,
+            clock_hz,
+            mem_bytes: 8 << 30,
+        },
+        cycles_per_us: (clock_hz / 1e6) as u32,
+    }
 }
 
 /// The Poseidon2 datapath: its layers and rounds per field (built with the constants of the

@@ -568,6 +568,78 @@ fn cxx_name(port: &str) -> String {
     port.replace('$', "__024")
 }
 
+/// C++ statements setting each input port `k` of `inputs` to the expression `value(k)`.
+fn cxx_assign<S: AsRef<str>>(inputs: &[(S, usize)], value: impl Fn(usize) -> String) -> String {
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(k, (n, _))| format!("        top->{} = {};\n", cxx_name(n.as_ref()), value(k)))
+        .collect()
+}
+
+/// Verilates `verilog` (top module `top`) with the C++ `driver` as its `main`, in a fresh
+/// work directory named after `name`; the executable is `obj/Vtop` there.
+fn verilate_with_driver(name: &str, verilog: &str, driver: &str) -> Result<PathBuf, EdaError> {
+    let dir = work_dir(name)?;
+    write(&dir.join("top.v"), verilog)?;
+    write(&dir.join("driver.cpp"), driver)?;
+    run(
+        &dir,
+        "verilator",
+        "verilator",
+        &[
+            "--cc",
+            "--exe",
+            "--build",
+            "-j",
+            "2",
+            "-O2",
+            "-Wno-fatal",
+            "-Wno-WIDTH",
+            "-Wno-DECLFILENAME",
+            "--top-module",
+            "top",
+            "-Mdir",
+            "obj",
+            "driver.cpp",
+            "top.v",
+        ],
+    )?;
+    Ok(dir)
+}
+
+/// Runs the verilated driver in `dir` on `input`, handing each line it answers to `line`,
+/// and returns the wall time in seconds. The input is written from another thread: the
+/// model answers as it reads, and a full pipe on either side would otherwise stall both.
+fn run_piped(dir: &Path, input: String, mut line: impl FnMut(String) -> Result<(), EdaError>) -> Result<f64, EdaError> {
+    use std::io::{BufRead, BufReader, Write as _};
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let exe = dir.join("obj").join("Vtop");
+    let fail = |log: String| EdaError::Failed { tool: exe.display().to_string(), dir: dir.into(), log };
+    let mut child = Command::new(&exe)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source })?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let stdout = child.stdout.take().expect("piped stdout");
+    for l in BufReader::new(stdout).lines() {
+        line(l.map_err(|source| EdaError::Io { path: exe.clone(), source })?)?;
+    }
+    let wrote = writer.join().map_err(|_| fail("the input writer panicked".into()))?;
+    let status = child.wait().map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+    if let Err(source) = wrote {
+        return Err(EdaError::Io { path: exe.clone(), source });
+    }
+    if !status.success() {
+        return Err(fail(format!("the model exited with {status}")));
+    }
+    Ok(start.elapsed().as_secs_f64())
+}
+
 /// A Verilator model of one block, compiled with a small C++ driver that reads one line per
 /// cycle on stdin (`valid` and the input values, hex) and answers one line per cycle on stdout
 /// (the outputs when `valid_out`, else `-`). Rust owns the clock: every cycle it sends is
@@ -607,31 +679,7 @@ impl VerilatorModel {
     }
 
     fn build_with(name: &str, verilog: &str, ports: &Ports, handshake: Handshake) -> Result<Self, EdaError> {
-        let dir = work_dir(&format!("{name}-model"))?;
-        write(&dir.join("top.v"), verilog)?;
-        write(&dir.join("driver.cpp"), &Self::driver(ports, handshake))?;
-        run(
-            &dir,
-            "verilator",
-            "verilator",
-            &[
-                "--cc",
-                "--exe",
-                "--build",
-                "-j",
-                "2",
-                "-O2",
-                "-Wno-fatal",
-                "-Wno-WIDTH",
-                "-Wno-DECLFILENAME",
-                "--top-module",
-                "top",
-                "-Mdir",
-                "obj",
-                "driver.cpp",
-                "top.v",
-            ],
-        )?;
+        let dir = verilate_with_driver(&format!("{name}-model"), verilog, &Self::driver(ports, handshake))?;
         Ok(Self { dir, ports: ports.clone(), drain: 64, lanes: matches!(handshake, Handshake::Lanes(_)) })
     }
 
@@ -658,12 +706,7 @@ impl VerilatorModel {
         let decl: String = (0..n_in).map(|k| format!(", v{k} = 0")).collect();
         let scan_fmt = vec!["%llx"; n_in + 1].join(" ");
         let scan_args: String = (0..n_in).map(|k| format!(", &v{k}")).collect();
-        let assign: String = ports
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(k, (n, _))| format!("        top->{} = v{k};\n", cxx_name(n)))
-            .collect();
+        let assign = cxx_assign(&ports.inputs, |k| format!("v{k}"));
         let print = Self::print_outputs(ports);
         format!(
             r#"#include "Vtop.h"
@@ -815,60 +858,289 @@ int main(int argc, char** argv) {{
     /// Feeds `input` to the model and collects its answer lines: the outputs, the cycles, the
     /// wall time and, from a lane stream driver, the cycle that took the last input (else 0).
     fn exchange(&self, input: String) -> Result<TrafficRun, EdaError> {
-        use std::io::{BufRead, BufReader, Write as _};
-        use std::process::Stdio;
-        let start = std::time::Instant::now();
-        let exe = self.dir.join("obj").join("Vtop");
-        let mut child =
-            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
-                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
-            )?;
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        // Write from another thread: the model answers as it reads, and a full pipe on
-        // either side would otherwise stall both.
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let stdout = child.stdout.take().expect("piped stdout");
         let mut outputs = Vec::new();
         let mut cycles = 0usize;
         let mut taken_by = None;
-        for line in BufReader::new(stdout).lines() {
-            let line = line.map_err(|source| EdaError::Io { path: exe.clone(), source })?;
+        let seconds = run_piped(&self.dir, input, |line| {
             if let Some(c) = line.strip_prefix("= ") {
                 taken_by = c.parse().ok();
-                continue;
+                return Ok(());
             }
             cycles += 1;
             if line == "-" {
-                continue;
+                return Ok(());
             }
             let values: Option<Vec<u64>> = line.split_whitespace().map(|w| u64::from_str_radix(w, 16).ok()).collect();
             match values {
-                Some(v) if v.len() == self.ports.outputs.len() => outputs.push(v),
-                _ => {
-                    return Err(EdaError::Failed {
-                        tool: exe.display().to_string(),
-                        dir: self.dir.clone(),
-                        log: format!("unexpected output line '{line}'"),
-                    });
+                Some(v) if v.len() == self.ports.outputs.len() => {
+                    outputs.push(v);
+                    Ok(())
                 }
+                _ => Err(EdaError::Failed {
+                    tool: "Vtop".into(),
+                    dir: self.dir.clone(),
+                    log: format!("unexpected output line '{line}'"),
+                }),
             }
-        }
-        let wrote = writer.join().map_err(|_| EdaError::Failed {
-            tool: exe.display().to_string(),
-            dir: self.dir.clone(),
-            log: "the input writer panicked".into(),
         })?;
-        let status = child.wait().map_err(|source| EdaError::Io { path: exe.clone(), source })?;
-        if let Err(source) = wrote {
-            return Err(EdaError::Io { path: exe.clone(), source });
+        Ok(TrafficRun { outputs, cycles, taken_by: taken_by.unwrap_or(0), seconds })
+    }
+}
+
+/// One cycle of an AXI4-Lite master's plan: whether it offers its next write address, write
+/// data and read address (each held until taken, as AXI requires), whether it takes
+/// responses, and the values of the block's other inputs (in [`AxiLitePorts::inputs`] order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AxiLiteStep {
+    /// Offer the next write address.
+    pub offer_aw: bool,
+    /// Offer the next write data.
+    pub offer_w: bool,
+    /// Offer the next read address.
+    pub offer_ar: bool,
+    /// `bready`.
+    pub bready: bool,
+    /// `rready`.
+    pub rready: bool,
+    /// The sideband inputs.
+    pub side: Vec<u64>,
+}
+
+/// An AXI4-Lite master's traffic: the write addresses, write data (whole words) and read
+/// addresses it offers, in order, and its plan per cycle.
+#[derive(Clone, Debug, Default)]
+pub struct AxiLiteTraffic {
+    /// Write addresses.
+    pub aw: Vec<u32>,
+    /// Write data (`wstrb` all ones).
+    pub w: Vec<u32>,
+    /// Read addresses.
+    pub ar: Vec<u32>,
+    /// One step per cycle.
+    pub steps: Vec<AxiLiteStep>,
+}
+
+/// What one cycle looked like before its rising edge: the bus as the master drove it and as
+/// the slave answered, the sideband inputs driven and the sideband outputs seen. A
+/// handshake completes at the edge after a cycle with valid and ready both high.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AxiLiteCycle {
+    /// `awvalid`, `awaddr`.
+    pub aw: Option<u32>,
+    /// `wvalid`, `wdata`.
+    pub w: Option<u32>,
+    /// `arvalid`, `araddr`.
+    pub ar: Option<u32>,
+    /// `bready`.
+    pub bready: bool,
+    /// `rready`.
+    pub rready: bool,
+    /// `awready`.
+    pub awready: bool,
+    /// `wready`.
+    pub wready: bool,
+    /// `arready`.
+    pub arready: bool,
+    /// `bvalid`.
+    pub bvalid: bool,
+    /// `rvalid`.
+    pub rvalid: bool,
+    /// `rdata`.
+    pub rdata: u32,
+    /// The sideband inputs driven.
+    pub side: Vec<u64>,
+    /// The sideband outputs ([`AxiLitePorts::outputs`]).
+    pub out: Vec<u64>,
+    /// The [`AxiLitePorts::on_trigger`] outputs, when the first of `outputs` is nonzero.
+    pub triggered: Option<Vec<u64>>,
+}
+
+/// The non-bus ports of an AXI4-Lite slave (bus ports are `awvalid`, `awready`, `awaddr`,
+/// `wvalid`, `wready`, `wdata`, `wstrb`, `bvalid`, `bready`, `arvalid`, `arready`, `araddr`,
+/// `rvalid`, `rready`, `rdata`): names and widths, each at most 64 bits.
+#[derive(Clone, Debug, Default)]
+pub struct AxiLitePorts {
+    /// Sideband inputs, driven every cycle from [`AxiLiteStep::side`].
+    pub inputs: Vec<(String, usize)>,
+    /// Sideband outputs printed every cycle; the first is the trigger.
+    pub outputs: Vec<(String, usize)>,
+    /// Outputs printed only in cycles where the trigger is nonzero (wide, rarely valid).
+    pub on_trigger: Vec<(String, usize)>,
+}
+
+/// A Verilator model of an AXI4-Lite slave with a C++ master that follows an
+/// [`AxiLiteTraffic`] plan: addresses and data are sent up front, then one plan line per
+/// cycle, and one [`AxiLiteCycle`] line comes back per cycle. The master holds each offer
+/// until its handshake, so a plan made in advance is a legal AXI master whatever the slave's
+/// timing; the checking happens in Rust on the returned cycles. Same clocking as
+/// [`VerilatorModel`] (inputs settle with the clock low, outputs sampled before the edge).
+pub struct AxiLiteModel {
+    dir: PathBuf,
+    ports: AxiLitePorts,
+}
+
+impl AxiLiteModel {
+    /// Verilates `verilog` (top module `top`) with its master.
+    pub fn build(name: &str, verilog: &str, ports: &AxiLitePorts) -> Result<Self, EdaError> {
+        let dir = verilate_with_driver(&format!("{name}-axil"), verilog, &Self::driver(ports))?;
+        Ok(Self { dir, ports: ports.clone() })
+    }
+
+    fn driver(ports: &AxiLitePorts) -> String {
+        let n_side = ports.inputs.len();
+        let scan_fmt = vec!["%llx"; n_side + 5].join(" ");
+        let scan_args: String = (0..n_side).map(|k| format!(", &side[{k}]")).collect();
+        let assign = cxx_assign(&ports.inputs, |k| format!("side[{k}]"));
+        let print_list = |list: &[(String, usize)]| -> String {
+            list.iter()
+                .map(|(n, _)| format!("        printf(\" %llx\", (unsigned long long)top->{});\n", cxx_name(n)))
+                .collect()
+        };
+        let print_out = print_list(&ports.outputs);
+        let print_trig = print_list(&ports.on_trigger);
+        let trigger = ports.outputs.first().map_or("0".to_string(), |(n, _)| format!("top->{}", cxx_name(n)));
+        format!(
+            r#"#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+#include <vector>
+
+static std::vector<unsigned long long> read_list(char* line, size_t n) {{
+    std::vector<unsigned long long> v(n);
+    for (size_t i = 0; i < n; i++) {{
+        if (!fgets(line, 4096, stdin) || sscanf(line, "%llx", &v[i]) != 1) exit(2);
+    }}
+    return v;
+}}
+
+int main(int argc, char** argv) {{
+    Verilated::commandArgs(argc, argv);
+    Vtop* top = new Vtop;
+    top->clock = 0;
+    top->eval();
+    char line[4096];
+    size_t naw = 0, nw = 0, nar = 0;
+    if (!fgets(line, sizeof line, stdin) || sscanf(line, "%zu %zu %zu", &naw, &nw, &nar) != 3) return 2;
+    std::vector<unsigned long long> aw = read_list(line, naw), w = read_list(line, nw), ar = read_list(line, nar);
+    size_t iaw = 0, iw = 0, iar = 0;
+    bool haw = false, hw = false, har = false;
+    unsigned long long side[{n_side_alloc}] = {{0}};
+    while (fgets(line, sizeof line, stdin)) {{
+        unsigned long long oaw = 0, ow = 0, oar = 0, bready = 0, rready = 0;
+        if (sscanf(line, "{scan_fmt}", &oaw, &ow, &oar, &bready, &rready{scan_args}) != {fields}) return 2;
+        if (!haw && oaw && iaw < naw) haw = true;
+        if (!hw && ow && iw < nw) hw = true;
+        if (!har && oar && iar < nar) har = true;
+        top->awvalid = haw;
+        top->awaddr = haw ? aw[iaw] : 0;
+        top->wvalid = hw;
+        top->wdata = hw ? w[iw] : 0;
+        top->wstrb = 0xf;
+        top->arvalid = har;
+        top->araddr = har ? ar[iar] : 0;
+        top->bready = bready;
+        top->rready = rready;
+{assign}        top->clock = 0;
+        top->eval();
+        printf("%d %llx %d %llx %d %llx %d %d %d %d %d %d %d %llx",
+            (int)haw, haw ? aw[iaw] : 0ULL, (int)hw, hw ? w[iw] : 0ULL, (int)har, har ? ar[iar] : 0ULL,
+            (int)bready, (int)rready, (int)top->awready, (int)top->wready, (int)top->arready,
+            (int)top->bvalid, (int)top->rvalid, (unsigned long long)top->rdata);
+{print_out}        if ({trigger}) {{
+            printf(" |");
+{print_trig}        }}
+        putchar('\n');
+        bool taw = haw && top->awready, tw = hw && top->wready, tar = har && top->arready;
+        top->clock = 1;
+        top->eval();
+        top->clock = 0;
+        top->eval();
+        if (taw) {{ haw = false; iaw++; }}
+        if (tw) {{ hw = false; iw++; }}
+        if (tar) {{ har = false; iar++; }}
+    }}
+    fflush(stdout);
+    top->final();
+    delete top;
+    return 0;
+}}
+"#,
+            n_side_alloc = n_side.max(1),
+            fields = n_side + 5,
+        )
+    }
+
+    /// Runs `traffic` and returns every cycle as seen before its edge, and the wall time in
+    /// seconds (pipe traffic included).
+    pub fn run(&self, traffic: &AxiLiteTraffic) -> Result<(Vec<AxiLiteCycle>, f64), EdaError> {
+        let mut input = String::with_capacity(traffic.steps.len() * 32);
+        let _ = writeln!(input, "{} {} {}", traffic.aw.len(), traffic.w.len(), traffic.ar.len());
+        for v in traffic.aw.iter().chain(&traffic.w).chain(&traffic.ar) {
+            let _ = writeln!(input, "{v:x}");
         }
-        if !status.success() {
-            return Err(EdaError::Failed {
-                tool: exe.display().to_string(),
-                dir: self.dir.clone(),
-                log: format!("the model exited with {status}"),
-            });
+        for s in &traffic.steps {
+            assert_eq!(s.side.len(), self.ports.inputs.len(), "one value per sideband input");
+            let _ = write!(
+                input,
+                "{} {} {} {} {}",
+                u8::from(s.offer_aw),
+                u8::from(s.offer_w),
+                u8::from(s.offer_ar),
+                u8::from(s.bready),
+                u8::from(s.rready)
+            );
+            for v in &s.side {
+                let _ = write!(input, " {v:x}");
+            }
+            input.push('\n');
         }
-        Ok(TrafficRun { outputs, cycles, taken_by: taken_by.unwrap_or(0), seconds: start.elapsed().as_secs_f64() })
+        let fail = |log: String| EdaError::Failed { tool: "Vtop".into(), dir: self.dir.clone(), log };
+        let mut cycles = Vec::with_capacity(traffic.steps.len());
+        let seconds = run_piped(&self.dir, input, |line| {
+            let step = traffic.steps.get(cycles.len()).ok_or_else(|| fail(format!("a line too many: '{line}'")))?;
+            cycles
+                .push(Self::parse(&line, step, &self.ports).ok_or_else(|| fail(format!("unexpected line '{line}'")))?);
+            Ok(())
+        })?;
+        if cycles.len() != traffic.steps.len() {
+            return Err(fail(format!("the model stopped after {} of {} cycles", cycles.len(), traffic.steps.len())));
+        }
+        Ok((cycles, seconds))
+    }
+
+    fn parse(line: &str, step: &AxiLiteStep, ports: &AxiLitePorts) -> Option<AxiLiteCycle> {
+        let (main, trig) = match line.split_once(" |") {
+            Some((m, t)) => (m, Some(t)),
+            None => (line, None),
+        };
+        let v: Vec<u64> = main.split_whitespace().map(|w| u64::from_str_radix(w, 16).ok()).collect::<Option<_>>()?;
+        if v.len() != 14 + ports.outputs.len() {
+            return None;
+        }
+        let opt = |valid: u64, x: u64| (valid != 0).then_some(x as u32);
+        let triggered = match trig {
+            Some(t) => {
+                let t: Vec<u64> =
+                    t.split_whitespace().map(|w| u64::from_str_radix(w, 16).ok()).collect::<Option<_>>()?;
+                Some((t.len() == ports.on_trigger.len()).then_some(t)?)
+            }
+            None => None,
+        };
+        Some(AxiLiteCycle {
+            aw: opt(v[0], v[1]),
+            w: opt(v[2], v[3]),
+            ar: opt(v[4], v[5]),
+            bready: v[6] != 0,
+            rready: v[7] != 0,
+            awready: v[8] != 0,
+            wready: v[9] != 0,
+            arready: v[10] != 0,
+            bvalid: v[11] != 0,
+            rvalid: v[12] != 0,
+            rdata: v[13] as u32,
+            side: step.side.clone(),
+            out: v[14..].to_vec(),
+            triggered,
+        })
     }
 }

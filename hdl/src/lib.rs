@@ -18,7 +18,8 @@
 //!   (`2^k` points, `k ≤ 12`, forward/inverse/coset, lanes of columns) built from them;
 //! - [`merkle`]: the leaf sponge over rows of any width and the Merkle tree over streamed leaf
 //!   digests (2-to-1 Poseidon2 compression);
-//! - [`card`]: the card top level behind the XDMA IP, generated from the firmware ABI;
+//! - [`card`]: the card top level behind the XDMA IP, generated from the firmware ABI: the
+//!   AXI4-Lite register block and the command processor's checking stages;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 

@@ -1,9 +1,13 @@
-//! # The card top level: what sits behind the XDMA IP
+//! # The card top level: what sits between the XDMA IP and the kernels
 //!
-//! The kernels in the other modules compute; this module makes them a card the host driver
-//! can talk to through the ABI of `slotproof_firmware`, generating every register offset,
-//! opcode and error code from that crate rather than copying them.
+//! The XDMA IP gives the card two things, streams of DMA data and a user BAR that the host
+//! reads and writes word by word. The card top turns the user BAR into the register block of
+//! `slotproof_firmware::regs` and hands doorbelled commands to a command processor that runs
+//! them on the kernels of this crate, generating every register offset, opcode, region and
+//! error code from the firmware ABI rather than copying them. Its blocks, as they are built:
 //!
+//! - [`regs_axil`]: the AXI4-Lite register block, with the semantics of the device model's
+//!   `RegisterFile`;
 //! - [`command_decoder`]: the command processor's first stage, deciding from the latched
 //!   descriptor alone whether the card will run it (decode, sequence, capabilities);
 //! - [`shape_checker`]: its second stage, refusing a shape the bitstream's limits or the
@@ -13,10 +17,12 @@
 
 pub mod command_decoder;
 pub mod operand_checker;
+pub mod regs_axil;
 pub mod shape_checker;
 
 pub use command_decoder::CommandDecoder;
 pub use operand_checker::OperandChecker;
+pub use regs_axil::CardRegs;
 pub use shape_checker::{Limits, ShapeChecker};
 
 use slotproof_core::FieldId;

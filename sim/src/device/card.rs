@@ -76,6 +76,22 @@ impl CardConfig {
     pub fn instant() -> Self {
         Self { timing: Timing::zero(), ..Self::default() }
     }
+
+    /// The identity registers this card reports (the same derivation the RTL register
+    /// block is built from).
+    pub fn identity(&self) -> regs::Identity {
+        regs::Identity {
+            abi: self.abi,
+            bitstream_id: self.bitstream_id,
+            caps: self.caps,
+            ntt_lanes: self.ntt_lanes,
+            max_log_lde_rows: self.max_log_lde_rows,
+            max_log_blowup: self.max_log_blowup,
+            max_batch_cols: self.max_batch_cols,
+            clock_hz: self.timing.clock_hz,
+            mem_bytes: self.mem_bytes,
+        }
+    }
 }
 
 /// Why a DMA call did not move all its bytes.

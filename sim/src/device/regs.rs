@@ -9,8 +9,8 @@
 
 use std::time::Instant;
 
-use slotproof_firmware::regs::{self, abi_version, caps, ctrl, error_code, irq_status, limits, status};
-use slotproof_firmware::{AbiVersion, CARD_ID, CardError, Field, command::WORDS};
+use slotproof_firmware::regs::{self, Identity, caps, ctrl, error_code, irq_status, status};
+use slotproof_firmware::{CardError, Field, command::WORDS};
 
 use super::card::CardConfig;
 use super::executor::Completion;
@@ -30,12 +30,7 @@ pub struct Doorbell {
 /// The register block's state and semantics.
 #[derive(Clone, Debug)]
 pub struct RegisterFile {
-    abi: AbiVersion,
-    bitstream_id: u64,
-    caps: u32,
-    limits: u32,
-    clock_khz: u32,
-    mem_mib: u32,
+    identity: Identity,
     irq_enable: bool,
     busy: bool,
     done: bool,
@@ -57,18 +52,8 @@ pub struct RegisterFile {
 impl RegisterFile {
     /// The register block of a card built as `config` says, just after reset.
     pub fn new(config: &CardConfig) -> Self {
-        let limits = limits::NTT_LANES.bits(u32::from(config.ntt_lanes))
-            | limits::MAX_LOG_LDE_ROWS.bits(u32::from(config.max_log_lde_rows))
-            | limits::MAX_LOG_BLOWUP.bits(u32::from(config.max_log_blowup))
-            | limits::MAX_BATCH_COLS.bits(u32::from(config.max_batch_cols));
         Self {
-            abi: config.abi,
-            // Bit 63 is always clear so that BITSTREAM_HI can never read all-ones.
-            bitstream_id: config.bitstream_id & (u64::MAX >> 1),
-            caps: config.caps,
-            limits,
-            clock_khz: (config.timing.clock_hz / 1000.0).round().min(f64::from(u32::MAX >> 1)) as u32,
-            mem_mib: (config.mem_bytes >> 20).min(u64::from(u32::MAX >> 1)) as u32,
+            identity: config.identity(),
             irq_enable: false,
             busy: false,
             done: false,
@@ -140,17 +125,10 @@ impl RegisterFile {
         if !off.is_multiple_of(4) {
             return 0;
         }
+        if let Some(v) = self.identity.read(off) {
+            return v;
+        }
         match off {
-            o if o == regs::ID.offset => CARD_ID,
-            o if o == regs::ABI_VERSION.offset => {
-                abi_version::MAJOR.bits(u32::from(self.abi.major)) | abi_version::MINOR.bits(u32::from(self.abi.minor))
-            }
-            o if o == regs::BITSTREAM_LO.offset => self.bitstream_id as u32,
-            o if o == regs::BITSTREAM_HI.offset => (self.bitstream_id >> 32) as u32,
-            o if o == regs::CAPS.offset => self.caps,
-            o if o == regs::LIMITS.offset => self.limits,
-            o if o == regs::CLOCK_KHZ.offset => self.clock_khz,
-            o if o == regs::MEM_MIB.offset => self.mem_mib,
             o if o == regs::CTRL.offset => ctrl::IRQ_ENABLE.bits(u32::from(self.irq_enable)),
             o if o == regs::STATUS.offset => self.status(),
             o if o == regs::ERROR_CODE.offset => {
@@ -271,7 +249,7 @@ impl RegisterFile {
 
     /// Whether a capability bit is present (for callers that check before running).
     pub fn has_cap(&self, cap: slotproof_firmware::regs::BitField) -> bool {
-        cap.is_set(self.caps)
+        cap.is_set(self.identity.caps)
     }
 }
 
@@ -283,6 +261,8 @@ pub fn all_caps() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use slotproof_firmware::CARD_ID;
+    use slotproof_firmware::regs::limits;
     use std::time::Duration;
 
     fn rf() -> RegisterFile {
