@@ -2,10 +2,10 @@
 //! nextpnr-ice40 and icepack down to an iCE40 UP5K bitstream, with the Fmax nextpnr achieves.
 //!
 //! yosys `stat` ([`crate::report`]) counts cells; it cannot say whether a block fits a device
-//! or how fast it clocks once placed and routed. The iCE40 is the FPGA family whose whole flow,
-//! bitstream included, is open and packaged by Debian, so this is the project's proof that its
-//! RTL is implementable without vendor tools. The UP5K (5,280 logic cells, 8 SB_MAC16 DSPs,
-//! 30 4-kbit RAMs) is the iCE40 with DSPs, which the multipliers need.
+//! or how fast it clocks once placed and routed. The iCE40's whole flow, bitstream included, is
+//! open and packaged by Debian, so this is the project's proof that its RTL is implementable
+//! without vendor tools. The UP5K (5,280 logic cells, 8 SB_MAC16 DSPs, 30 4-kbit RAMs) is the
+//! largest iCE40 UltraPlus, the iCE40s with DSPs, which the multipliers need.
 //!
 //! The blocks are [`crate::catalog::butterfly_and_field_units`]. A block's ports are far wider
 //! than the package's pins, so it is placed inside an I/O wrapper ([`io_wrapper`]) that
@@ -248,6 +248,11 @@ fn shift_in(reg: &str, bits: usize, input: &str) -> String {
 
 /// The I/O wrapper around `top` (module [`WRAPPER_TOP`], pins `clock`, `sin`, `sout`) for a
 /// block with `ports`, which must include a 1-bit input `clock` and at least one output.
+///
+/// yosys 0.23 mis-packs one register fed straight by several SB_MAC16 outputs (it kept one
+/// DSP of eight in a test design), and the wrapper's capture register is such a register for
+/// a block whose outputs are raw products. The blocks here pass their products through logic
+/// first, and `tests/ice40.rs` checks each placed DSP count against the block's yosys report.
 pub fn io_wrapper(ports: &[Port]) -> Result<String, EdaError> {
     let err = |reason: &str| EdaError::Unexpected { what: "the ports of module top".into(), reason: reason.into() };
     let clock = ports.iter().find(|p| p.name == "clock").ok_or_else(|| err("no `clock` port"))?;
@@ -472,7 +477,8 @@ pub enum Outcome {
         /// Its SHA-256.
         bitstream_sha256: String,
     },
-    /// A tool failed (the design does not fit, or misses the target): its log's last lines.
+    /// A tool failed (the design does not fit, misses the target, or a tool rejected it): the
+    /// command and its log's last lines.
     Failed(String),
 }
 
@@ -537,7 +543,10 @@ impl PnrReport {
                 let _ = writeln!(s, "bitstream sha256: {bitstream_sha256}");
             }
             Outcome::Failed(log) => {
-                let _ = writeln!(s, "result: failed (does not fit the UP5K, or misses the target)");
+                let _ = writeln!(
+                    s,
+                    "result: failed (the log says why: it does not fit, misses the target, or a tool rejected it)"
+                );
                 for line in log.lines() {
                     let _ = writeln!(s, "log: {line}");
                 }

@@ -14,7 +14,7 @@ use slotproof_hdl::eda::EdaError;
 use slotproof_hdl::ice40::{
     Outcome, PnrReport, TARGET_MHZ, UP5K_BITSTREAM_BYTES, bitstream_name, flow_digest, place_and_route, report_name,
 };
-use slotproof_hdl::report::{bytes_digest, verilog_digest};
+use slotproof_hdl::report::{bytes_digest, cell_counts, verilog_digest};
 
 const FIX: &str = "run `cargo run -p slotproof-hdl -- ice40`";
 
@@ -88,6 +88,11 @@ fn committed_pnr_reports_are_up_to_date() {
             panic!("{} did not place and route on the UP5K: {:?}", e.name, r.outcome)
         };
         assert!(figures.fmax_mhz >= r.target_mhz, "{}: {} MHz", e.name, figures.fmax_mhz);
+        // The wrapper must not lose DSPs (see `io_wrapper`): as many as yosys maps alone.
+        let stat_path = root.join("reports").join(format!("{}.ice40.txt", e.name));
+        let stat = std::fs::read_to_string(&stat_path).unwrap();
+        let macs = cell_counts(&stat).get("SB_MAC16").copied().unwrap_or(0);
+        assert_eq!(figures.dsp.used, macs, "{}: DSPs placed vs SB_MAC16 synthesised", e.name);
         let bin = root.join("ice40").join(bitstream_name(&e.name));
         let bytes = std::fs::read(&bin).unwrap_or_else(|err| panic!("{}: {err}; {FIX}", bin.display()));
         assert_eq!((bytes.len(), &bytes_digest(&bytes)), (*bitstream_bytes, bitstream_sha256), "{}", bin.display());

@@ -55,6 +55,10 @@ enum Command {
     /// misses the target clock gets a report saying so, and the command fails after the rest.
     /// Needs nextpnr-ice40 and icepack (Debian: nextpnr-ice40, fpga-icestorm; scripts/test.sh
     /// installs them).
+    ///
+    /// Examples: `slotproof-hdl ice40 --only butterfly31` re-runs the two butterflies;
+    /// `slotproof-hdl ice40 --out out/pnr --freq 40` shows which blocks miss 40 MHz without
+    /// touching the committed files.
     Ice40 {
         /// Output directory: reports go to <out>/reports, bitstreams to <out>/ice40.
         #[arg(short, long, default_value = "bitstreams")]
