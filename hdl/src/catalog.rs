@@ -283,29 +283,26 @@ pub fn butterfly_and_field_units() -> Vec<Entry> {
 
 /// The Montgomery multipliers, then the butterflies, for each 31-bit field.
 fn multipliers_and_butterflies() -> Vec<Entry> {
-    let mut out = Vec::new();
-    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
-        let prime = Prime31::new(field).expect("31-bit field");
-        out.push(Entry {
-            name: format!("mont_mul31_{field}"),
-            description: "Montgomery multiplier, 4 × 16×16 products, shift-add REDC",
-            latency: MontMul31::LATENCY,
-            ii: 1,
-            results_per_input: 1,
-            verilog: verilog_of(MontMul31::new(prime)),
-        });
-    }
-    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
-        let prime = Prime31::new(field).expect("31-bit field");
-        out.push(Entry {
-            name: format!("butterfly31_{field}"),
-            description: "radix-2 NTT butterfly (a ± w·b), twiddle in Montgomery form",
-            latency: Butterfly31::LATENCY,
-            ii: 1,
-            results_per_input: 2,
-            verilog: verilog_of(Butterfly31::new(prime)),
-        });
-    }
+    let fields = [FieldId::BabyBear, FieldId::KoalaBear].map(|f| (f, Prime31::new(f).expect("31-bit field")));
+    let unit = |name: &str, field, description, latency, results_per_input, verilog| Entry {
+        name: format!("{name}_{field}"),
+        description,
+        latency,
+        ii: 1,
+        results_per_input,
+        verilog,
+    };
+    let mut out: Vec<Entry> = fields
+        .iter()
+        .map(|&(field, prime)| {
+            let description = "Montgomery multiplier, 4 × 16×16 products, shift-add REDC";
+            unit("mont_mul31", field, description, MontMul31::LATENCY, 1, verilog_of(MontMul31::new(prime)))
+        })
+        .collect();
+    out.extend(fields.iter().map(|&(field, prime)| {
+        let description = "radix-2 NTT butterfly (a ± w·b), twiddle in Montgomery form";
+        unit("butterfly31", field, description, Butterfly31::LATENCY, 2, verilog_of(Butterfly31::new(prime)))
+    }));
     out
 }
 
