@@ -1,5 +1,6 @@
 //! Every block, with the parameters it is built with: what `slotproof-hdl emit` writes and
-//! `slotproof-hdl reports` synthesises. One entry per (block, field) variant.
+//! `slotproof-hdl reports` synthesises (and, for the butterflies and field units,
+//! `slotproof-hdl ice40` places and routes). One entry per (block, field) variant.
 
 use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
@@ -39,29 +40,7 @@ pub struct Entry {
 
 /// All block variants, in report order.
 pub fn entries() -> Vec<Entry> {
-    let mut out = Vec::new();
-    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
-        let prime = Prime31::new(field).expect("31-bit field");
-        out.push(Entry {
-            name: format!("mont_mul31_{field}"),
-            description: "Montgomery multiplier, 4 × 16×16 products, shift-add REDC",
-            latency: MontMul31::LATENCY,
-            ii: 1,
-            results_per_input: 1,
-            verilog: verilog_of(MontMul31::new(prime)),
-        });
-    }
-    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
-        let prime = Prime31::new(field).expect("31-bit field");
-        out.push(Entry {
-            name: format!("butterfly31_{field}"),
-            description: "radix-2 NTT butterfly (a ± w·b), twiddle in Montgomery form",
-            latency: Butterfly31::LATENCY,
-            ii: 1,
-            results_per_input: 2,
-            verilog: verilog_of(Butterfly31::new(prime)),
-        });
-    }
+    let mut out = multipliers_and_butterflies();
     for field in [FieldId::BabyBear, FieldId::KoalaBear] {
         let prime = Prime31::new(field).expect("31-bit field");
         out.push(Entry {
@@ -133,32 +112,7 @@ pub fn entries() -> Vec<Entry> {
         results_per_input: 1,
         verilog: verilog_of(GoldilocksMul::new()),
     });
-    // The adders do not depend on the prime's form beyond its value: one variant each.
-    let prime = Prime31::new(FieldId::BabyBear).expect("31-bit field");
-    out.push(Entry {
-        name: "mod_add31_babybear".into(),
-        description: "modular adder",
-        latency: ModAdd31::LATENCY,
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(ModAdd31::new(prime)),
-    });
-    out.push(Entry {
-        name: "mod_sub31_babybear".into(),
-        description: "modular subtractor",
-        latency: ModSub31::LATENCY,
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(ModSub31::new(prime)),
-    });
-    out.push(Entry {
-        name: "reduce31_babybear".into(),
-        description: "lazy sum (< 2^38) to canonical: two folds of 2^31 ≡ 2^s − 1, one subtraction",
-        latency: Reduce31::LATENCY,
-        ii: 1,
-        results_per_input: 1,
-        verilog: verilog_of(Reduce31::new(prime)),
-    });
+    out.extend(adders());
     out.extend(poseidon2_entries());
     let bb = Prime31::new(FieldId::BabyBear).expect("31-bit field");
     out.push(Entry {
@@ -373,6 +327,72 @@ fn poseidon2_entries() -> Vec<Entry> {
         Poseidon2Stream8::LATENCY,
         verilog_of(Poseidon2Stream8::new().expect("golden diagonal")),
     ));
+    out
+}
+
+/// The NTT butterflies and the field units they are built from: the blocks `slotproof-hdl
+/// ice40` places and routes, in its table's order. Part of [`entries`], but built without the
+/// rest of it (the Poseidon2 and NTT blocks take minutes to emit).
+pub fn butterfly_and_field_units() -> Vec<Entry> {
+    let mut out = multipliers_and_butterflies();
+    out.extend(adders());
+    out
+}
+
+/// The Montgomery multipliers, then the butterflies, for each 31-bit field.
+fn multipliers_and_butterflies() -> Vec<Entry> {
+    let fields = [FieldId::BabyBear, FieldId::KoalaBear].map(|f| (f, Prime31::new(f).expect("31-bit field")));
+    let unit = |name: &str, field, description, latency, results_per_input, verilog| Entry {
+        name: format!("{name}_{field}"),
+        description,
+        latency,
+        ii: 1,
+        results_per_input,
+        verilog,
+    };
+    let mut out: Vec<Entry> = fields
+        .iter()
+        .map(|&(field, prime)| {
+            let description = "Montgomery multiplier, 4 × 16×16 products, shift-add REDC";
+            unit("mont_mul31", field, description, MontMul31::LATENCY, 1, verilog_of(MontMul31::new(prime)))
+        })
+        .collect();
+    out.extend(fields.iter().map(|&(field, prime)| {
+        let description = "radix-2 NTT butterfly (a ± w·b), twiddle in Montgomery form";
+        unit("butterfly31", field, description, Butterfly31::LATENCY, 2, verilog_of(Butterfly31::new(prime)))
+    }));
+    out
+}
+
+/// The modular adder and subtractor and the lazy-sum reduction.
+fn adders() -> Vec<Entry> {
+    let mut out = Vec::new();
+    // The adders do not depend on the prime's form beyond its value: one variant each.
+    let prime = Prime31::new(FieldId::BabyBear).expect("31-bit field");
+    out.push(Entry {
+        name: "mod_add31_babybear".into(),
+        description: "modular adder",
+        latency: ModAdd31::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(ModAdd31::new(prime)),
+    });
+    out.push(Entry {
+        name: "mod_sub31_babybear".into(),
+        description: "modular subtractor",
+        latency: ModSub31::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(ModSub31::new(prime)),
+    });
+    out.push(Entry {
+        name: "reduce31_babybear".into(),
+        description: "lazy sum (< 2^38) to canonical: two folds of 2^31 ≡ 2^s − 1, one subtraction",
+        latency: Reduce31::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(Reduce31::new(prime)),
+    });
     out
 }
 

@@ -46,13 +46,21 @@ pub enum EdaError {
         /// Why.
         source: std::io::Error,
     },
+    /// A tool's output, or a file given to the flow, is not in the form expected.
+    #[error("{what}: {reason}")]
+    Unexpected {
+        /// The file or output.
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
-fn write(path: &Path, text: &str) -> Result<(), EdaError> {
+pub(crate) fn write(path: &Path, text: &str) -> Result<(), EdaError> {
     std::fs::write(path, text).map_err(|source| EdaError::Io { path: path.into(), source })
 }
 
-fn run(dir: &Path, tool: &str, package: &'static str, args: &[&str]) -> Result<String, EdaError> {
+pub(crate) fn run(dir: &Path, tool: &str, package: &'static str, args: &[&str]) -> Result<String, EdaError> {
     let out = Command::new(tool).args(args).current_dir(dir).output().map_err(|source| EdaError::Missing {
         tool: tool.into(),
         package,

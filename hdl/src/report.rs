@@ -72,8 +72,13 @@ impl XcupResources {
 /// check can tell a stale report without synthesising (the Poseidon2 permutation takes yosys
 /// the better part of an hour).
 pub fn verilog_digest(verilog: &str) -> String {
+    bytes_digest(verilog.as_bytes())
+}
+
+/// The SHA-256 of `bytes`, hex.
+pub fn bytes_digest(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(verilog.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The name of the digest manifest beside the reports.
@@ -149,13 +154,20 @@ pub fn write_reports(
     }
     let manifest = dir.join(DIGESTS);
     std::fs::write(&manifest, digest_manifest(entries)).map_err(|source| EdaError::Io { path: manifest, source })?;
+    write_summary(dir, entries)
+}
+
+/// Writes the summary `README.md` into `dir` from the reports there: the xcup report of every
+/// entry and the iCE40 place-and-route reports ([`crate::ice40::readme_section`]). Returns
+/// its text.
+pub fn write_summary(dir: &Path, entries: &[Entry]) -> Result<String, EdaError> {
     let mut rows = Vec::new();
     for e in entries {
         let path = dir.join(format!("{}.{}.txt", e.name, Target::Xcup.name()));
         let stat = std::fs::read_to_string(&path).map_err(|source| EdaError::Io { path, source })?;
         rows.push((e, XcupResources::from_stat(&stat)));
     }
-    let summary = summary(&rows);
+    let summary = summary(&rows) + &crate::ice40::readme_section(dir, entries)?;
     let path = dir.join("README.md");
     std::fs::write(&path, &summary).map_err(|source| EdaError::Io { path, source })?;
     Ok(summary)
