@@ -8,7 +8,7 @@ use slotproof_core::golden::Poseidon2Spec;
 use slotproof_firmware::memory_map;
 
 use crate::card::regs_axil::CardRegsConfig;
-use crate::card::{CardRegs, CommandDecoder, Limits, OperandChecker, ShapeChecker};
+use crate::card::{Admission, AdmissionConfig, CardRegs, CommandDecoder, Limits, OperandChecker, ShapeChecker};
 use crate::eda::verilog_of;
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
@@ -179,6 +179,18 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(OperandChecker::new(memory_map::REQUIRED_BYTES.next_power_of_two())),
+    });
+    out.push(Entry {
+        name: "admission".into(),
+        description: "card admission: command decoder, shape and operand checkers side by side, first refusal in the device model's order (every capability, U55C-class limits, 8 GiB); rate = descriptors",
+        latency: Admission::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(Admission::new(AdmissionConfig {
+            caps: every_cap,
+            limits: Limits::U55C,
+            mem_bytes: memory_map::REQUIRED_BYTES.next_power_of_two(),
+        })),
     });
     out
 }

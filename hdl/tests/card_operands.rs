@@ -6,46 +6,24 @@
 //! different memory sizes. A negative control shows the comparison sees a checker built
 //! for another card's memory.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
+
+use common::{place, shape_limits};
 
 use rust_hdl::prelude::*;
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_firmware::command::{slice, word};
-use slotproof_firmware::memory_map::{self, Operand};
+use slotproof_firmware::memory_map::Operand;
 use slotproof_firmware::{Command, Field, Flags, Opcode};
 use slotproof_hdl::card::{Limits, OperandChecker, operand_checker::constants_bytes};
 use slotproof_hdl::eda::{Ports, Simulator, Vector, count_mismatches, simulate_unit, verilog_of};
-use slotproof_sim::device::executor::{ShapeLimits, admit_operands, admit_shape, constants_len, operand_size};
+use slotproof_sim::device::executor::{admit_operands, admit_shape, constants_len, operand_size};
 
 /// Card memories under test: the default 8 GiB, one that ends inside the TREE region, and
 /// one far larger than the map.
 const MEMORIES: [u64; 3] = [8 << 30, 6 << 30, 1 << 40];
-
-fn limits() -> ShapeLimits {
-    let l = Limits::U55C;
-    ShapeLimits {
-        max_log_lde_rows: l.max_log_lde_rows,
-        max_log_blowup: l.max_log_blowup,
-        max_batch_cols: l.max_batch_cols,
-    }
-}
-
-/// An address for a range of `len` bytes: inside a region (often at its edges), across a
-/// boundary, past the end of memory, or wrapping around 2^64.
-fn place(r: &mut SplitMix64, len: u64) -> u64 {
-    let region = memory_map::ALL[(r.next_u64() % memory_map::ALL.len() as u64) as usize];
-    let jitter = ((r.next_u64() % 9) as i64 - 4) * [1, 4, 4096][(r.next_u64() % 3) as usize];
-    let shift = |a: u64| a.wrapping_add_signed(jitter);
-    match r.next_u64() % 8 {
-        0 => shift(region.base),
-        1 => shift(region.end().wrapping_sub(len)),
-        2 => region.base + r.next_u64() % region.size.saturating_sub(len).max(1),
-        3 => r.next_u64(),
-        4 => u64::MAX - r.next_u64() % (len + 8),
-        5 => shift(region.end()),
-        _ => region.base + (r.next_u64() % region.size.saturating_sub(len).max(1)) / 64 * 64,
-    }
-}
 
 /// Descriptors the decoder and shape checker pass, with operands placed to probe the map.
 fn commands(n: usize, seed: u64) -> Vec<Command> {
@@ -71,7 +49,7 @@ fn commands(n: usize, seed: u64) -> Vec<Command> {
             }
             _ => r.next_u64() as u32,
         };
-        if admit_shape(&c, &limits()).is_err() {
+        if admit_shape(&c, &shape_limits(Limits::U55C)).is_err() {
             continue;
         }
         let spare = r.next_u64() % 4096;

@@ -4,7 +4,11 @@
 //! crowd every limit, for bitstreams built with different limits. A negative control shows
 //! the comparison sees a checker built with other limits.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
+
+use common::shape_limits;
 
 use rust_hdl::prelude::*;
 use slotproof_core::sample::{SplitMix64, test_seed};
@@ -65,11 +69,7 @@ fn commands(n: usize, limits: Limits, seed: u64) -> Vec<Command> {
 type Verdict = [u64; 2];
 
 fn oracle(c: &Command, limits: Limits) -> Verdict {
-    let l = ShapeLimits {
-        max_log_lde_rows: limits.max_log_lde_rows,
-        max_log_blowup: limits.max_log_blowup,
-        max_batch_cols: limits.max_batch_cols,
-    };
+    let l = shape_limits(limits);
     match admit_shape(c, &l) {
         Ok(()) => [0, 0],
         Err(f) => [f.0 as u64, u64::from(f.1)],

@@ -13,13 +13,16 @@
 //! - [`shape_checker`]: its second stage, refusing a shape the bitstream's limits or the
 //!   field cannot hold before any card memory is read;
 //! - [`operand_checker`]: its third, sizing every memory operand and refusing a range
-//!   outside the regions its opcode may touch.
+//!   outside the regions its opcode may touch;
+//! - [`admission`]: the three side by side, one verdict per descriptor.
 
+pub mod admission;
 pub mod command_decoder;
 pub mod operand_checker;
 pub mod regs_axil;
 pub mod shape_checker;
 
+pub use admission::{Admission, AdmissionConfig};
 pub use command_decoder::CommandDecoder;
 pub use operand_checker::OperandChecker;
 pub use regs_axil::CardRegs;
