@@ -137,10 +137,13 @@ fn admission_matches_the_device_model_under_iverilog_and_verilator() {
     for (sim, n) in [(Simulator::Iverilog, 1_000), (Simulator::VerilatorFromRust, 50_000)] {
         let cases = cases(n, seed ^ n as u64);
         let want: Vec<[u64; 2]> = cases.iter().map(|c| oracle(c, config(), [0, 1, 2])).collect();
-        // Every stage refuses a fair share, and some pass all four checks.
-        for code in [0, 1, 2, 3, 4, 7] {
-            let k = want.iter().filter(|v| v[0] == code).count();
-            assert!(k >= n / 100, "{sim:?}: only {k} of {n} verdicts have code {code}");
+        // Every stage refuses a fair share, and some pass all four checks (asserted on the
+        // long run, where a share this size cannot be missed by chance).
+        if sim == Simulator::VerilatorFromRust {
+            for code in [0, 1, 2, 3, 4, 7] {
+                let k = want.iter().filter(|v| v[0] == code).count();
+                assert!(k >= n / 100, "{sim:?}: only {k} of {n} verdicts have code {code}");
+            }
         }
         let got = verilog_verdicts(&cases, sim);
         assert_eq!(count_mismatches(&got, &want), 0, "{sim:?}: {} verdicts, {} expected", got.len(), want.len());

