@@ -88,14 +88,23 @@ impl ReportTable {
         Self::parse(REPORTS, ORIGIN)
     }
 
-    /// Parses the markdown table of a reports README: rows `| \`block\` | what | latency |
-    /// II | LUT | SRL | FF | DSP48E2 | BRAM36 | ...`.
+    /// Parses the yosys table of a reports README: rows `| \`block\` | ... |` under a header
+    /// naming the columns `LUT`, `SRL`, `FF`, `DSP48E2` and `BRAM36` (found by name). Rows of
+    /// other tables (the iCE40 place-and-route summary names the same blocks) are skipped.
     pub fn parse(text: &str, origin: &str) -> Result<Self, PlanError> {
+        const COLUMNS: [&str; 5] = ["LUT", "SRL", "FF", "DSP48E2", "BRAM36"];
         let mut rows = Vec::new();
+        let mut columns: Option<[usize; 5]> = None;
         for (n, line) in text.lines().enumerate() {
-            let Some(rest) = line.strip_prefix("| `") else { continue };
-            let cells: Vec<&str> = rest.split('|').map(str::trim).collect();
-            let name = cells[0].trim_end_matches('`').to_string();
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            if cells.get(1) == Some(&"block") {
+                let at = |name: &str| cells.iter().position(|c| *c == name);
+                columns =
+                    COLUMNS.map(at).into_iter().collect::<Option<Vec<_>>>().map(|v| [v[0], v[1], v[2], v[3], v[4]]);
+                continue;
+            }
+            let (Some(cols), true) = (columns, line.starts_with("| `")) else { continue };
+            let name = cells[1].trim_matches('`').to_string();
             let num = |i: usize, what: &str| -> Result<f64, PlanError> {
                 cells.get(i).and_then(|c| c.replace(',', "").parse::<f64>().ok()).ok_or_else(|| PlanError::Invalid {
                     origin: origin.to_string(),
@@ -104,10 +113,10 @@ impl ReportTable {
                 })
             };
             let r = Resources {
-                lut: num(4, "LUT")? + num(5, "SRL")?,
-                ff: num(6, "FF")?,
-                dsp: num(7, "DSP48E2")?,
-                bram36: num(8, "BRAM36")?,
+                lut: num(cols[0], "LUT")? + num(cols[1], "SRL")?,
+                ff: num(cols[2], "FF")?,
+                dsp: num(cols[3], "DSP48E2")?,
+                bram36: num(cols[4], "BRAM36")?,
             };
             rows.push((name, r));
         }
@@ -216,10 +225,22 @@ mod tests {
     }
 
     #[test]
+    fn rows_of_other_tables_are_skipped() {
+        let text = "| block | what | latency | II | LUT | SRL | FF | DSP48E2 | BRAM36 |\n\
+                    | `x` | a block | 5 | 1 | 10 | 0 | 300 | 4 | 2 |\n\
+                    \n\
+                    | block | logic cells | DSP | RAM | achieved Fmax (MHz) |\n\
+                    | `x` | 658 | 4 | 0 | 34.02 |\n";
+        let t = ReportTable::parse(text, "t").unwrap();
+        assert_eq!(t.block("x").unwrap(), Resources { lut: 10.0, ff: 300.0, dsp: 4.0, bram36: 2.0 });
+    }
+
+    #[test]
     fn parse_names_the_bad_cell() {
-        let text = "| `x` | a block | 5 | 1 | many | 0 | 300 | 4 | 2 |\n";
+        let text = "| block | what | latency | II | LUT | SRL | FF | DSP48E2 | BRAM36 |\n\
+                    | `x` | a block | 5 | 1 | many | 0 | 300 | 4 | 2 |\n";
         let e = ReportTable::parse(text, "t.md").unwrap_err().to_string();
-        assert!(e.contains("t.md") && e.contains("line 1") && e.contains("LUT") && e.contains("many"), "{e}");
+        assert!(e.contains("t.md") && e.contains("line 2") && e.contains("LUT") && e.contains("many"), "{e}");
         assert!(ReportTable::parse("no table here", "t.md").is_err());
     }
 }
