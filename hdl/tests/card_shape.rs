@@ -184,10 +184,5 @@ fn checker_with_other_limits_is_caught() {
 /// The catalogued checker is built for the default simulated card's limits.
 #[test]
 fn u55c_limits_are_the_default_cards() {
-    let l = ShapeLimits::of(&slotproof_sim::device::CardConfig::default());
-    let u = Limits::U55C;
-    assert_eq!(
-        (l.max_log_lde_rows, l.max_log_blowup, l.max_batch_cols),
-        (u.max_log_lde_rows, u.max_log_blowup, u.max_batch_cols)
-    );
+    assert_eq!(shape_limits(Limits::U55C), ShapeLimits::of(&slotproof_sim::device::CardConfig::default()));
 }

@@ -73,6 +73,9 @@ fn region_table(operand: Operand) -> BTreeMap<Bits<8>, Bits<8>> {
         .collect()
 }
 
+// Every opcode has its operand sizes in `update`: a new opcode must be sized there.
+const _: () = assert!(Opcode::ALL.len() == 9);
+
 // One bit per region in an 8-bit mask.
 const _: () = assert!(memory_map::ALL.len() <= 8);
 
@@ -178,8 +181,15 @@ pub struct OperandChecker {
     dst_check: RangeCheck,
     c_last: Constant<Bits<32>>,
     c_check_src: Constant<Bits<32>>,
-    c_sponge_ops: [Constant<Bits<8>>; 2],
-    c_ops: [Constant<Bits<8>>; 9],
+    op_load_twiddles: Constant<Bits<8>>,
+    op_load_constants: Constant<Bits<8>>,
+    op_lde: Constant<Bits<8>>,
+    op_hash_leaves: Constant<Bits<8>>,
+    op_commit_batch: Constant<Bits<8>>,
+    op_build_tree: Constant<Bits<8>>,
+    op_read_root: Constant<Bits<8>>,
+    op_read_cap: Constant<Bits<8>>,
+    op_read_paths: Constant<Bits<8>>,
     c_max_height: Constant<Bits<64>>,
     c_one: Constant<Bits<64>>,
     c_index_bytes_log: Constant<Bits<64>>,
@@ -315,18 +325,6 @@ impl OperandChecker {
 
     /// The checker of a card with `mem_bytes` of memory.
     pub fn new(mem_bytes: u64) -> Self {
-        let ops = [
-            Opcode::LoadTwiddles,
-            Opcode::LoadConstants,
-            Opcode::Lde,
-            Opcode::HashLeaves,
-            Opcode::CommitBatch,
-            Opcode::BuildTree,
-            Opcode::ReadRoot,
-            Opcode::ReadCap,
-            Opcode::ReadPaths,
-        ];
-        assert_eq!(ops.len(), Opcode::ALL.len(), "every opcode has its operand sizes here");
         Self {
             clock: Default::default(),
             valid_in: Default::default(),
@@ -371,8 +369,15 @@ impl OperandChecker {
             dst_check: RangeCheck::new(mem_bytes),
             c_last: c(u64::from(Flags::LAST.0)),
             c_check_src: c(u64::from(Flags::CHECK_SRC.0)),
-            c_sponge_ops: [c(Opcode::HashLeaves as u64), c(Opcode::CommitBatch as u64)],
-            c_ops: ops.map(|o| c(o as u64)),
+            op_load_twiddles: c(Opcode::LoadTwiddles as u64),
+            op_load_constants: c(Opcode::LoadConstants as u64),
+            op_lde: c(Opcode::Lde as u64),
+            op_hash_leaves: c(Opcode::HashLeaves as u64),
+            op_commit_batch: c(Opcode::CommitBatch as u64),
+            op_build_tree: c(Opcode::BuildTree as u64),
+            op_read_root: c(Opcode::ReadRoot as u64),
+            op_read_cap: c(Opcode::ReadCap as u64),
+            op_read_paths: c(Opcode::ReadPaths as u64),
             c_max_height: c(u64::from(MAX_LOG_HEIGHT)),
             c_one: c(1),
             // READ_PATHS reads one little-endian u32 leaf index per path.
@@ -478,38 +483,38 @@ impl Logic for OperandChecker {
         self.src_size.next = 0.into();
         self.aux_size.next = 0.into();
         self.dst_size.next = 0.into();
-        if self.opcode.val() == self.c_ops[0].val() {
+        if self.opcode.val() == self.op_load_twiddles.val() {
             // LOAD_TWIDDLES: ω^i for i < 2^(LOG_ROWS − 1).
             if self.lr.val().any() {
                 self.src_size.next = self.c_one.val() << (self.lr.val() - 1 + self.eb_log.val());
             }
         }
-        if self.opcode.val() == self.c_ops[1].val() {
+        if self.opcode.val() == self.op_load_constants.val() {
             self.src_size.next = self.constants.val();
         }
-        if self.opcode.val() == self.c_ops[2].val() {
+        if self.opcode.val() == self.op_lde.val() {
             self.src_size.next = self.cols.val() << (self.lr.val() + self.eb_log.val());
             self.dst_size.next = self.cols.val() << (self.lde.val() + self.eb_log.val());
         }
-        if self.opcode.val() == self.c_ops[3].val() {
+        if self.opcode.val() == self.op_hash_leaves.val() {
             self.src_size.next = self.cols.val() << (self.lr.val() + self.eb_log.val());
             self.aux_size.next = self.c_one.val() << (self.lr.val() + self.state_log.val());
             self.dst_size.next = self.tree_lr.val();
         }
-        if self.opcode.val() == self.c_ops[4].val() {
+        if self.opcode.val() == self.op_commit_batch.val() {
             self.src_size.next = self.cols.val() << (self.lr.val() + self.eb_log.val());
             self.aux_size.next = self.c_one.val() << (self.out_log.val() + self.state_log.val());
             self.dst_size.next = self.tree_out.val();
         }
-        if self.opcode.val() == self.c_ops[5].val() {
+        if self.opcode.val() == self.op_build_tree.val() {
             self.src_size.next = self.c_one.val() << (self.lr.val() + self.db_log.val());
             self.dst_size.next = ((self.c_one.val() << self.lr.val()) - 1) << self.db_log.val();
         }
-        if self.opcode.val() == self.c_ops[6].val() {
+        if self.opcode.val() == self.op_read_root.val() {
             self.aux_size.next = self.tree_lr.val();
             self.dst_size.next = self.c_one.val() << self.db_log.val();
         }
-        if self.opcode.val() == self.c_ops[7].val() {
+        if self.opcode.val() == self.op_read_cap.val() {
             self.aux_size.next = self.tree_lr.val();
             if self.cnt.val() > self.c_max_height.val() {
                 self.dst_size.next = self.c_one.val() << (self.c_max_height.val() + self.db_log.val());
@@ -517,7 +522,7 @@ impl Logic for OperandChecker {
                 self.dst_size.next = self.c_one.val() << (self.cnt.val() + self.db_log.val());
             }
         }
-        if self.opcode.val() == self.c_ops[8].val() {
+        if self.opcode.val() == self.op_read_paths.val() {
             self.src_size.next = self.cnt.val() << self.c_index_bytes_log.val();
             self.aux_size.next = self.tree_lr.val();
             self.dst_size.next = ((bit_cast::<64, 32>(self.paths_hi.val()) << 16)
@@ -529,7 +534,7 @@ impl Logic for OperandChecker {
         self.dst_rom.address.next = self.opcode.val();
         // The sponge commands write their tree only with LAST.
         self.dst_used.next = self.dst_rom.data.val().any();
-        if (self.opcode.val() == self.c_sponge_ops[0].val() || self.opcode.val() == self.c_sponge_ops[1].val())
+        if (self.opcode.val() == self.op_hash_leaves.val() || self.opcode.val() == self.op_commit_batch.val())
             && !(self.flags.val() & self.c_last.val()).any()
         {
             self.dst_used.next = false;
