@@ -8,7 +8,9 @@ use slotproof_core::golden::Poseidon2Spec;
 use slotproof_firmware::memory_map;
 
 use crate::card::regs_axil::CardRegsConfig;
-use crate::card::{Admission, AdmissionConfig, CardRegs, CommandDecoder, Limits, OperandChecker, ShapeChecker};
+use crate::card::{
+    Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, Limits, OperandChecker, ShapeChecker,
+};
 use crate::eda::verilog_of;
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
@@ -192,7 +194,24 @@ pub fn entries() -> Vec<Entry> {
             mem_bytes: memory_map::REQUIRED_BYTES.next_power_of_two(),
         })),
     });
+    out.push(Entry {
+        name: "card_top".into(),
+        description: "card top level for bring-up: register block + admission behind the doorbell, CAPS = 0 so every command is refused (U55C-class limits, 8 GiB); rate = reads (one in flight)",
+        latency: CardRegs::READ_LATENCY,
+        ii: 2,
+        results_per_input: 1,
+        verilog: verilog_of(CardTop::new(&card_top_config()).expect("caps 0, one card")),
+    });
     out
+}
+
+/// The top level of the report: the register block of [`card_regs_config`] with `CAPS`
+/// zeroed (the top has no datapath yet, so it admits nothing) and admission for the same
+/// card, U55C-class limits and 8 GiB ([`CardTop::new`] checks that they agree).
+pub fn card_top_config() -> CardTopConfig {
+    let mut regs = card_regs_config();
+    regs.identity.caps = 0;
+    CardTopConfig { regs, admission: AdmissionConfig { caps: 0, limits: Limits::U55C, mem_bytes: 8 << 30 } }
 }
 
 /// The register block of the report: a full-capability card with a 250 MHz AXI clock. The

@@ -6,60 +6,17 @@
 
 mod common;
 
-use common::{place, shape_limits};
-use slotproof_core::sample::{SplitMix64, test_seed};
-use slotproof_firmware::command::{WORDS, header, shape, word};
-use slotproof_firmware::memory_map::Operand;
+use common::{Case, cases, shape_limits};
+use slotproof_core::sample::test_seed;
+use slotproof_firmware::command::word;
 use slotproof_firmware::regs::caps;
-use slotproof_firmware::{Command, Field, Flags, Opcode};
 use slotproof_hdl::card::{Admission, AdmissionConfig, Limits};
 use slotproof_hdl::eda::{Ports, Simulator, Vector, count_mismatches, simulate_unit, verilog_of};
-use slotproof_sim::device::executor::{Fail, admit, admit_operands, admit_shape, operand_size};
-
-/// A descriptor and its doorbell value.
-struct Case {
-    words: [u32; WORDS],
-    doorbell: u32,
-}
+use slotproof_sim::device::executor::{Fail, admit, admit_operands, admit_shape};
 
 fn config() -> AdmissionConfig {
     let all = caps::ALL.iter().fold(0, |m, f| m | f.mask());
     AdmissionConfig { caps: all & !caps::GOLDILOCKS.mask(), limits: Limits::U55C, mem_bytes: 8 << 30 }
-}
-
-/// Plausible descriptors (sizes near the card's limits, operands placed to probe the map),
-/// then with some probability a decoder-level fault on top.
-fn cases(n: usize, seed: u64) -> Vec<Case> {
-    let mut r = SplitMix64::new(seed);
-    (0..n)
-        .map(|_| {
-            let op = Opcode::ALL[(r.next_u64() % Opcode::ALL.len() as u64) as usize];
-            let field = Field::ALL[(r.next_u64() % Field::ALL.len() as u64) as usize];
-            let mut c = Command::new(op, field);
-            c.flags = Flags(r.next_u64() as u16 & Flags::KNOWN.0);
-            c.seq = r.next_u64() as u32;
-            c.log_rows = (r.next_u64() % 27) as u8;
-            c.log_blowup = (r.next_u64() % 5) as u8;
-            c.cols = (r.next_u64() % 300) as u16;
-            c.count = [0, 1, 3, 16, r.next_u64() as u32][(r.next_u64() % 5) as usize];
-            let spare = r.next_u64() % 4096;
-            let size = |o| operand_size(&c, o).unwrap_or(spare);
-            let (s, a, d) = (size(Operand::Src), size(Operand::Aux), size(Operand::Dst));
-            c.src_len = if r.next_u64().is_multiple_of(3) { 0 } else { s as u32 };
-            (c.src, c.aux, c.dst) = (place(&mut r, s), place(&mut r, a), place(&mut r, d));
-            let mut words = c.encode();
-            let mut doorbell = c.seq;
-            match r.next_u64() % 10 {
-                0 => words[0] = header::OPCODE.put(words[0], r.next_u64() as u32),
-                1 => words[0] |= 1 << (header::FLAGS.lsb + (r.next_u64() % 16) as u8),
-                2 => words[usize::from(word::SHAPE)] |= shape::RESERVED & (1 << (r.next_u64() % 32)),
-                3 => words[usize::from(word::FIRST_RESERVED) + (r.next_u64() % 4) as usize] = 1,
-                4 => doorbell ^= 1,
-                _ => {}
-            }
-            Case { words, doorbell }
-        })
-        .collect()
 }
 
 /// The device model's verdict: checks 1–4 in its order, or the stages in `order` (a

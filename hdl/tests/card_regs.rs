@@ -15,10 +15,11 @@
 //! in (so a soft reset in the same edge drops it); the heartbeat is edges /
 //! `CYCLES_PER_US`.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::Instant;
 
+use common::{BusReplay, Checked, Script, heartbeat, random_offset, random_steps, random_value, run_rust_hdl};
 use rust_hdl::prelude::*;
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_firmware::command::WORDS;
@@ -26,7 +27,7 @@ use slotproof_firmware::regs::{self, ctrl, error_code, irq_status, status};
 use slotproof_firmware::{CardError, Field};
 use slotproof_hdl::card::CardRegs;
 use slotproof_hdl::card::regs_axil::CardRegsConfig;
-use slotproof_hdl::eda::{AxiLiteCycle, AxiLiteModel, AxiLitePorts, AxiLiteStep, AxiLiteTraffic, verilog_of};
+use slotproof_hdl::eda::{AxiLiteCycle, AxiLiteModel, AxiLitePorts, AxiLiteTraffic, verilog_of};
 use slotproof_sim::{CardConfig, Completion, RegisterFile};
 
 /// Small, so that the heartbeat moves (and its prescaler wraps) in short runs.
@@ -114,133 +115,13 @@ impl Cp {
     }
 }
 
-/// Runs `traffic` through the block in rust-hdl's simulator, driving the bus as the
-/// Verilator master does (each offer held until taken), and returns every cycle as seen
-/// before its edge. All the block's outputs depend on registers only, so sampling them after
-/// the previous edge is sampling them before this one.
-fn run_rust_hdl(uut: CardRegs, traffic: &AxiLiteTraffic) -> Vec<AxiLiteCycle> {
-    let traffic = traffic.clone();
-    let steps = traffic.steps.len();
-    let out = Arc::new(Mutex::new(Vec::new()));
-    let sink = out.clone();
-    let mut sim = Simulation::<CardRegs>::new();
-    sim.add_clock(5_000, |x: &mut Box<CardRegs>| x.clock.next = !x.clock.val());
-    sim.add_testbench(move |mut ep: Sim<CardRegs>| {
-        let mut x = ep.init()?;
-        let (mut iaw, mut iw, mut iar) = (0, 0, 0);
-        let (mut haw, mut hw, mut har) = (false, false, false);
-        let mut trace = Vec::with_capacity(traffic.steps.len());
-        for step in &traffic.steps {
-            haw |= step.offer_aw && iaw < traffic.aw.len();
-            hw |= step.offer_w && iw < traffic.w.len();
-            har |= step.offer_ar && iar < traffic.ar.len();
-            let aw = haw.then(|| traffic.aw[iaw]);
-            let w = hw.then(|| traffic.w[iw]);
-            let ar = har.then(|| traffic.ar[iar]);
-            x.awvalid.next = haw;
-            x.awaddr.next = u64::from(aw.unwrap_or(0)).into();
-            x.wvalid.next = hw;
-            x.wdata.next = u64::from(w.unwrap_or(0)).into();
-            x.wstrb.next = 0xf.into();
-            x.arvalid.next = har;
-            x.araddr.next = u64::from(ar.unwrap_or(0)).into();
-            x.bready.next = step.bready;
-            x.rready.next = step.rready;
-            let s = &step.side;
-            x.busy.next = s[0] != 0;
-            x.done.next = s[1] != 0;
-            x.error.next = s[2] != 0;
-            x.error_code.next = s[3].into();
-            x.error_word.next = s[4].into();
-            x.completed_seq.next = s[5].into();
-            x.payload_crc.next = s[6].into();
-            x.result_crc.next = s[7].into();
-            x.result_len.next = s[8].into();
-            x.tables_loaded.next = s[9] != 0;
-            x.tables_field.next = s[10].into();
-            let doorbell = x.doorbell.val();
-            let triggered = doorbell.then(|| {
-                let mut t = vec![x.doorbell_value.val().to_u64()];
-                t.extend(x.desc.iter().map(|d| d.val().to_u64()));
-                t
-            });
-            let cycle = AxiLiteCycle {
-                aw,
-                w,
-                ar,
-                bready: step.bready,
-                rready: step.rready,
-                awready: x.awready.val(),
-                wready: x.wready.val(),
-                arready: x.arready.val(),
-                bvalid: x.bvalid.val(),
-                rvalid: x.rvalid.val(),
-                rdata: x.rdata.val().to_u64() as u32,
-                side: step.side.clone(),
-                out: vec![u64::from(doorbell), u64::from(x.soft_reset.val()), u64::from(x.irq.val())],
-                triggered,
-            };
-            x = ep.watch(|x| x.clock.val().clk, x)?;
-            x = ep.watch(|x| !x.clock.val().clk, x)?;
-            if haw && cycle.awready {
-                haw = false;
-                iaw += 1;
-            }
-            if hw && cycle.wready {
-                hw = false;
-                iw += 1;
-            }
-            if har && cycle.arready {
-                har = false;
-                iar += 1;
-            }
-            trace.push(cycle);
-        }
-        *sink.lock().unwrap() = trace;
-        ep.done(x)
-    });
-    sim.run(Box::new(uut), (steps as u64 + 4) * 10_000).unwrap();
-    let trace = out.lock().unwrap().clone();
-    assert_eq!(trace.len(), steps, "the testbench ran every step");
-    trace
-}
-
-/// What a checked trace contained, and where it disagreed with the oracle.
-#[derive(Debug, Default)]
-struct Checked {
-    /// Every read: offset and the value the block returned.
-    reads: Vec<(u32, u32)>,
-    writes: usize,
-    /// Every doorbell the block pulsed: value and descriptor.
-    doorbells: Vec<(u32, Vec<u32>)>,
-    soft_resets: usize,
-    completions: usize,
-    mismatches: usize,
-    /// The first few mismatches, described.
-    first: Vec<String>,
-}
-
-impl Checked {
-    fn mismatch(&mut self, what: String) {
-        self.mismatches += 1;
-        if self.first.len() < 8 {
-            self.first.push(what);
-        }
-    }
-
-    fn transactions(&self) -> usize {
-        self.reads.len() + self.writes
-    }
-}
-
 /// Replays `trace` on a fresh `RegisterFile` and compares. `misplaced = Some((a, b))`
 /// checks against an oracle whose register at offset `a` is read from offset `b`: a block
 /// built with one offset wrong (the negative control).
 fn check(trace: &[AxiLiteCycle], misplaced: Option<(u32, u32)>) -> Checked {
     let mut oracle = RegisterFile::new(&card());
     let mut c = Checked::default();
-    let mut want_reads: VecDeque<(u32, u32)> = VecDeque::new();
-    let (mut aw, mut w) = (VecDeque::new(), VecDeque::new());
+    let mut bus = BusReplay::default();
     let expect_irq =
         |o: &RegisterFile| ctrl::IRQ_ENABLE.is_set(o.read(regs::CTRL.offset)) && o.read(regs::IRQ_STATUS.offset) != 0;
     for (k, now) in trace.iter().enumerate() {
@@ -248,46 +129,22 @@ fn check(trace: &[AxiLiteCycle], misplaced: Option<(u32, u32)>) -> Checked {
         if (now.out[2] != 0) != expect_irq(&oracle) {
             c.mismatch(format!("cycle {k}: irq {} expected {}", now.out[2], expect_irq(&oracle)));
         }
-        if now.rvalid && now.rready {
-            match want_reads.pop_front() {
-                Some((off, want)) => {
-                    c.reads.push((off, now.rdata));
-                    if now.rdata != want {
-                        c.mismatch(format!("cycle {k}: read {off:#04x} = {:#x}, expected {want:#x}", now.rdata));
-                    }
-                }
-                None => c.mismatch(format!("cycle {k}: a read response nobody asked for")),
-            }
-        }
+        bus.response(k, now, &mut c);
         oracle.set_tables(cp.tables);
-        if let Some(off) = now.ar.filter(|_| now.arready) {
-            let want = if off == regs::HEARTBEAT.offset {
-                (k as u32 / CYCLES_PER_US) & 0x7fff_ffff
+        bus.accept(now, |off| {
+            if off == regs::HEARTBEAT.offset {
+                heartbeat(k, CYCLES_PER_US)
             } else {
-                let from = misplaced.filter(|m| m.0 == off).map_or(off, |m| m.1);
-                oracle.read(from)
-            };
-            want_reads.push_back((off, want));
-        }
-        if let Some(a) = now.aw.filter(|_| now.awready) {
-            aw.push_back(a);
-        }
-        if let Some(d) = now.w.filter(|_| now.wready) {
-            w.push_back(d);
-        }
+                oracle.read(misplaced.filter(|m| m.0 == off).map_or(off, |m| m.1))
+            }
+        });
         let Some(next) = trace.get(k + 1) else { break };
         let epoch = oracle.epoch();
         let mut rang = None;
         let mut soft = false;
-        if next.bvalid && !now.bvalid {
-            match (aw.pop_front(), w.pop_front()) {
-                (Some(a), Some(d)) => {
-                    c.writes += 1;
-                    soft = a == regs::CTRL.offset && ctrl::SOFT_RESET.is_set(d);
-                    rang = oracle.write(a, d);
-                }
-                _ => c.mismatch(format!("cycle {k}: a write acted without address and data")),
-            }
+        if let Some((a, d)) = bus.acted(k, now, next, &mut c) {
+            soft = a == regs::CTRL.offset && ctrl::SOFT_RESET.is_set(d);
+            rang = oracle.write(a, d);
         }
         match (rang, &next.triggered) {
             (Some(d), Some(t)) => {
@@ -313,7 +170,9 @@ fn check(trace: &[AxiLiteCycle], misplaced: Option<(u32, u32)>) -> Checked {
                 result_len: cp.result_len,
                 modelled: std::time::Duration::ZERO,
             };
-            c.completions += usize::from(oracle.complete(epoch, &completion, true));
+            if oracle.complete(epoch, &completion, true) {
+                c.completions.push(if cp.error { cp.code } else { 0 });
+            }
         }
     }
     c
@@ -326,54 +185,15 @@ fn check(trace: &[AxiLiteCycle], misplaced: Option<(u32, u32)>) -> Checked {
 fn random_traffic(seed: u64, steps: usize) -> AxiLiteTraffic {
     let mut rng = SplitMix64::new(seed);
     let mut r = move |n: u64| rng.next_u64() % n;
-    let mapped = |off: u32| regs::ALL.iter().any(|x| (x.offset..x.offset + x.span()).contains(&off));
-    let offset = |r: &mut dyn FnMut(u64) -> u64| -> u32 {
-        match r(10) {
-            0 => {
-                let x = regs::ALL[r(regs::ALL.len() as u64) as usize];
-                x.at(r(u64::from(x.count)) as u32)
-            }
-            1 | 2 => regs::CMD.at(r(WORDS as u64) as u32),
-            3 => regs::CTRL.offset,
-            4 => [regs::STATUS, regs::IRQ_STATUS, regs::ERROR_CODE][r(3) as usize].offset,
-            5 => regs::DOORBELL.offset,
-            6 => {
-                [regs::HEARTBEAT, regs::COMPLETED_SEQ, regs::PAYLOAD_CRC, regs::RESULT_CRC, regs::RESULT_LEN]
-                    [r(5) as usize]
-                    .offset
-            }
-            7 => loop {
-                let off = 4 * r(u64::from(regs::BLOCK_BYTES / 4)) as u32;
-                if !mapped(off) {
-                    break off;
-                }
-            },
-            _ => 4 * r(u64::from(regs::BLOCK_BYTES / 4)) as u32,
-        }
-    };
     let mut t = AxiLiteTraffic::default();
     for _ in 0..steps / 2 {
-        let a = offset(&mut r);
-        let d = match a {
-            a if a == regs::CTRL.offset => {
-                ctrl::IRQ_ENABLE.bits(r(2) as u32) | ctrl::SOFT_RESET.bits(u32::from(r(8) == 0))
-            }
-            a if a == regs::IRQ_STATUS.offset => r(4) as u32 | (r(1 << 32) as u32 & !3 & (r(2) as u32).wrapping_neg()),
-            _ => r(1 << 32) as u32,
-        };
+        let a = random_offset(&mut r);
         t.aw.push(a);
-        t.w.push(d);
-        t.ar.push(offset(&mut r));
+        t.w.push(random_value(&mut r, a));
+        t.ar.push(random_offset(&mut r));
     }
     let mut cp = Cp::default();
-    let (mut p_aw, mut p_w, mut p_ar, mut p_b, mut p_r) = (100, 100, 100, 100, 100);
-    for k in 0..steps {
-        if k % 64 == 0 {
-            (p_aw, p_w) = [(95, 95), (90, 15), (15, 90), (50, 50), (100, 100), (100, 5)][r(6) as usize];
-            p_ar = [20, 60, 100][r(3) as usize];
-            p_b = [10, 60, 100][r(3) as usize];
-            p_r = [10, 60, 100][r(3) as usize];
-        }
+    t.steps = random_steps(&mut r, steps, |r| {
         cp.done = false;
         cp.error = false;
         if r(100) < 4 {
@@ -397,81 +217,41 @@ fn random_traffic(seed: u64, steps: usize) -> AxiLiteTraffic {
         if r(200) == 0 {
             cp.tables = if r(4) == 0 { None } else { Some(Field::ALL[r(3) as usize]) };
         }
-        t.steps.push(AxiLiteStep {
-            offer_aw: r(100) < p_aw,
-            offer_w: r(100) < p_w,
-            offer_ar: r(100) < p_ar,
-            bready: r(100) < p_b,
-            rready: r(100) < p_r,
-            side: cp.side(),
-        });
-    }
+        cp.side()
+    });
     t
 }
 
-/// A directed script: transactions one at a time, with a ready master.
-#[derive(Default)]
-struct Script {
-    t: AxiLiteTraffic,
-    cp: Cp,
+/// A completion pulse in a directed script.
+trait Complete {
+    /// One cycle of a completion pulse of command `seq`.
+    fn complete(&mut self, seq: u32, error: Option<(CardError, u8)>) -> &mut Self;
 }
 
-impl Script {
-    fn idle(&mut self, n: usize) -> &mut Self {
-        for _ in 0..n {
-            self.t.steps.push(AxiLiteStep { bready: true, rready: true, side: self.cp.side(), ..Default::default() });
-        }
-        self
-    }
-
-    fn write(&mut self, off: u32, v: u32) -> &mut Self {
-        self.t.aw.push(off);
-        self.t.w.push(v);
-        let side = self.cp.side();
-        self.t.steps.push(AxiLiteStep {
-            offer_aw: true,
-            offer_w: true,
-            bready: true,
-            rready: true,
-            side,
-            ..Default::default()
-        });
-        self.idle(4)
-    }
-
-    fn read(&mut self, off: u32) -> &mut Self {
-        self.t.ar.push(off);
-        let side = self.cp.side();
-        self.t.steps.push(AxiLiteStep { offer_ar: true, bready: true, rready: true, side, ..Default::default() });
-        self.idle(4)
-    }
-
-    /// One cycle of a completion pulse.
+impl Complete for Script {
     fn complete(&mut self, seq: u32, error: Option<(CardError, u8)>) -> &mut Self {
-        let saved = self.cp;
-        self.cp.seq = seq;
-        self.cp.payload_crc = seq ^ 0x1111;
-        self.cp.result_crc = seq ^ 0x2222;
-        self.cp.result_len = seq * 32;
+        let saved = self.side.clone();
+        let mut cp = Cp::from_side(&saved);
+        cp.seq = seq;
+        cp.payload_crc = seq ^ 0x1111;
+        cp.result_crc = seq ^ 0x2222;
+        cp.result_len = seq * 32;
         match error {
-            Some((e, word)) => (self.cp.error, self.cp.code, self.cp.word) = (true, e as u8, word),
-            None => self.cp.done = true,
+            Some((e, word)) => (cp.error, cp.code, cp.word) = (true, e as u8, word),
+            None => cp.done = true,
         }
+        self.side = cp.side();
         self.idle(1);
-        self.cp = saved;
+        self.side = saved;
         self.idle(2)
     }
-}
-
-fn assert_clean(what: &str, c: &Checked) {
-    assert_eq!(c.mismatches, 0, "{what}: {} mismatches, first: {:#?}", c.mismatches, c.first);
 }
 
 #[test]
 fn directed() {
     let id = card().identity();
-    let mut s = Script::default();
-    s.cp.tables = Some(Field::KoalaBear);
+    let mut cp = Cp { tables: Some(Field::KoalaBear), ..Default::default() };
+    let mut s = Script { side: cp.side(), ..Default::default() };
     s.idle(2);
     for r in regs::ALL {
         for i in 0..r.count {
@@ -494,12 +274,13 @@ fn directed() {
     s.read(regs::STATUS.offset).read(regs::COMPLETED_SEQ.offset).read(regs::CTRL.offset).read(regs::CMD.at(3));
     let checked_steps = s.t.steps.len();
     // The command processor still busy (no model equivalent): BUSY reads set, a doorbell is refused.
-    s.cp.busy = true;
+    cp.busy = true;
+    s.side = cp.side();
     s.read(regs::STATUS.offset).write(regs::DOORBELL.offset, 0x46).read(regs::ERROR_CODE.offset);
     let trace = run_rust_hdl(block(), &s.t);
 
     let c = check(&trace[..checked_steps], None);
-    assert_clean("directed", &c);
+    c.assert_clean("directed");
     let reads: Vec<(u32, u32)> = c.reads.clone();
     for (k, r) in regs::ALL.iter().flat_map(|r| (0..r.count).map(move |i| (r, i))).enumerate() {
         let (off, got) = reads[k];
@@ -547,16 +328,16 @@ fn random_traffic_rust_hdl() {
     let seed = test_seed("card_regs random_traffic_rust_hdl");
     let trace = run_rust_hdl(block(), &random_traffic(seed, 5_000));
     let c = check(&trace, None);
-    assert_clean("rust-hdl", &c);
+    c.assert_clean("rust-hdl");
     eprintln!(
         "{} reads, {} writes, {} doorbells, {} soft resets, {} completions",
         c.reads.len(),
         c.writes,
         c.doorbells.len(),
         c.soft_resets,
-        c.completions
+        c.completions.len()
     );
-    assert!(c.reads.len() > 600 && c.writes > 600 && !c.doorbells.is_empty() && c.completions > 10);
+    assert!(c.reads.len() > 600 && c.writes > 600 && !c.doorbells.is_empty() && c.completions.len() > 10);
     // Negative control: RESULT_CRC read where RESULT_LEN is.
     let bad = check(&trace, Some((regs::RESULT_CRC.offset, regs::RESULT_LEN.offset)));
     assert!(bad.mismatches > 0, "a misplaced register went unnoticed");
@@ -577,7 +358,7 @@ fn verilog_passes_yosys_and_verilator_random_traffic() {
     let start = Instant::now();
     let (trace, seconds) = model.run(&traffic).unwrap();
     let c = check(&trace, None);
-    assert_clean("verilator", &c);
+    c.assert_clean("verilator");
     eprintln!(
         "verilator: {} transactions ({} reads, {} writes, {} doorbells, {} completions) in {} cycles: \
          {:.0} transactions/s simulated, {:.1} s with checking",
@@ -585,7 +366,7 @@ fn verilog_passes_yosys_and_verilator_random_traffic() {
         c.reads.len(),
         c.writes,
         c.doorbells.len(),
-        c.completions,
+        c.completions.len(),
         trace.len(),
         c.transactions() as f64 / seconds,
         start.elapsed().as_secs_f64()

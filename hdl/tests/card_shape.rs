@@ -8,12 +8,12 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::shape_limits;
+use common::{random_command, shape_limits};
 
 use rust_hdl::prelude::*;
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_firmware::command::{slice, word};
-use slotproof_firmware::{Command, Field, Flags, Opcode};
+use slotproof_firmware::{Command, Opcode};
 use slotproof_hdl::card::{Limits, ShapeChecker};
 use slotproof_hdl::eda::{Ports, Simulator, Vector, count_mismatches, simulate_unit, verilog_of};
 use slotproof_sim::device::executor::{ShapeLimits, admit_shape};
@@ -38,16 +38,13 @@ fn commands(n: usize, limits: Limits, seed: u64) -> Vec<Command> {
     let mut r = SplitMix64::new(seed);
     (0..n)
         .map(|_| {
-            let op = Opcode::ALL[(r.next_u64() % Opcode::ALL.len() as u64) as usize];
-            let field = Field::ALL[(r.next_u64() % Field::ALL.len() as u64) as usize];
-            let mut c = Command::new(op, field);
-            c.flags = Flags(r.next_u64() as u16 & Flags::KNOWN.0);
+            let mut c = random_command(&mut r);
             let lr_edge = [u64::from(limits.max_log_lde_rows), 24, 27, 32, 40, 0][(r.next_u64() % 6) as usize];
             c.log_rows = near(&mut r, lr_edge, 255) as u8;
             c.log_blowup = near(&mut r, u64::from(limits.max_log_blowup), 15) as u8;
             let cols_edge = [0, u64::from(limits.max_batch_cols)][(r.next_u64() % 2) as usize];
             c.cols = near(&mut r, cols_edge, 0xffff) as u16;
-            c.count = match op {
+            c.count = match c.opcode {
                 Opcode::ReadCap => near(&mut r, u64::from(c.log_rows), 300) as u32,
                 Opcode::ReadPaths => near(&mut r, 1, 1000) as u32,
                 Opcode::CommitBatch => {

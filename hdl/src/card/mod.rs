@@ -14,19 +14,23 @@
 //!   field cannot hold before any card memory is read;
 //! - [`operand_checker`]: its third, sizing every memory operand and refusing a range
 //!   outside the regions its opcode may touch;
-//! - [`admission`]: the three side by side, one verdict per descriptor.
+//! - [`admission`]: the three side by side, one verdict per descriptor;
+//! - [`top`]: the register block and admission wired into the card's top level, built
+//!   only for a card that admits nothing until a datapath exists (a bring-up image).
 
 pub mod admission;
 pub mod command_decoder;
 pub mod operand_checker;
 pub mod regs_axil;
 pub mod shape_checker;
+pub mod top;
 
 pub use admission::{Admission, AdmissionConfig};
 pub use command_decoder::CommandDecoder;
 pub use operand_checker::OperandChecker;
 pub use regs_axil::CardRegs;
 pub use shape_checker::{Limits, ShapeChecker};
+pub use top::{CardTop, CardTopConfig, CardTopError};
 
 use slotproof_core::FieldId;
 use slotproof_firmware::Field;
