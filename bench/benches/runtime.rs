@@ -41,7 +41,7 @@ fn overhead(c: &mut Criterion, log_rows: usize, cols: usize) {
     let j = job(log_rows, cols);
     let config = CardConfig { timing: Timing::zero(), ..CardConfig::default() };
     let model = SimCard::new(config, FaultPlan::none());
-    let card = admit(Box::new(SimTransport::new(model.clone())), DEADLINES).unwrap();
+    let card = admit(Box::new(SimTransport::new(model.clone())), DEADLINES, None).unwrap();
     let sim = CardBackend::new("sim", vec![card], VerifyMode::Sample(8), StreamOptions::default());
     let cpu = CpuBackend::new();
     let (a, b) = (sim.commit(&j, &NoProgress).unwrap(), cpu.commit(&j, &NoProgress).unwrap());

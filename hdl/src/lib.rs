@@ -21,11 +21,14 @@
 //!   digests (2-to-1 Poseidon2 compression);
 //! - [`card`]: the card top level behind the XDMA IP, generated from the firmware ABI: the
 //!   AXI4-Lite register block and the command processor's checking stages;
+//! - [`bitstream`]: the per-board build recipes (Vivado TCL, XDC, user-logic wrapper) and the
+//!   manifest a card is checked against;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
 //! - [`ice40`]: place and route of the butterfly and the field units on an iCE40 UP5K
 //!   (yosys, nextpnr-ice40, icepack), down to a bitstream and an achieved Fmax;
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
 
+pub mod bitstream;
 pub mod card;
 pub mod catalog;
 pub mod eda;

@@ -50,7 +50,7 @@ fn sim_cards(n: usize) -> (Vec<AnyCard>, Vec<Arc<SimCard>>) {
     (0..n)
         .map(|i| {
             let sim = SimCard::new(CardConfig { name: format!("sim{i}"), ..CardConfig::default() }, FaultPlan::none());
-            let card = admit(Box::new(SimTransport::new(sim.clone())), FAST).expect("a healthy card is admitted");
+            let card = admit(Box::new(SimTransport::new(sim.clone())), FAST, None).expect("a healthy card is admitted");
             (card, sim)
         })
         .unzip()
@@ -106,7 +106,7 @@ fn the_real_xdma_binding_against_an_emulated_directory_gives_the_cpu_root() {
     // Small calls so every batch is many pwrite/pread calls on both channels.
     let opts = XdmaOptions { max_call_bytes: 4096 + 3, ..XdmaOptions::default() };
     let t = XdmaTransport::open_at(dir.path(), 0, opts).unwrap();
-    let card = admit(Box::new(t), FAST).expect("admitted through the emulated directory");
+    let card = admit(Box::new(t), FAST, None).expect("admitted through the emulated directory");
     let backend = CardBackend::new("fpga", vec![card], VerifyMode::Sample(4), narrow(128, FieldId::BabyBear));
     for field in FieldId::ALL {
         let j = job(field, 128, 13, 1, rng.next_u64());
@@ -124,7 +124,7 @@ fn a_card_hanging_behind_the_emulated_directory_is_refused_or_falls_back() {
     let _servicer = Servicer::spawn(dev.card_port(), CardConfig::default(), plan);
     let t = XdmaTransport::open_at(dir.path(), 0, XdmaOptions::default()).unwrap();
     // The canary itself reads its root, so the hang strikes admission: a clear refusal.
-    match admit(Box::new(t), FAST) {
+    match admit(Box::new(t), FAST, None) {
         Err(CardFault::Hung { card, opcode, .. }) => {
             assert!(card.contains("xdma0"), "{card}");
             assert_eq!(opcode, "READ_ROOT");
@@ -138,7 +138,7 @@ fn a_card_hanging_behind_the_emulated_directory_is_refused_or_falls_back() {
     let plan = FaultPlan::new(7).with(FaultKind::Hung, Trigger::nth(2).on_opcode(Opcode::ReadRoot));
     let _servicer = Servicer::spawn(dev.card_port(), CardConfig::default(), plan);
     let t = XdmaTransport::open_at(dir.path(), 0, XdmaOptions::default()).unwrap();
-    let card = admit(Box::new(t), FAST).expect("the canary passes before the hang");
+    let card = admit(Box::new(t), FAST, None).expect("the canary passes before the hang");
     let backend = CardBackend::new("fpga", vec![card], VerifyMode::Sample(4), narrow(64, FieldId::KoalaBear));
     let j = job(FieldId::KoalaBear, 64, 10, 2, 99);
     let report = backend.commit(&j, &NoProgress).unwrap();
@@ -304,18 +304,66 @@ fn a_card_that_hangs_mid_job_hands_its_slices_to_the_others() {
 #[test]
 fn admission_refuses_a_wrong_abi_and_a_card_that_computes_wrongly() {
     let sim = SimCard::new(CardConfig::default(), FaultPlan::new(1).with(FaultKind::WrongAbi, Trigger::every()));
-    match admit(Box::new(SimTransport::new(sim)), FAST) {
+    match admit(Box::new(SimTransport::new(sim)), FAST, None) {
         Err(e @ CardFault::AbiMismatch { .. }) => assert!(e.to_string().contains("ABI 2.0"), "{e}"),
         other => panic!("expected an ABI mismatch, got {:?}", other.map(|c| c.identity().clone())),
     }
     // Every COMMIT_BATCH flips an LDE bit: the canary's root is wrong, the card is refused.
     let plan = FaultPlan::new(2).with(FaultKind::FlipLdeBit, Trigger::every().on_opcode(Opcode::CommitBatch));
     let sim = SimCard::new(CardConfig::default(), plan);
-    match admit(Box::new(SimTransport::new(sim)), FAST) {
+    match admit(Box::new(SimTransport::new(sim)), FAST, None) {
         Err(e @ CardFault::Protocol { .. }) => assert!(e.to_string().contains("canary"), "{e}"),
         other => panic!("expected the canary to refuse the card, got {:?}", other.map(|c| c.identity().clone())),
     }
     // Negative control: the same card without the fault is admitted.
     let sim = SimCard::new(CardConfig::default(), FaultPlan::none());
-    assert!(admit(Box::new(SimTransport::new(sim)), FAST).is_ok());
+    assert!(admit(Box::new(SimTransport::new(sim)), FAST, None).is_ok());
+}
+
+/// The committed manifest of `board`.
+fn committed_manifest(board: &str) -> slotproof_host::card::driver::ExpectedBitstream {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bitstreams/boards").join(board).join("manifest.json");
+    slotproof_host::card::driver::ExpectedBitstream::load(&path).expect("the committed manifest loads")
+}
+
+#[test]
+fn a_card_must_match_the_manifest_the_user_names() {
+    use slotproof_host::card::driver::CardDriver;
+    let expected = committed_manifest("u55c");
+    // A card running exactly that build: its identity matches, and admission goes on to the
+    // canary, which this bring-up build (CAPS = 0) cannot run.
+    let config = expected.emulated_config();
+    assert_eq!(config.identity(), expected.manifest.identity());
+    let sim = SimCard::new(config.clone(), FaultPlan::none());
+    let card = CardDriver::open(
+        Box::new(SimTransport::new(sim.clone())) as Box<dyn slotproof_host::transport::Transport>,
+        FAST,
+    )
+    .expect("opens");
+    card.identity().check_manifest(&expected).expect("the card runs the manifest's build");
+    match admit(Box::new(SimTransport::new(sim)), FAST, Some(&expected)) {
+        Err(CardFault::Missing { what, .. }) => assert!(what.contains("CAPS.BABYBEAR"), "{what}"),
+        Err(e) => panic!("expected a missing capability, got {e}"),
+        Ok(_) => panic!("a CAPS = 0 card cannot pass the canary"),
+    }
+    // Another build, another board, the full-capability model: each refused by name.
+    for (other, register) in [
+        (CardConfig { bitstream_id: config.bitstream_id ^ 1, ..config.clone() }, "BITSTREAM_LO"),
+        (committed_manifest("c1100").emulated_config(), "MEM_MIB"),
+        (CardConfig::instant(), "CAPS"),
+    ] {
+        match admit(Box::new(SimTransport::new(SimCard::new(other, FaultPlan::none()))), FAST, Some(&expected)) {
+            Err(CardFault::ManifestMismatch { what, manifest, .. }) => {
+                assert!(what.contains(register), "{what} should name {register}");
+                assert!(manifest.ends_with("manifest.json"), "{manifest}");
+            }
+            Err(e) => panic!("expected a manifest mismatch naming {register}, got {e}"),
+            Ok(_) => panic!("a card of another build was admitted"),
+        }
+    }
+    // Without a manifest the full-capability model is admitted (the check is not vacuous).
+    assert!(
+        admit(Box::new(SimTransport::new(SimCard::new(CardConfig::instant(), FaultPlan::none()))), FAST, None).is_ok()
+    );
 }

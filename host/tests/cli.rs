@@ -912,3 +912,79 @@ fn cli_plan_sweep_writes_csv_and_both_plots() {
     assert!(fs::read(out_dir.join("pareto.png")).unwrap().starts_with(b"\x89PNG"));
     fails(&run(["plan", "sweep", "--lanes", "x"]), 2, &["--lanes"], "bad lanes");
 }
+
+// ---------------------------------------------------------------------------------------
+// Board builds and manifests
+// ---------------------------------------------------------------------------------------
+
+fn bitstreams_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bitstreams")
+}
+
+#[test]
+fn hdl_build_writes_the_committed_recipe() {
+    // The whole build (card top, recipe, elaboration, yosys, manifest) reproduces the
+    // committed files byte for byte: the resources in the manifest are current too.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run([
+        OsStr::new("hdl"),
+        "build".as_ref(),
+        "--board".as_ref(),
+        "c1100".as_ref(),
+        "--out".as_ref(),
+        dir.path().as_os_str(),
+        "--no-vivado".as_ref(),
+    ]);
+    let stdout = ok(&out, "hdl build");
+    assert!(
+        stdout.contains("AMD Varium C1100") && stdout.contains("LUT") && stdout.contains("no bitstream: --no-vivado"),
+        "{stdout}"
+    );
+    let built = dir.path().join("boards/c1100");
+    let committed = bitstreams_dir().join("boards/c1100");
+    let mut names = entries(&built);
+    names.sort();
+    assert_eq!(names, entries(&committed), "the same files");
+    for name in names {
+        let (a, b) = (fs::read(built.join(&name)).unwrap(), fs::read(committed.join(&name)).unwrap());
+        assert!(
+            a == b,
+            "{name} differs from the committed one: regenerate with `slotproof hdl build --board c1100 --no-vivado`"
+        );
+    }
+}
+
+#[test]
+fn hdl_build_refuses_an_unknown_board() {
+    let out = run(["hdl", "build", "--board", "u50", "--no-vivado", "--out", "/nonexistent/never-written"]);
+    fails(&out, 2, &["unknown board \"u50\"", "u55c, u250, c1100"], "hdl build --board u50");
+}
+
+#[test]
+fn a_manifest_of_another_abi_or_no_manifest_at_all_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(bitstreams_dir().join("boards/u55c/manifest.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["abi"]["major"] = 2.into();
+    let other = dir.path().join("other-abi.json");
+    fs::write(&other, v.to_string()).unwrap();
+    let out = run([OsStr::new("devices"), "--sims".as_ref(), "0".as_ref(), "--manifest".as_ref(), other.as_os_str()]);
+    fails(&out, 2, &["other-abi.json", "card ABI 2.0", "this host speaks 1.0"], "devices --manifest (ABI 2.0)");
+    let missing = dir.path().join("missing.json");
+    let out = run([
+        OsStr::new("commit"),
+        "--backend".as_ref(),
+        "fpga".as_ref(),
+        "--rows".as_ref(),
+        "8".as_ref(),
+        "--cols".as_ref(),
+        "2".as_ref(),
+        "--manifest".as_ref(),
+        missing.as_os_str(),
+    ]);
+    fails(&out, 2, &["missing.json", "cannot read manifest"], "commit --manifest missing.json");
+    // The committed manifest is accepted (no card is present, so nothing is listed).
+    let good = bitstreams_dir().join("boards/u55c/manifest.json");
+    let out = run([OsStr::new("devices"), "--sims".as_ref(), "0".as_ref(), "--manifest".as_ref(), good.as_os_str()]);
+    ok(&out, "devices --manifest (the committed u55c manifest)");
+}

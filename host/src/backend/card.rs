@@ -22,6 +22,7 @@ use super::cpu::CpuBackend;
 use super::{Backend, BackendError, Progress};
 pub use crate::card::discover::AnyCard;
 use crate::card::driver::CardFault;
+pub use crate::card::driver::ExpectedBitstream;
 use crate::card::stream::{Slice, StreamOptions, commit_slice, lift_path, top_levels};
 use crate::card::trace_view::{TraceView, Words};
 use crate::card::verify::{OpenedPath, sample_check, sample_indices};

@@ -115,6 +115,8 @@ pub struct CardOptions {
     pub sim: slotproof_sim::CardConfig,
     /// Faults the simulated cards inject (tests and drills).
     pub faults: slotproof_sim::FaultPlan,
+    /// The bitstream real and emulated cards must be running (`--manifest`).
+    pub expected: Option<card::ExpectedBitstream>,
 }
 
 impl Default for CardOptions {
@@ -125,6 +127,7 @@ impl Default for CardOptions {
             devices: Vec::new(),
             sim: slotproof_sim::CardConfig::default(),
             faults: slotproof_sim::FaultPlan::none(),
+            expected: None,
         }
     }
 }
@@ -170,7 +173,7 @@ fn fpga_cards(device: Option<&std::path::Path>, opts: &CardOptions) -> Result<Ve
         let where_ = format!("{}/xdma{i}", dir.display());
         match open_xdma(&dir, i)
             .map_err(|e| e.to_string())
-            .and_then(|t| admit(t, card::DEADLINES).map_err(|e| e.to_string()))
+            .and_then(|t| admit(t, card::DEADLINES, opts.expected.as_ref()).map_err(|e| e.to_string()))
         {
             Ok(c) => cards.push(c),
             Err(e) => {
@@ -192,7 +195,7 @@ fn sim_cards(opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
             if n > 1 {
                 config.name = format!("{}-{i}", config.name);
             }
-            admit(open_sim(config, opts.faults.clone()), card::DEADLINES).map_err(|e| e.to_string())
+            admit(open_sim(config, opts.faults.clone()), card::DEADLINES, None).map_err(|e| e.to_string())
         })
         .collect()
 }

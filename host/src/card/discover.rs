@@ -11,7 +11,7 @@ use slotproof_core::field::BabyBear;
 use slotproof_core::sample::{random_matrix, random_trace};
 use slotproof_sim::{CardConfig, FaultPlan, SimCard};
 
-use super::driver::{CardDriver, CardFault, CardIdentity, Deadlines};
+use super::driver::{CardDriver, CardFault, CardIdentity, Deadlines, ExpectedBitstream};
 use super::stream::{Slice, StreamOptions, commit_slice};
 use super::trace_view::{TraceView, Words};
 use crate::transport::inproc::SimTransport;
@@ -47,9 +47,17 @@ pub fn canary(card: &AnyCard) -> Result<(), CardFault> {
     }
 }
 
-/// Opens a driver on `transport` and admits it with the canary.
-pub fn admit(transport: Box<dyn Transport>, deadlines: Deadlines) -> Result<AnyCard, CardFault> {
+/// Opens a driver on `transport` and admits it: the bitstream `expected` describes, when
+/// the user named one, then the canary.
+pub fn admit(
+    transport: Box<dyn Transport>,
+    deadlines: Deadlines,
+    expected: Option<&ExpectedBitstream>,
+) -> Result<AnyCard, CardFault> {
     let card = CardDriver::open(transport, deadlines)?;
+    if let Some(e) = expected {
+        card.identity().check_manifest(e)?;
+    }
     canary(&card)?;
     Ok(card)
 }
@@ -90,13 +98,15 @@ pub struct Listed {
 }
 
 /// Every card present: real cards under `/dev`, the emulated directories given, and
-/// `sims` simulated cards.
-pub fn list(emulated: &[PathBuf], sims: usize) -> Vec<Listed> {
+/// `sims` simulated cards. Real and emulated cards must match `expected` when given (the
+/// simulated card is the device model, not a bitstream).
+pub fn list(emulated: &[PathBuf], sims: usize, expected: Option<&ExpectedBitstream>) -> Vec<Listed> {
     let mut out = Vec::new();
     let probe = |location: String, kind: &'static str, t: Result<Box<dyn Transport>, XferError>| {
+        let expected = if kind == "sim" { None } else { expected };
         let status = t
             .map_err(|e| e.to_string())
-            .and_then(|t| admit(t, Deadlines::default()).map_err(|e| e.to_string()))
+            .and_then(|t| admit(t, Deadlines::default(), expected).map_err(|e| e.to_string()))
             .map(|c| c.identity().clone());
         Listed { location, kind, status }
     };

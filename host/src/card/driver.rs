@@ -18,6 +18,7 @@ use slotproof_firmware::checksum::checksum;
 use slotproof_firmware::command::{Field, WORDS};
 use slotproof_firmware::regs::{self, caps, error_code, irq_status, limits, status};
 use slotproof_firmware::{ABI_VERSION, AbiVersion, CARD_ID, CardError, Command};
+use slotproof_hdl::bitstream::{Manifest, ManifestError};
 
 use crate::transport::{Transport, XferError};
 
@@ -70,9 +71,85 @@ pub struct CardIdentity {
 }
 
 impl CardIdentity {
+    /// Checks that the card reports exactly the identity of the bitstream `manifest`
+    /// describes (ABI, build ID, capabilities, limits, clock, memory): a card flashed with
+    /// another build, or a manifest of another board, is refused before any work.
+    pub fn check_manifest(&self, expected: &ExpectedBitstream) -> Result<(), CardFault> {
+        let want = expected.manifest.identity();
+        let got = [
+            ("ABI_VERSION", self.abi.to_reg()),
+            ("BITSTREAM_LO", self.bitstream as u32),
+            ("BITSTREAM_HI", (self.bitstream >> 32) as u32),
+            ("CAPS", self.caps),
+            (
+                "LIMITS",
+                limits::NTT_LANES.bits(self.ntt_lanes)
+                    | limits::MAX_LOG_LDE_ROWS.bits(self.max_log_lde_rows)
+                    | limits::MAX_LOG_BLOWUP.bits(self.max_log_blowup)
+                    | limits::MAX_BATCH_COLS.bits(self.max_batch_cols),
+            ),
+            ("CLOCK_KHZ", self.clock_khz),
+            ("MEM_MIB", self.mem_mib),
+        ];
+        let differ: Vec<String> = got
+            .iter()
+            .filter_map(|&(name, value)| {
+                let reg = regs::ALL.iter().find(|r| r.name == name).expect("an identity register of the ABI");
+                let w = want.read(reg.offset).expect("an identity register");
+                (w != value).then(|| format!("{name} reads {value:#010x}, the manifest says {w:#010x}"))
+            })
+            .collect();
+        if differ.is_empty() {
+            Ok(())
+        } else {
+            Err(CardFault::ManifestMismatch {
+                card: self.name.clone(),
+                manifest: expected.path.clone(),
+                what: differ.join("; "),
+            })
+        }
+    }
+
     /// Capability names, for `slotproof devices`.
     pub fn capability_names(&self) -> Vec<&'static str> {
         caps::ALL.iter().filter(|f| f.is_set(self.caps)).map(|f| f.name).collect()
+    }
+}
+
+/// The bitstream a user expects on their cards (`--manifest FILE`), already checked
+/// against this host's ABI by [`Manifest::load`].
+#[derive(Clone, Debug)]
+pub struct ExpectedBitstream {
+    /// Where the manifest came from, for messages.
+    pub path: String,
+    /// The manifest.
+    pub manifest: Manifest,
+}
+
+impl ExpectedBitstream {
+    /// Loads `path`; a manifest of another ABI or format is refused here.
+    pub fn load(path: &std::path::Path) -> Result<Self, ManifestError> {
+        Ok(Self { path: path.display().to_string(), manifest: Manifest::load(path)? })
+    }
+
+    /// The device model of a card running this bitstream: its identity, with the default
+    /// speed model at the manifest's clock. `slotproof emulate --manifest` serves it.
+    pub fn emulated_config(&self) -> slotproof_sim::CardConfig {
+        let id = self.manifest.identity();
+        let mut config = slotproof_sim::CardConfig {
+            name: format!("{}-{}", self.manifest.board, self.manifest.bitstream_id),
+            bitstream_id: id.bitstream_id,
+            caps: id.caps,
+            ntt_lanes: id.ntt_lanes,
+            max_log_lde_rows: id.max_log_lde_rows,
+            max_log_blowup: id.max_log_blowup,
+            max_batch_cols: id.max_batch_cols,
+            mem_bytes: id.mem_bytes,
+            abi: id.abi,
+            ..slotproof_sim::CardConfig::default()
+        };
+        config.timing.clock_hz = id.clock_hz;
+        config
     }
 }
 
@@ -86,6 +163,16 @@ pub enum CardFault {
         card: String,
         /// What ID read.
         id: u32,
+    },
+    /// The card is not running the bitstream the user's manifest describes.
+    #[error("{card}: does not match manifest {manifest}: {what}")]
+    ManifestMismatch {
+        /// Card.
+        card: String,
+        /// The manifest's file.
+        manifest: String,
+        /// Every register that differs, with both values.
+        what: String,
     },
     /// The bitstream speaks another ABI.
     #[error(

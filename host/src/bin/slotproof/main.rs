@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use slotproof_core::FieldId;
 use slotproof_core::sample::random_trace;
 use slotproof_core::trace::{TraceFile, write_npy_words};
-use slotproof_host::backend::card::VerifyMode;
+use slotproof_host::backend::card::{ExpectedBitstream, VerifyMode};
 use slotproof_host::backend::{self, BackendError, BackendKind, CardOptions, Progress};
 use slotproof_host::job::{CommitJob, CommitReport, DEFAULT_COLS, DEFAULT_LOG_ROWS, DEFAULT_SEED, TraceInput};
 
@@ -72,6 +72,32 @@ Examples:\n  slotproof plan --workload mainnet --board u55c --cards 8\n  slotpro
 slotproof plan --workload my-block.toml --board u250 --cards 4 --clock-mhz 300 --json\n  \
 slotproof plan sweep --boards u55c,u250,c1100 --cards 1,2,4,8,16 --out sweep/")]
     Plan(Box<plan::PlanArgs>),
+    /// The card's RTL: board builds (Vivado recipe, manifest, whole-card resource report).
+    #[command(subcommand)]
+    Hdl(HdlCommand),
+}
+
+#[derive(Subcommand)]
+enum HdlCommand {
+    /// Write a board's build: card top Verilog, user-logic wrapper, Vivado TCL, XDC, the whole-card
+    /// yosys report and the manifest, under <out>/boards/<board>/; then run Vivado when it is on PATH.
+    #[command(
+        after_help = "The manifest records the card ABI, the source hash (and the build ID derived from it, which the card reports in BITSTREAM_LO/HI), the identity registers, the resources and the target clock. Give it to `slotproof commit --manifest` or `slotproof devices --manifest` and the host refuses a card that is not running exactly that build, and any manifest of another ABI.\n\nVivado (synthesis, implementation, bitstream) takes hours and needs the board files installed; without it on PATH the recipe is written and the command says how to run it.\n\nExamples:\n  slotproof hdl build --board u55c\n  slotproof hdl build --board u250 --out /tmp/build --no-vivado"
+    )]
+    Build(HdlBuildArgs),
+}
+
+#[derive(Args)]
+struct HdlBuildArgs {
+    /// The board: u55c, u250 or c1100.
+    #[arg(long)]
+    board: String,
+    /// The bitstreams directory; the board's files go to <out>/boards/<board>/.
+    #[arg(long, default_value = "bitstreams")]
+    out: PathBuf,
+    /// Write the recipe and manifest only, even when vivado is on PATH.
+    #[arg(long)]
+    no_vivado: bool,
 }
 
 #[derive(Args)]
@@ -79,6 +105,10 @@ struct DevicesArgs {
     /// An emulated device directory to list too; repeatable.
     #[arg(long = "device", value_name = "DIR")]
     devices: Vec<PathBuf>,
+    /// A bitstream manifest (bitstreams/boards/<board>/manifest.json): real and emulated cards
+    /// not running exactly that build are refused.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
     /// Simulated cards to list.
     #[arg(long, default_value_t = 1)]
     sims: usize,
@@ -94,6 +124,10 @@ struct EmulateArgs {
     /// DMA channels each way (1-4).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=4))]
     channels: u8,
+    /// Emulate a card running the bitstream this manifest describes (its identity registers,
+    /// capabilities, limits, clock and memory) instead of the default full-capability card.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -136,6 +170,10 @@ struct CommitArgs {
     /// An emulated device directory to consider (as made by `slotproof emulate`); repeatable.
     #[arg(long = "device", value_name = "DIR")]
     devices: Vec<PathBuf>,
+    /// A bitstream manifest (bitstreams/boards/<board>/manifest.json): fpga cards not running
+    /// exactly that build are refused, and a manifest of another ABI is an error.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
@@ -207,6 +245,7 @@ with the reason logged and shown in the backend line.",
         Command::Devices(a) => devices(a),
         Command::Emulate(a) => emulate(a),
         Command::Plan(a) => plan::run(*a),
+        Command::Hdl(HdlCommand::Build(a)) => hdl_build(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -224,7 +263,8 @@ with the reason logged and shown in the backend line.",
 }
 
 fn devices(a: DevicesArgs) -> Result<()> {
-    let found = slotproof_host::card::discover::list(&a.devices, a.sims);
+    let expected = expected_bitstream(a.manifest.as_deref())?;
+    let found = slotproof_host::card::discover::list(&a.devices, a.sims, expected.as_ref());
     if found.is_empty() {
         println!("no card found (no /dev/xdma<N>_user node; --device DIR adds an emulated one)");
     }
@@ -252,16 +292,23 @@ fn emulate(a: EmulateArgs) -> Result<()> {
     use slotproof_host::transport::emulated::{EmulatedDevice, EmulatedSpec};
     use slotproof_host::transport::servicer::Servicer;
     std::fs::create_dir_all(&a.dir).map_err(|e| BadInput(format!("{}: cannot create: {e}", a.dir.display())))?;
+    let expected = expected_bitstream(a.manifest.as_deref())?;
+    let config = match &expected {
+        Some(e) => e.emulated_config(),
+        None => slotproof_sim::CardConfig::default(),
+    };
     let spec = EmulatedSpec {
-        mem_bytes: a.mem_gib.max(8) << 30,
+        mem_bytes: (a.mem_gib.max(8) << 30).max(config.mem_bytes),
         channels: usize::from(a.channels),
         ..EmulatedSpec::default()
     };
     let dev = EmulatedDevice::create(&a.dir, 0, spec.clone())?;
     // `spawn` returns once the identity registers are published: only then is the card
     // announced, so whoever waits for the line finds a card that answers.
-    let _servicer =
-        Servicer::spawn(dev.card_port(), slotproof_sim::CardConfig::default(), slotproof_sim::FaultPlan::none());
+    if let Some(e) = &expected {
+        eprintln!("emulating the {} bitstream of {} (build {})", e.manifest.board, e.path, e.manifest.bitstream_id);
+    }
+    let _servicer = Servicer::spawn(dev.card_port(), config, slotproof_sim::FaultPlan::none());
     eprintln!(
         "emulated card at {}/xdma0 ({} GiB sparse memory, {} channels); serving until interrupted (Ctrl-C)",
         a.dir.display(),
@@ -271,6 +318,54 @@ fn emulate(a: EmulateArgs) -> Result<()> {
     loop {
         std::thread::park();
     }
+}
+
+/// The manifest `--manifest` names, loaded and checked against this host's ABI.
+fn expected_bitstream(path: Option<&std::path::Path>) -> Result<Option<ExpectedBitstream>> {
+    let Some(path) = path else { return Ok(None) };
+    match ExpectedBitstream::load(path) {
+        Ok(e) => Ok(Some(e)),
+        Err(e) => Err(BadInput(e.to_string()).into()),
+    }
+}
+
+fn hdl_build(a: HdlBuildArgs) -> Result<()> {
+    use slotproof_hdl::bitstream::{BuildOptions, board, build};
+    let board = board(&a.board).map_err(|e| BadInput(e.to_string()))?;
+    let spinner = ProgressBar::new_spinner();
+    if !std::io::stderr().is_terminal() {
+        spinner.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let step = |s: &str| {
+        log::info!("{s}");
+        spinner.set_message(s.to_string());
+    };
+    let opts = BuildOptions { out: a.out.clone(), vivado: !a.no_vivado };
+    let outcome = build(board, &opts, &step)?;
+    spinner.finish_and_clear();
+    let m = &outcome.manifest;
+    println!("{} ({}) build {} written to {}", board.name, m.part, m.bitstream_id, outcome.dir.display());
+    println!("  card ABI {}, source sha256 {}", m.abi_version(), m.source_sha256);
+    println!(
+        "  user logic (yosys xcup): {} LUT, {} FF, {} DSP48E2, {} BRAM36, {} URAM at {} MHz target",
+        m.resources.lut,
+        m.resources.ff,
+        m.resources.dsp,
+        m.resources.bram36,
+        m.resources.uram,
+        m.target_clock_hz / 1e6
+    );
+    for name in m.files.keys() {
+        println!("  {}", outcome.dir.join(name).display());
+    }
+    println!("  {}", outcome.dir.join("manifest.json").display());
+    match (&outcome.bitstream, &outcome.vivado_skipped) {
+        (Some(bit), _) => println!("bitstream: {}", bit.display()),
+        (None, Some(why)) => println!("no bitstream: {why}"),
+        (None, None) => {}
+    }
+    Ok(())
 }
 
 fn abi(a: AbiArgs) -> Result<()> {
@@ -366,8 +461,13 @@ fn commit(a: CommitArgs) -> Result<()> {
         "full" => VerifyMode::Full,
         _ => VerifyMode::Sample(a.samples.max(1)),
     };
-    let opts =
-        CardOptions { cards: a.cards.map(usize::from), verify, devices: a.devices.clone(), ..CardOptions::default() };
+    let opts = CardOptions {
+        cards: a.cards.map(usize::from),
+        verify,
+        devices: a.devices.clone(),
+        expected: expected_bitstream(a.manifest.as_deref())?,
+        ..CardOptions::default()
+    };
     let (backend, why) = backend::select(&a.backend, &opts)?;
     log::info!("backend {} ({}): {}", backend.name(), backend.describe(), why);
     let job = CommitJob { trace: input, log_blowup: a.log_blowup as usize };
