@@ -130,8 +130,14 @@ fn budget(board: &Board, ceiling: f64) -> Resources {
     }
 }
 
+/// What a card with `lanes` NTT lanes and `pipelines` pipelines uses: the units and the
+/// control plane every card carries.
 fn cost(units: &UnitCosts, lanes: u32, pipelines: u32) -> Resources {
-    units.ntt_lane.resources.scaled(f64::from(lanes)).plus(units.pipeline.resources.scaled(f64::from(pipelines)))
+    units
+        .control
+        .resources
+        .plus(units.ntt_lane.resources.scaled(f64::from(lanes)))
+        .plus(units.pipeline.resources.scaled(f64::from(pipelines)))
 }
 
 fn fits(used: Resources, budget: Resources) -> bool {

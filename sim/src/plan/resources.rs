@@ -74,6 +74,10 @@ pub struct UnitCosts {
     /// around it. The device model lets the same pipelines absorb the leaves and then
     /// compress the tree, so a pipeline carries both shells.
     pub pipeline: Unit,
+    /// The card's control plane, once per card whatever its lanes: the card top level (the
+    /// AXI4-Lite register block and the command processor's admission stages), from the
+    /// whole-card RTL's report.
+    pub control: Unit,
 }
 
 /// The parsed resource table: block name → resources.
@@ -191,7 +195,11 @@ impl ReportTable {
                 }
             }
         };
-        Ok(UnitCosts { ntt_lane, pipeline })
+        let control = Unit {
+            resources: self.block("card_top")?,
+            derivation: "card_top (register block + admission, the whole-card RTL)".into(),
+        };
+        Ok(UnitCosts { ntt_lane, pipeline, control })
     }
 }
 
@@ -210,6 +218,9 @@ mod tests {
             }
             // A permutation dwarfs a lane: the sponge carries a whole unrolled Poseidon2.
             assert!(u.pipeline.resources.lut > 10.0 * u.ntt_lane.resources.lut, "{f}");
+            // Every card carries the control plane of the whole-card RTL once.
+            assert_eq!(u.control.resources, t.block("card_top").unwrap(), "{f}");
+            assert!(u.control.resources.lut > 1000.0 && u.control.resources.ff > 1000.0, "{f}: {:?}", u.control);
         }
     }
 
