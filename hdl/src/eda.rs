@@ -1152,3 +1152,272 @@ int main(int argc, char** argv) {{
         })
     }
 }
+
+/// Cycles an AXI4-Lite handshake of an [`AxiLiteSession`] may wait for the slave before the
+/// session gives up on it (a register block answers in a few).
+pub const SESSION_HANDSHAKE_CYCLES: u64 = 1_000;
+
+/// A Verilator model of an AXI4-Lite slave (top module `top` with the bus ports
+/// [`AxiLitePorts`] names, a `clock` and a 1-bit `irq`) built with an interactive master:
+/// the model for [`AxiLiteSession`]s, which each start a fresh process of it (a fresh,
+/// reset card). Building verilates once; starting is cheap.
+pub struct AxiLiteHarness {
+    dir: PathBuf,
+}
+
+/// How far an [`AxiLiteSession`] went: simulated cycles, bus transactions, and the wall
+/// time spent waiting for the model (pipe traffic included), for a cycles-per-second figure.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SessionStats {
+    /// Rising edges simulated since the session started.
+    pub cycles: u64,
+    /// Register reads and writes completed.
+    pub transactions: u64,
+    /// Wall time in seconds spent in the model.
+    pub seconds: f64,
+}
+
+/// One running model of an [`AxiLiteHarness`], driven one request at a time: a register
+/// write (AW and W offered together, then B taken), a register read (AR, then R taken),
+/// a number of idle cycles, a run until `irq` rises. Every request is answered before the
+/// next is sent, so the model is as interactive as a card behind a BAR (unlike
+/// [`AxiLiteModel`], which runs a plan made in advance). Same clocking: inputs settle with
+/// the clock low, outputs are sampled before the edge. Each handshake is bounded by
+/// [`SESSION_HANDSHAKE_CYCLES`]; a slave that does not answer is an error, not a hang. The
+/// pipe is behind a mutex, so a session can be shared between threads.
+pub struct AxiLiteSession {
+    dir: PathBuf,
+    io: std::sync::Mutex<SessionIo>,
+}
+
+struct SessionIo {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    stats: SessionStats,
+}
+
+impl AxiLiteHarness {
+    /// Verilates `verilog` (top module `top`) with the interactive master.
+    pub fn build(name: &str, verilog: &str) -> Result<Self, EdaError> {
+        let dir = verilate_with_driver(&format!("{name}-session"), verilog, &Self::driver())?;
+        Ok(Self { dir })
+    }
+
+    /// Starts a fresh model (reset state, cycle 0).
+    pub fn start(&self) -> Result<AxiLiteSession, EdaError> {
+        use std::process::Stdio;
+        let exe = self.dir.join("obj").join("Vtop");
+        let mut child =
+            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
+                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
+            )?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        let io = SessionIo { child, stdin, stdout, stats: SessionStats::default() };
+        Ok(AxiLiteSession { dir: self.dir.clone(), io: std::sync::Mutex::new(io) })
+    }
+
+    /// The master: one request per line (`w OFF VAL`, `r OFF`, `t N`, `u N`, `i`, numbers in
+    /// hex), one answer per line: `ok|timeout CYCLES VALUE`, with the running cycle count
+    /// and the value asked for (write: the cycles it took; read: the data; tick: `irq`;
+    /// until: the cycles run; irq query: `irq`).
+    fn driver() -> String {
+        format!(
+            r#"#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+
+static Vtop* top;
+static unsigned long long total = 0;
+
+// Outputs were sampled with the clock low; the rising edge completes what they showed.
+static void edge() {{
+    top->clock = 1;
+    top->eval();
+    top->clock = 0;
+    top->eval();
+    total++;
+}}
+
+// Runs cycles until `step` (which drives the inputs and evaluates, clock low) says the
+// handshake completes at the coming edge; false once `n` reaches the bound.
+template <typename F> static bool until(unsigned long long& n, F step) {{
+    while (n < {bound}ULL) {{
+        bool done = step();
+        edge();
+        n++;
+        if (done) return true;
+    }}
+    return false;
+}}
+
+static void answer(bool ok, unsigned long long value) {{
+    printf("%s %llx %llx\n", ok ? "ok" : "timeout", total, value);
+    fflush(stdout);
+}}
+
+int main(int argc, char** argv) {{
+    Verilated::commandArgs(argc, argv);
+    top = new Vtop;
+    top->clock = 0;
+    top->wstrb = 0xf;
+    top->eval();
+    char line[256];
+    while (fgets(line, sizeof line, stdin)) {{
+        char op = 0;
+        unsigned long long a = 0, b = 0;
+        if (sscanf(line, " %c %llx %llx", &op, &a, &b) < 1) return 2;
+        if (op == 'w') {{
+            unsigned long long n = 0;
+            bool aw = true, w = true;
+            top->awaddr = a;
+            top->wdata = b;
+            top->wstrb = 0xf;
+            bool ok = until(n, [&] {{
+                top->awvalid = aw;
+                top->wvalid = w;
+                top->eval();
+                if (top->awready) aw = false;
+                if (top->wready) w = false;
+                return !aw && !w;
+            }});
+            top->awvalid = 0;
+            top->wvalid = 0;
+            top->bready = 1;
+            ok = ok && until(n, [&] {{ top->eval(); return (bool)top->bvalid; }});
+            top->bready = 0;
+            top->eval();
+            answer(ok, n);
+        }} else if (op == 'r') {{
+            unsigned long long n = 0, value = 0;
+            top->araddr = a;
+            top->arvalid = 1;
+            bool ok = until(n, [&] {{ top->eval(); return (bool)top->arready; }});
+            top->arvalid = 0;
+            top->rready = 1;
+            ok = ok && until(n, [&] {{ top->eval(); value = top->rdata; return (bool)top->rvalid; }});
+            top->rready = 0;
+            top->eval();
+            answer(ok, value);
+        }} else if (op == 't') {{
+            for (unsigned long long k = 0; k < a; k++) edge();
+            top->eval();
+            answer(true, top->irq);
+        }} else if (op == 'u') {{
+            unsigned long long k = 0;
+            top->eval();
+            while (k < a && !top->irq) {{
+                edge();
+                k++;
+            }}
+            answer(true, k);
+        }} else if (op == 'i') {{
+            top->eval();
+            answer(true, top->irq);
+        }} else {{
+            return 2;
+        }}
+    }}
+    top->final();
+    delete top;
+    return 0;
+}}
+"#,
+            bound = SESSION_HANDSHAKE_CYCLES,
+        )
+    }
+}
+
+impl AxiLiteSession {
+    /// Sends one request line and returns its answer: whether the handshakes completed and
+    /// the value.
+    fn request(&self, line: &str, transaction: bool) -> Result<(bool, u64), EdaError> {
+        use std::io::{BufRead, Write as _};
+        let mut io = self.io.lock().unwrap_or_else(|e| e.into_inner());
+        let start = std::time::Instant::now();
+        let exe = self.dir.join("obj").join("Vtop");
+        let io_err = |source| EdaError::Io { path: exe.clone(), source };
+        writeln!(io.stdin, "{line}").and_then(|()| io.stdin.flush()).map_err(io_err)?;
+        let mut answer = String::new();
+        if io.stdout.read_line(&mut answer).map_err(io_err)? == 0 {
+            let status = io.child.try_wait().ok().flatten().map_or("still running".into(), |s| s.to_string());
+            return Err(EdaError::Failed {
+                tool: exe.display().to_string(),
+                dir: self.dir.clone(),
+                log: format!("the model stopped answering after '{line}' ({status})"),
+            });
+        }
+        let fields: Vec<&str> = answer.split_whitespace().collect();
+        let hex = |w: Option<&&str>| w.and_then(|w| u64::from_str_radix(w, 16).ok());
+        let (ok, cycles, value) = match (fields.first(), hex(fields.get(1)), hex(fields.get(2))) {
+            (Some(&s @ ("ok" | "timeout")), Some(c), Some(v)) if fields.len() == 3 => (s == "ok", c, v),
+            _ => {
+                return Err(EdaError::Unexpected {
+                    what: format!("{} answer to '{line}'", exe.display()),
+                    reason: format!("'{}' is not 'ok|timeout CYCLES VALUE'", answer.trim_end()),
+                });
+            }
+        };
+        io.stats.cycles = cycles;
+        io.stats.transactions += u64::from(transaction && ok);
+        io.stats.seconds += start.elapsed().as_secs_f64();
+        Ok((ok, value))
+    }
+
+    fn handshake(&self, line: String, what: impl FnOnce() -> String) -> Result<u64, EdaError> {
+        match self.request(&line, true)? {
+            (true, v) => Ok(v),
+            (false, _) => Err(EdaError::Unexpected {
+                what: what(),
+                reason: format!("the slave did not complete the handshake in {SESSION_HANDSHAKE_CYCLES} cycles"),
+            }),
+        }
+    }
+
+    /// Writes `value` at byte offset `offset` (all byte strobes); returns the cycles the
+    /// write took, address to response.
+    pub fn write32(&self, offset: u32, value: u32) -> Result<u64, EdaError> {
+        self.handshake(format!("w {offset:x} {value:x}"), || format!("AXI4-Lite write of {value:#x} at {offset:#x}"))
+    }
+
+    /// Reads the word at byte offset `offset`.
+    pub fn read32(&self, offset: u32) -> Result<u32, EdaError> {
+        self.handshake(format!("r {offset:x}"), || format!("AXI4-Lite read at {offset:#x}")).map(|v| v as u32)
+    }
+
+    /// Runs `cycles` idle cycles; returns `irq` after them.
+    pub fn tick(&self, cycles: u64) -> Result<bool, EdaError> {
+        self.request(&format!("t {cycles:x}"), false).map(|(_, irq)| irq != 0)
+    }
+
+    /// Runs idle cycles until `irq` is high, at most `cycles`; returns how many ran (fewer
+    /// than `cycles` only when `irq` rose; 0 when it was high already).
+    pub fn run_until_irq(&self, cycles: u64) -> Result<u64, EdaError> {
+        self.request(&format!("u {cycles:x}"), false).map(|(_, ran)| ran)
+    }
+
+    /// The `irq` output now.
+    pub fn irq(&self) -> Result<bool, EdaError> {
+        self.request("i", false).map(|(_, irq)| irq != 0)
+    }
+
+    /// Rising edges simulated so far.
+    pub fn cycles(&self) -> u64 {
+        self.stats().cycles
+    }
+
+    /// Cycles, transactions and wall time so far.
+    pub fn stats(&self) -> SessionStats {
+        self.io.lock().unwrap_or_else(|e| e.into_inner()).stats
+    }
+}
+
+impl Drop for AxiLiteSession {
+    fn drop(&mut self) {
+        // Ends the model this session started (by its handle) and reaps it.
+        let io = self.io.get_mut().unwrap_or_else(|e| e.into_inner());
+        let _ = io.child.kill();
+        let _ = io.child.wait();
+    }
+}

@@ -14,6 +14,22 @@ use super::{DeviceInfo, Transport, XferError};
 /// H2C/C2H channels the simulated card offers (an XDMA IP has up to 4 of each).
 pub const SIM_CHANNELS: usize = 4;
 
+/// Checks that `channel` is one of the [`SIM_CHANNELS`] of a simulated card.
+pub(super) fn check_channel(dir: &'static str, channel: usize) -> Result<(), XferError> {
+    if channel < SIM_CHANNELS { Ok(()) } else { Err(XferError::NoChannel { dir, channel, available: SIM_CHANNELS }) }
+}
+
+/// Checks a register offset against a BAR of `bar_len` bytes, as the XDMA binding does.
+pub(super) fn check_reg(bar_len: u64, offset: u64) -> Result<u32, XferError> {
+    if offset.checked_add(4).is_none_or(|end| end > bar_len) {
+        return Err(XferError::OutOfRange { offset, len: 4, limit: bar_len, what: "register offset" });
+    }
+    if !offset.is_multiple_of(4) {
+        return Err(XferError::Misaligned { offset });
+    }
+    Ok(offset as u32)
+}
+
 /// A transport to an in-process [`SimCard`].
 pub struct SimTransport {
     card: Arc<SimCard>,
@@ -38,25 +54,6 @@ impl SimTransport {
         &self.card
     }
 
-    fn check_channel(&self, dir: &'static str, channel: usize) -> Result<(), XferError> {
-        if channel < SIM_CHANNELS {
-            Ok(())
-        } else {
-            Err(XferError::NoChannel { dir, channel, available: SIM_CHANNELS })
-        }
-    }
-
-    fn check_reg(&self, offset: u64) -> Result<u32, XferError> {
-        let limit = self.info.bar_len;
-        if offset.checked_add(4).is_none_or(|end| end > limit) {
-            return Err(XferError::OutOfRange { offset, len: 4, limit, what: "register offset" });
-        }
-        if !offset.is_multiple_of(4) {
-            return Err(XferError::Misaligned { offset });
-        }
-        Ok(offset as u32)
-    }
-
     fn map(&self, dir: &'static str, channel: usize, addr: u64, wanted: usize, f: TransferFault) -> XferError {
         let what = format!("{} {dir}_{channel} at {addr:#x} ({wanted} bytes)", self.info.name);
         match f {
@@ -79,18 +76,18 @@ impl Transport for SimTransport {
     }
 
     fn h2c(&self, channel: usize, addr: u64, src: &[u8]) -> Result<(), XferError> {
-        self.check_channel("h2c", channel)?;
+        check_channel("h2c", channel)?;
         self.card.h2c(channel, addr, src).map_err(|f| self.map("h2c", channel, addr, src.len(), f))
     }
 
     fn c2h(&self, channel: usize, addr: u64, dst: &mut [u8]) -> Result<(), XferError> {
-        self.check_channel("c2h", channel)?;
+        check_channel("c2h", channel)?;
         let wanted = dst.len();
         self.card.c2h(channel, addr, dst).map_err(|f| self.map("c2h", channel, addr, wanted, f))
     }
 
     fn read32(&self, offset: u64) -> Result<u32, XferError> {
-        let off = self.check_reg(offset)?;
+        let off = check_reg(self.info.bar_len, offset)?;
         match self.card.read_reg(off) {
             u32::MAX => Err(XferError::DeviceLost { offset }),
             v => Ok(v),
@@ -98,7 +95,7 @@ impl Transport for SimTransport {
     }
 
     fn write32(&self, offset: u64, value: u32) -> Result<(), XferError> {
-        let off = self.check_reg(offset)?;
+        let off = check_reg(self.info.bar_len, offset)?;
         self.card.write_reg(off, value);
         Ok(())
     }

@@ -9,6 +9,8 @@
 //!   file for card memory, regular file for the BAR, FIFOs for events), so CI runs the real
 //!   `XdmaTransport` code without a card, with a [`emulated::CardPort`] for the device model;
 //! - [`inproc::SimTransport`]: the device model of `slotproof-sim` in this process;
+//! - [`rtl::RtlTransport`]: the card top level's Verilog under Verilator (hardware in the
+//!   loop), so the driver is checked against the RTL that goes into the bitstream;
 //! - [`servicer`]: runs the device model behind an emulated directory, in a thread of this
 //!   process or in `slotproof emulate`.
 //!
@@ -24,6 +26,7 @@ use aligned_vec::{AVec, ConstAlign};
 pub mod emulated;
 pub mod inproc;
 mod mmio;
+pub mod rtl;
 pub mod servicer;
 pub mod xdma;
 

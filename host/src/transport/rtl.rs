@@ -1,0 +1,171 @@
+//! The card's RTL as a [`Transport`] (hardware in the loop): the registers are the emitted
+//! Verilog of the card top level (`CardTop`) for a board's committed build, verilated and
+//! driven over AXI4-Lite one transaction at a time ([`AxiLiteSession`]), so the unchanged
+//! host driver runs against the logic that goes into the bitstream, not against a model of
+//! it. Card memory is behavioural, on this side: the CAPS = 0 card never reads it, so DMA
+//! only has to keep bytes faithfully, with the bounds errors of the simulated transport.
+//!
+//! Time is simulated time. [`Transport::wait_irq`] runs the model, in chunks, until `irq`
+//! rises or the timeout has passed in *simulated* cycles at the board's clock: a wait costs
+//! what it would on the card in card time, and the wall time it takes is Verilator's speed.
+
+use std::time::Duration;
+
+use slotproof_firmware::regs::BLOCK_BYTES;
+use slotproof_hdl::bitstream::build::{card_top_config, sources};
+use slotproof_hdl::bitstream::{Board, BuildError};
+use slotproof_hdl::eda::{AxiLiteHarness, AxiLiteSession, EdaError, SessionStats};
+use slotproof_sim::device::{CardMemory, SparseMemory};
+
+use super::inproc::{SIM_CHANNELS, check_channel, check_reg};
+use super::{DeviceInfo, Transport, XferError};
+
+/// Cycles [`Transport::wait_irq`] runs per request to the model, so a long wait stays a
+/// series of short ones.
+pub const IRQ_CHUNK_CYCLES: u64 = 1 << 16;
+
+/// Why an RTL card could not be built or started.
+#[derive(Debug, thiserror::Error)]
+pub enum RtlError {
+    /// The board's Verilog could not be generated.
+    #[error("card top of board {board}: {source}")]
+    Build {
+        /// The board.
+        board: &'static str,
+        /// Why.
+        source: BuildError,
+    },
+    /// Verilator (or the model it built) failed.
+    #[error("verilated card top of board {board}: {source}")]
+    Eda {
+        /// The board.
+        board: &'static str,
+        /// Why.
+        source: EdaError,
+    },
+}
+
+/// A board's card top, verilated once; each [`RtlCard::transport`] starts a fresh card.
+pub struct RtlCard {
+    harness: AxiLiteHarness,
+    name: String,
+    clock_hz: f64,
+    mem_bytes: u64,
+}
+
+impl RtlCard {
+    /// Builds the card top Verilog of `board`'s committed build (the build ID its recipe's
+    /// sources give) and verilates it. The device is named `rtl-<board>`.
+    pub fn card_top(board: &'static Board) -> Result<Self, RtlError> {
+        let src = sources(board).map_err(|source| RtlError::Build { board: board.id, source })?;
+        let config = card_top_config(board, src.bitstream_id);
+        let name = format!("rtl-{}", board.id);
+        let harness = AxiLiteHarness::build(&name, &src.core_as_top)
+            .map_err(|source| RtlError::Eda { board: board.id, source })?;
+        Ok(Self { harness, name, clock_hz: board.axi_clock_hz, mem_bytes: config.admission.mem_bytes })
+    }
+
+    /// A transport to a freshly started card (reset state, cycle 0, empty memory).
+    pub fn transport(&self) -> Result<RtlTransport, EdaError> {
+        Ok(RtlTransport {
+            session: self.harness.start()?,
+            mem: SparseMemory::new(self.mem_bytes),
+            clock_hz: self.clock_hz,
+            info: DeviceInfo {
+                name: self.name.clone(),
+                h2c_channels: SIM_CHANNELS,
+                c2h_channels: SIM_CHANNELS,
+                bar_len: u64::from(BLOCK_BYTES),
+                mem_len: Some(self.mem_bytes),
+            },
+        })
+    }
+}
+
+/// A transport to a verilated card top (see the module documentation).
+pub struct RtlTransport {
+    session: AxiLiteSession,
+    mem: SparseMemory,
+    clock_hz: f64,
+    info: DeviceInfo,
+}
+
+impl RtlTransport {
+    /// Builds and starts the card top of `board` ([`RtlCard::card_top`]).
+    pub fn card_top(board: &'static Board) -> Result<Self, RtlError> {
+        let card = RtlCard::card_top(board)?;
+        card.transport().map_err(|source| RtlError::Eda { board: board.id, source })
+    }
+
+    /// Rising edges simulated so far.
+    pub fn cycles(&self) -> u64 {
+        self.session.cycles()
+    }
+
+    /// Cycles, register transactions and wall time spent in the model so far.
+    pub fn stats(&self) -> SessionStats {
+        self.session.stats()
+    }
+
+    fn out_of_memory(&self, addr: u64, len: usize) -> XferError {
+        XferError::OutOfRange { offset: addr, len: len as u64, limit: self.mem_bytes(), what: "card memory" }
+    }
+
+    fn mem_bytes(&self) -> u64 {
+        self.info.mem_len.unwrap_or(0)
+    }
+
+    fn model(&self, what: String, e: EdaError) -> XferError {
+        XferError::Io { what: format!("{} {what}", self.info.name), source: std::io::Error::other(e.to_string()) }
+    }
+}
+
+impl Transport for RtlTransport {
+    fn info(&self) -> &DeviceInfo {
+        &self.info
+    }
+
+    fn h2c(&self, channel: usize, addr: u64, src: &[u8]) -> Result<(), XferError> {
+        check_channel("h2c", channel)?;
+        self.mem.write(addr, src).map_err(|_| self.out_of_memory(addr, src.len()))
+    }
+
+    fn c2h(&self, channel: usize, addr: u64, dst: &mut [u8]) -> Result<(), XferError> {
+        check_channel("c2h", channel)?;
+        let wanted = dst.len();
+        self.mem.read(addr, dst).map_err(|_| self.out_of_memory(addr, wanted))
+    }
+
+    fn read32(&self, offset: u64) -> Result<u32, XferError> {
+        let off = check_reg(self.info.bar_len, offset)?;
+        match self.session.read32(off).map_err(|e| self.model(format!("register read at {offset:#x}"), e))? {
+            u32::MAX => Err(XferError::DeviceLost { offset }),
+            v => Ok(v),
+        }
+    }
+
+    fn write32(&self, offset: u64, value: u32) -> Result<(), XferError> {
+        let off = check_reg(self.info.bar_len, offset)?;
+        self.session.write32(off, value).map_err(|e| self.model(format!("register write at {offset:#x}"), e))?;
+        Ok(())
+    }
+
+    fn wait_irq(&self, vector: usize, timeout: Duration) -> Result<bool, XferError> {
+        if vector != 0 {
+            return Err(XferError::NoChannel { dir: "events", channel: vector, available: 1 });
+        }
+        let what = || format!("wait for irq 0 ({timeout:?} simulated)");
+        let mut left = (timeout.as_secs_f64() * self.clock_hz).ceil() as u64;
+        loop {
+            let chunk = left.min(IRQ_CHUNK_CYCLES);
+            let ran = self.session.run_until_irq(chunk).map_err(|e| self.model(what(), e))?;
+            if ran < chunk {
+                return Ok(true);
+            }
+            left -= chunk;
+            if left == 0 {
+                return self.session.irq().map_err(|e| self.model(what(), e));
+            }
+        }
+    }
+}
