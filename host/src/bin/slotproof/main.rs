@@ -59,7 +59,7 @@ mmap of the user BAR, poll on events) that drives a real card.")]
     Emulate(EmulateArgs),
     /// Print the card ABI this build speaks: registers, command descriptor, opcodes, memory map, errors.
     #[command(after_help = "The tables are generated from the slotproof-firmware crate, the single source \
-of truth that the host driver and the device model are built from (and the card's RTL register block, when the card top lands).")]
+of truth that the host driver and the device model are built from (and the card's RTL: register block and command admission).")]
     Abi(AbiArgs),
     /// Can this box prove a mainnet block within the slot? Latency, power, cost and a verdict.
     #[command(after_help = "Models a whole prover box: a workload (a block preset with cited figures, or a \
