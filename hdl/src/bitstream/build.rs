@@ -285,11 +285,6 @@ pub fn build(board: &'static Board, opts: &BuildOptions, progress: &dyn Fn(&str)
     Ok(BuildOutcome { dir, manifest, bitstream, vivado_skipped })
 }
 
-/// Every board id, for `--help`.
-pub fn board_ids() -> String {
-    BOARDS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
-}
-
 /// The memory map must fit the smallest board's memory, or the card refuses the host's
 /// layout at open. Checked at compile time.
 const _: () = {

@@ -76,27 +76,27 @@ impl CardIdentity {
     /// another build, or a manifest of another board, is refused before any work.
     pub fn check_manifest(&self, expected: &ExpectedBitstream) -> Result<(), CardFault> {
         let want = expected.manifest.identity();
+        // The registers as the card answered them (LIMITS re-packed from its decoded fields).
         let got = [
-            ("ABI_VERSION", self.abi.to_reg()),
-            ("BITSTREAM_LO", self.bitstream as u32),
-            ("BITSTREAM_HI", (self.bitstream >> 32) as u32),
-            ("CAPS", self.caps),
+            (regs::ABI_VERSION, self.abi.to_reg()),
+            (regs::BITSTREAM_LO, self.bitstream as u32),
+            (regs::BITSTREAM_HI, (self.bitstream >> 32) as u32),
+            (regs::CAPS, self.caps),
             (
-                "LIMITS",
+                regs::LIMITS,
                 limits::NTT_LANES.bits(self.ntt_lanes)
                     | limits::MAX_LOG_LDE_ROWS.bits(self.max_log_lde_rows)
                     | limits::MAX_LOG_BLOWUP.bits(self.max_log_blowup)
                     | limits::MAX_BATCH_COLS.bits(self.max_batch_cols),
             ),
-            ("CLOCK_KHZ", self.clock_khz),
-            ("MEM_MIB", self.mem_mib),
+            (regs::CLOCK_KHZ, self.clock_khz),
+            (regs::MEM_MIB, self.mem_mib),
         ];
         let differ: Vec<String> = got
             .iter()
-            .filter_map(|&(name, value)| {
-                let reg = regs::ALL.iter().find(|r| r.name == name).expect("an identity register of the ABI");
+            .filter_map(|&(reg, value)| {
                 let w = want.read(reg.offset).expect("an identity register");
-                (w != value).then(|| format!("{name} reads {value:#010x}, the manifest says {w:#010x}"))
+                (w != value).then(|| format!("{} reads {value:#010x}, the manifest says {w:#010x}", reg.name))
             })
             .collect();
         if differ.is_empty() {
@@ -135,21 +135,8 @@ impl ExpectedBitstream {
     /// The device model of a card running this bitstream: its identity, with the default
     /// speed model at the manifest's clock. `slotproof emulate --manifest` serves it.
     pub fn emulated_config(&self) -> slotproof_sim::CardConfig {
-        let id = self.manifest.identity();
-        let mut config = slotproof_sim::CardConfig {
-            name: format!("{}-{}", self.manifest.board, self.manifest.bitstream_id),
-            bitstream_id: id.bitstream_id,
-            caps: id.caps,
-            ntt_lanes: id.ntt_lanes,
-            max_log_lde_rows: id.max_log_lde_rows,
-            max_log_blowup: id.max_log_blowup,
-            max_batch_cols: id.max_batch_cols,
-            mem_bytes: id.mem_bytes,
-            abi: id.abi,
-            ..slotproof_sim::CardConfig::default()
-        };
-        config.timing.clock_hz = id.clock_hz;
-        config
+        let name = format!("{}-{}", self.manifest.board, self.manifest.bitstream_id);
+        slotproof_sim::CardConfig::with_identity(name, &self.manifest.identity())
     }
 }
 

@@ -77,6 +77,25 @@ impl CardConfig {
         Self { timing: Timing::zero(), ..Self::default() }
     }
 
+    /// The default card (speed model included) reporting `id` instead: the model of a card
+    /// running a given build. The inverse of [`CardConfig::identity`].
+    pub fn with_identity(name: String, id: &regs::Identity) -> Self {
+        let mut config = Self {
+            name,
+            bitstream_id: id.bitstream_id,
+            caps: id.caps,
+            ntt_lanes: id.ntt_lanes,
+            max_log_lde_rows: id.max_log_lde_rows,
+            max_log_blowup: id.max_log_blowup,
+            max_batch_cols: id.max_batch_cols,
+            mem_bytes: id.mem_bytes,
+            abi: id.abi,
+            ..Self::default()
+        };
+        config.timing.clock_hz = id.clock_hz;
+        config
+    }
+
     /// The identity registers this card reports (the same derivation the RTL register
     /// block is built from).
     pub fn identity(&self) -> regs::Identity {

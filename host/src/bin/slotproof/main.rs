@@ -330,6 +330,7 @@ fn expected_bitstream(path: Option<&std::path::Path>) -> Result<Option<ExpectedB
 }
 
 fn hdl_build(a: HdlBuildArgs) -> Result<()> {
+    use slotproof_hdl::bitstream::build::{MANIFEST_FILE, REPORT_FILE};
     use slotproof_hdl::bitstream::{BuildOptions, board, build};
     let board = board(&a.board).map_err(|e| BadInput(e.to_string()))?;
     let spinner = ProgressBar::new_spinner();
@@ -356,10 +357,9 @@ fn hdl_build(a: HdlBuildArgs) -> Result<()> {
         m.resources.uram,
         m.target_clock_hz / 1e6
     );
-    for name in m.files.keys() {
+    for name in m.files.keys().map(String::as_str).chain([REPORT_FILE, MANIFEST_FILE]) {
         println!("  {}", outcome.dir.join(name).display());
     }
-    println!("  {}", outcome.dir.join("manifest.json").display());
     match (&outcome.bitstream, &outcome.vivado_skipped) {
         (Some(bit), _) => println!("bitstream: {}", bit.display()),
         (None, Some(why)) => println!("no bitstream: {why}"),
