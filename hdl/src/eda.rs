@@ -1157,12 +1157,121 @@ int main(int argc, char** argv) {{
 /// session gives up on it (a register block answers in a few).
 pub const SESSION_HANDSHAKE_CYCLES: u64 = 1_000;
 
+/// Bytes one DMA request line to the card memory carries at most: a long transfer is a
+/// series of bounded lines, so neither side ever holds an unbounded line.
+pub const DMA_CHUNK_BYTES: usize = 64 << 10;
+
+/// The card memory an [`AxiLiteHarness`] built with [`AxiLiteHarness::build_with_memory`]
+/// puts behind the card's memory master port (`mem_ar*`, `mem_r*`, `mem_aw*`, `mem_w*`,
+/// `mem_b*`: AXI4, single beats, 32-bit data, 64-bit byte addresses, no IDs, no bursts).
+/// It is a C++ slave in the model's driver, serviced at every edge, so the card sees the
+/// latencies and back-pressure of a memory cycle by cycle instead of a Rust-side shortcut.
+/// Everything here is a run-time setting of the model: sessions of one harness (one
+/// verilation) can each use another ([`AxiLiteHarness::start_with_memory`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryModel {
+    /// Size in bytes: an access at or past it answers SLVERR, as a misaligned one does.
+    pub bytes: u64,
+    /// Cycles from the edge that takes a read address to the first cycle its data is
+    /// offered (at least 1). Reads are answered in order; any number may be outstanding.
+    pub read_latency: u32,
+    /// Cycles from the edge at which a write has both address and data to the first cycle
+    /// its response is offered (at least 1).
+    pub write_latency: u32,
+    /// Percent of cycles in which each of `mem_arready`, `mem_awready` and `mem_wready` is
+    /// low, drawn independently (0: always ready; below 100), to exercise the card's
+    /// handshakes.
+    pub stall_percent: u8,
+    /// Seed of the back-pressure's pseudo-random sequence.
+    pub seed: u64,
+    /// For negative controls only: every this many reads returns its data with bit 0
+    /// flipped (0: never), a memory that answers wrongly, which a test must catch.
+    pub flip_read_every: u64,
+}
+
+impl MemoryModel {
+    /// A memory of `bytes` bytes, always ready, with the read latency of a few cycles an
+    /// on-card memory controller has at the AXI clock.
+    pub const fn new(bytes: u64) -> Self {
+        Self { bytes, read_latency: 6, write_latency: 4, stall_percent: 0, seed: 1, flip_read_every: 0 }
+    }
+
+    /// The model's command-line arguments (hex), checked: a latency of 0 or a memory that
+    /// is never ready would make a broken card, not a slow one.
+    fn args(&self) -> Result<Vec<String>, EdaError> {
+        if self.read_latency == 0 || self.write_latency == 0 || self.stall_percent >= 100 {
+            return Err(EdaError::Unexpected {
+                what: format!("card memory model {self:?}"),
+                reason: "latencies must be at least 1 cycle and the stall percentage below 100".into(),
+            });
+        }
+        Ok([
+            self.bytes,
+            u64::from(self.read_latency),
+            u64::from(self.write_latency),
+            u64::from(self.stall_percent),
+            self.seed,
+            self.flip_read_every,
+        ]
+        .iter()
+        .map(|v| format!("{v:x}"))
+        .collect())
+    }
+}
+
+/// Whether the top module of `verilog` (`module top`, its header up to the first `;`) has
+/// the card memory master port (its `mem_arvalid`): such a top needs
+/// [`AxiLiteHarness::build_with_memory`], any other cannot have it.
+pub fn has_card_memory_port(verilog: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    // Not `module top$perm` or `module top_x`: the name must end there.
+    let top = verilog
+        .match_indices("module top")
+        .find(|(k, m)| verilog[k + m.len()..].chars().next().is_none_or(|c| !ident(c)));
+    let Some((start, _)) = top else {
+        return false;
+    };
+    let header = verilog[start..].split(';').next().unwrap_or_default();
+    header.split(|c: char| !ident(c)).any(|w| w == "mem_arvalid")
+}
+
+/// The header of a top module with every port [`AxiLiteHarness::build_with_memory`]
+/// drives: the AXI4-Lite slave, `irq` and the card memory master, outputs as wires. For
+/// tops written by hand (tests), which drive the outputs from their own registers.
+pub const CARD_MEMORY_TOP_HEADER: &str = "module top(
+  input clock,
+  input awvalid, output awready, input [31:0] awaddr,
+  input wvalid, output wready, input [31:0] wdata, input [3:0] wstrb,
+  output bvalid, input bready, output [1:0] bresp,
+  input arvalid, output arready, input [31:0] araddr,
+  output rvalid, input rready, output [31:0] rdata, output [1:0] rresp,
+  output irq,
+  output mem_arvalid, input mem_arready, output [63:0] mem_araddr,
+  input mem_rvalid, output mem_rready, input [31:0] mem_rdata, input [1:0] mem_rresp,
+  output mem_awvalid, input mem_awready, output [63:0] mem_awaddr,
+  output mem_wvalid, input mem_wready, output [31:0] mem_wdata,
+  input mem_bvalid, output mem_bready, input [1:0] mem_bresp);
+";
+
+/// What the card memory of an [`AxiLiteSession`] has answered on the card's master port.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MemoryStats {
+    /// Read addresses taken.
+    pub reads: u64,
+    /// Writes applied or refused (address and data both in).
+    pub writes: u64,
+    /// Responses (read or write) that were SLVERR.
+    pub errors: u64,
+}
+
 /// A Verilator model of an AXI4-Lite slave (top module `top` with the bus ports
 /// [`AxiLitePorts`] names, a `clock` and a 1-bit `irq`) built with an interactive master:
 /// the model for [`AxiLiteSession`]s, which each start a fresh process of it (a fresh,
-/// reset card). Building verilates once; starting is cheap.
+/// reset card). Building verilates once; starting is cheap. Built with a [`MemoryModel`],
+/// the top also has the card memory master port, answered by the driver.
 pub struct AxiLiteHarness {
     dir: PathBuf,
+    memory: Option<MemoryModel>,
 }
 
 /// How far an [`AxiLiteSession`] went: simulated cycles, bus transactions, and the wall
@@ -1175,18 +1284,22 @@ pub struct SessionStats {
     pub transactions: u64,
     /// Wall time in seconds spent in the model.
     pub seconds: f64,
+    /// The card memory's counters (all 0 without one).
+    pub memory: MemoryStats,
 }
 
 /// One running model of an [`AxiLiteHarness`], driven one request at a time: a register
 /// write (AW and W offered together, then B taken), a register read (AR, then R taken),
-/// a number of idle cycles, a run until `irq` rises. Every request is answered before the
-/// next is sent, so the model is as interactive as a card behind a BAR (unlike
-/// [`AxiLiteModel`], which runs a plan made in advance). Same clocking: inputs settle with
-/// the clock low, outputs are sampled before the edge. Each handshake is bounded by
-/// [`SESSION_HANDSHAKE_CYCLES`]; a slave that does not answer is an error, not a hang. The
-/// pipe is behind a mutex, so a session can be shared between threads.
+/// a number of idle cycles, a run until `irq` rises, and with a card memory, DMA into and
+/// out of it. Every request is answered before the next is sent, so the model is as
+/// interactive as a card behind a BAR (unlike [`AxiLiteModel`], which runs a plan made in
+/// advance). Same clocking: inputs settle with the clock low, outputs are sampled before
+/// the edge. Each handshake is bounded by [`SESSION_HANDSHAKE_CYCLES`]; a slave that does
+/// not answer is an error, not a hang. The pipe is behind a mutex, so a session can be
+/// shared between threads.
 pub struct AxiLiteSession {
     dir: PathBuf,
+    memory: Option<MemoryModel>,
     io: std::sync::Mutex<SessionIo>,
 }
 
@@ -1197,47 +1310,258 @@ struct SessionIo {
     stats: SessionStats,
 }
 
+/// The longest request line the driver takes: a DMA write of [`DMA_CHUNK_BYTES`] in hex
+/// and its command.
+const SESSION_LINE_BYTES: usize = 2 * DMA_CHUNK_BYTES + 64;
+
+/// The C++ card memory: sparse 4 KiB pages, in-order read beats after the read latency,
+/// AW and W queued independently and paired in order, B after the write latency, SLVERR
+/// for misaligned or out-of-range words, counters. `mem_drive` sets the slave's outputs
+/// from its state (clock low), `mem_sample` takes the handshakes before an edge,
+/// `mem_update` applies them after it.
+const CARD_MEMORY_CPP: &str = r#"
+struct MemCfg { unsigned long long bytes, read_latency, write_latency, stall, seed, flip_every; };
+static MemCfg cfg = {0, 6, 4, 0, 1, 0};
+static std::unordered_map<unsigned long long, std::vector<unsigned char>> pages;
+struct Beat { unsigned long long at; unsigned int data, resp; };
+static std::deque<Beat> rq, bq;
+static std::deque<unsigned long long> awq;
+static std::deque<unsigned int> wq;
+static unsigned long long rng = 0;
+
+static unsigned char peek(unsigned long long a) {
+    auto it = pages.find(a >> 12);
+    return it == pages.end() ? 0 : it->second[a & 4095];
+}
+static void poke(unsigned long long a, unsigned char v) {
+    auto it = pages.find(a >> 12);
+    if (it == pages.end()) it = pages.emplace(a >> 12, std::vector<unsigned char>(4096, 0)).first;
+    it->second[a & 4095] = v;
+}
+// A whole range inside the memory (no wrap-around).
+static bool inside(unsigned long long a, unsigned long long len) { return a <= cfg.bytes && len <= cfg.bytes - a; }
+static bool bad_word(unsigned long long a) { return (a & 3) || !inside(a, 4); }
+// xorshift64: each ready low in `stall` percent of cycles.
+static bool ready() {
+    if (cfg.stall == 0) return true;
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng % 100 >= cfg.stall;
+}
+static void mem_config(int argc, char** argv) {
+    unsigned long long* f[] = {&cfg.bytes, &cfg.read_latency, &cfg.write_latency, &cfg.stall, &cfg.seed, &cfg.flip_every};
+    for (int k = 0; k < 6 && k + 1 < argc; k++) *f[k] = strtoull(argv[k + 1], nullptr, 16);
+    rng = cfg.seed * 0x9e3779b97f4a7c15ULL + 1;
+}
+static void mem_drive(unsigned long long now) {
+    top->mem_arready = ready();
+    top->mem_awready = ready();
+    top->mem_wready = ready();
+    bool rv = !rq.empty() && rq.front().at <= now;
+    top->mem_rvalid = rv;
+    top->mem_rdata = rv ? rq.front().data : 0;
+    top->mem_rresp = rv ? rq.front().resp : 0;
+    bool bv = !bq.empty() && bq.front().at <= now;
+    top->mem_bvalid = bv;
+    top->mem_bresp = bv ? bq.front().resp : 0;
+}
+struct MemEdge { bool ar, r, aw, w, b; unsigned long long araddr, awaddr; unsigned int wdata; };
+static MemEdge mem_sample() {
+    MemEdge e;
+    e.ar = top->mem_arvalid && top->mem_arready;
+    e.r = top->mem_rvalid && top->mem_rready;
+    e.aw = top->mem_awvalid && top->mem_awready;
+    e.w = top->mem_wvalid && top->mem_wready;
+    e.b = top->mem_bvalid && top->mem_bready;
+    e.araddr = top->mem_araddr;
+    e.awaddr = top->mem_awaddr;
+    e.wdata = top->mem_wdata;
+    return e;
+}
+// `at`: the edge that took the handshakes.
+static void mem_update(const MemEdge& e, unsigned long long at) {
+    if (e.r) rq.pop_front();
+    if (e.b) bq.pop_front();
+    if (e.ar) {
+        mem_reads++;
+        unsigned int data = 0, resp = 0;
+        if (bad_word(e.araddr)) {
+            resp = 2;
+            mem_errors++;
+        } else {
+            for (int k = 0; k < 4; k++) data |= (unsigned int)peek(e.araddr + k) << (8 * k);
+            if (cfg.flip_every && mem_reads % cfg.flip_every == 0) data ^= 1;
+        }
+        rq.push_back({at + cfg.read_latency, data, resp});
+    }
+    if (e.aw) awq.push_back(e.awaddr);
+    if (e.w) wq.push_back(e.wdata);
+    while (!awq.empty() && !wq.empty()) {
+        unsigned long long a = awq.front();
+        unsigned int d = wq.front(), resp = 0;
+        awq.pop_front();
+        wq.pop_front();
+        mem_writes++;
+        if (bad_word(a)) {
+            resp = 2;
+            mem_errors++;
+        } else {
+            for (int k = 0; k < 4; k++) poke(a + k, (unsigned char)(d >> (8 * k)));
+        }
+        bq.push_back({at + cfg.write_latency, 0, resp});
+    }
+}
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+// `m ADDR HEX`: DMA write; false when malformed.
+static bool dma_write(const char* line) {
+    unsigned long long a = 0;
+    int at = 0;
+    if (sscanf(line, " m %llx %n", &a, &at) < 1) return false;
+    const char* h = line + at;
+    size_t n = 0;
+    while (hexval(h[n]) >= 0) n++;
+    if (n % 2) return false;
+    if (!inside(a, n / 2)) {
+        answer_with("refused", "0");
+        return true;
+    }
+    for (size_t k = 0; k < n; k += 2) poke(a + k / 2, (unsigned char)(hexval(h[k]) * 16 + hexval(h[k + 1])));
+    answer(true, n / 2);
+    return true;
+}
+// `d ADDR LEN`: DMA read of at most one chunk.
+static bool dma_read(unsigned long long a, unsigned long long len) {
+    if (len == 0 || len > CHUNK) return false;
+    if (!inside(a, len)) {
+        answer_with("refused", "0");
+        return true;
+    }
+    std::string hex(2 * len, '0');
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned long long k = 0; k < len; k++) {
+        unsigned char v = peek(a + k);
+        hex[2 * k] = digits[v >> 4];
+        hex[2 * k + 1] = digits[v & 15];
+    }
+    answer_with("ok", hex.c_str());
+    return true;
+}
+"#;
+
 impl AxiLiteHarness {
     /// Verilates `verilog` (top module `top`) with the interactive master.
     pub fn build(name: &str, verilog: &str) -> Result<Self, EdaError> {
-        let dir = verilate_with_driver(&format!("{name}-session"), verilog, &Self::driver())?;
-        Ok(Self { dir })
+        let dir = verilate_with_driver(&format!("{name}-session"), verilog, &Self::driver(false))?;
+        Ok(Self { dir, memory: None })
     }
 
-    /// Starts a fresh model (reset state, cycle 0).
+    /// Verilates `verilog` (top module `top`, with the card memory master port) with the
+    /// interactive master and the card memory ([`MemoryModel`]); [`AxiLiteHarness::start`]
+    /// starts sessions with `memory`.
+    pub fn build_with_memory(name: &str, verilog: &str, memory: MemoryModel) -> Result<Self, EdaError> {
+        memory.args()?;
+        let dir = verilate_with_driver(&format!("{name}-session-mem"), verilog, &Self::driver(true))?;
+        Ok(Self { dir, memory: Some(memory) })
+    }
+
+    /// The card memory sessions start with, if the harness has one.
+    pub fn memory(&self) -> Option<MemoryModel> {
+        self.memory
+    }
+
+    /// Starts a fresh model (reset state, cycle 0, empty card memory).
     pub fn start(&self) -> Result<AxiLiteSession, EdaError> {
+        self.spawn(self.memory)
+    }
+
+    /// [`AxiLiteHarness::start`] with another card memory setting (size, latencies,
+    /// back-pressure): for a harness built with a memory only.
+    pub fn start_with_memory(&self, memory: MemoryModel) -> Result<AxiLiteSession, EdaError> {
+        if self.memory.is_none() {
+            return Err(no_memory(self.dir.display().to_string()));
+        }
+        self.spawn(Some(memory))
+    }
+
+    fn spawn(&self, memory: Option<MemoryModel>) -> Result<AxiLiteSession, EdaError> {
         use std::process::Stdio;
+        let args = memory.map(|m| m.args()).transpose()?.unwrap_or_default();
         let exe = self.dir.join("obj").join("Vtop");
-        let mut child =
-            Command::new(&exe).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(
-                |source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source },
-            )?;
+        let mut child = Command::new(&exe)
+            .args(&args)
+            .current_dir(&self.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|source| EdaError::Missing { tool: exe.display().to_string(), package: "verilator", source })?;
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
         let io = SessionIo { child, stdin, stdout, stats: SessionStats::default() };
-        Ok(AxiLiteSession { dir: self.dir.clone(), io: std::sync::Mutex::new(io) })
+        Ok(AxiLiteSession { dir: self.dir.clone(), memory, io: std::sync::Mutex::new(io) })
     }
 
-    /// The master: one request per line (`w OFF VAL`, `r OFF`, `t N`, `u N`, `i`, numbers in
-    /// hex), one answer per line: `ok|timeout CYCLES VALUE`, with the running cycle count
-    /// and the value asked for (write: the cycles it took; read: the data; tick: `irq`;
-    /// until: the cycles run; irq query: `irq`).
-    fn driver() -> String {
+    /// The master: one request per line (`w OFF VAL`, `r OFF`, `t N`, `u N`, `i`, and with
+    /// a card memory `m ADDR HEXBYTES`, `d ADDR LEN`; numbers in hex), one answer per line:
+    /// `ok|timeout|refused CYCLES VALUE`, with the running cycle count and the value asked
+    /// for (write: the cycles it took; read: the data; tick: `irq`; until: the cycles run;
+    /// irq query: `irq`; DMA write: the bytes written; DMA read: the bytes, hex), followed
+    /// with a card memory by its counters `READS WRITES ERRORS`. DMA takes no cycles: it
+    /// goes through the XDMA IP's own port, not the card's master.
+    fn driver(memory: bool) -> String {
+        let (includes, model, config, sample, update, counters, dma) = if memory {
+            (
+                "#include <deque>\n#include <string>\n#include <unordered_map>\n#include <vector>\n#include <cstdlib>\n\n\
+                 // The card memory's counters, in every answer.\n\
+                 static unsigned long long mem_reads = 0, mem_writes = 0, mem_errors = 0;\n",
+                CARD_MEMORY_CPP,
+                "    mem_config(argc, argv);\n    mem_drive(0);\n",
+                "    MemEdge e = mem_sample();\n",
+                "    mem_update(e, total - 1);\n    mem_drive(total);\n",
+                r#"    printf(" %llx %llx %llx", mem_reads, mem_writes, mem_errors);
+"#,
+                r#"        } else if (op == 'm') {
+            if (!dma_write(line)) return 2;
+        } else if (op == 'd') {
+            if (!dma_read(a, b)) return 2;
+"#,
+            )
+        } else {
+            ("", "", "", "", "", "", "")
+        };
         format!(
             r#"#include "Vtop.h"
 #include "verilated.h"
 #include <cstdio>
-
+{includes}
 static Vtop* top;
 static unsigned long long total = 0;
+static const unsigned long long CHUNK = {chunk}ULL;
 
+static void answer_with(const char* status, const char* value) {{
+    printf("%s %llx %s", status, total, value);
+{counters}    putchar('\n');
+    fflush(stdout);
+}}
+
+static void answer(bool ok, unsigned long long value) {{
+    char v[32];
+    snprintf(v, sizeof v, "%llx", value);
+    answer_with(ok ? "ok" : "timeout", v);
+}}
+{model}
 // Outputs were sampled with the clock low; the rising edge completes what they showed.
 static void edge() {{
-    top->clock = 1;
+    top->eval();
+{sample}    top->clock = 1;
     top->eval();
     top->clock = 0;
-    top->eval();
     total++;
+{update}    top->eval();
 }}
 
 // Runs cycles until `step` (which drives the inputs and evaluates, clock low) says the
@@ -1252,19 +1576,17 @@ template <typename F> static bool until(unsigned long long& n, F step) {{
     return false;
 }}
 
-static void answer(bool ok, unsigned long long value) {{
-    printf("%s %llx %llx\n", ok ? "ok" : "timeout", total, value);
-    fflush(stdout);
-}}
-
 int main(int argc, char** argv) {{
     Verilated::commandArgs(argc, argv);
     top = new Vtop;
-    top->clock = 0;
+{config}    top->clock = 0;
     top->wstrb = 0xf;
     top->eval();
-    char line[256];
-    while (fgets(line, sizeof line, stdin)) {{
+    char* line = nullptr;
+    size_t cap = 0;
+    ssize_t got;
+    while ((got = getline(&line, &cap, stdin)) > 0) {{
+        if (got > {max_line}) return 2;
         char op = 0;
         unsigned long long a = 0, b = 0;
         if (sscanf(line, " %c %llx %llx", &op, &a, &b) < 1) return 2;
@@ -1315,7 +1637,7 @@ int main(int argc, char** argv) {{
         }} else if (op == 'i') {{
             top->eval();
             answer(true, top->irq);
-        }} else {{
+{dma}        }} else {{
             return 2;
         }}
     }}
@@ -1325,44 +1647,97 @@ int main(int argc, char** argv) {{
 }}
 "#,
             bound = SESSION_HANDSHAKE_CYCLES,
+            chunk = DMA_CHUNK_BYTES,
+            max_line = SESSION_LINE_BYTES,
         )
     }
 }
 
+/// The error for a DMA request to a harness without a card memory.
+fn no_memory(what: String) -> EdaError {
+    EdaError::Unexpected {
+        what,
+        reason: "the model has no card memory (build it with AxiLiteHarness::build_with_memory)".into(),
+    }
+}
+
+/// How the model answered a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// Done.
+    Ok,
+    /// A handshake was not completed within [`SESSION_HANDSHAKE_CYCLES`].
+    Timeout,
+    /// A DMA request outside the card memory.
+    Refused,
+}
+
 impl AxiLiteSession {
-    /// Sends one request line and returns its answer: whether the handshakes completed and
-    /// the value.
-    fn request(&self, line: &str, transaction: bool) -> Result<(bool, u64), EdaError> {
-        use std::io::{BufRead, Write as _};
+    /// Sends one request line and returns its answer: its status and value field (raw).
+    fn exchange(&self, line: &str, transaction: bool) -> Result<(Status, String), EdaError> {
+        use std::io::{BufRead, Read as _, Write as _};
         let mut io = self.io.lock().unwrap_or_else(|e| e.into_inner());
         let start = std::time::Instant::now();
         let exe = self.dir.join("obj").join("Vtop");
         let io_err = |source| EdaError::Io { path: exe.clone(), source };
         writeln!(io.stdin, "{line}").and_then(|()| io.stdin.flush()).map_err(io_err)?;
         let mut answer = String::new();
-        if io.stdout.read_line(&mut answer).map_err(io_err)? == 0 {
+        // A bounded read: a model that sends an endless line is an error, not memory.
+        let limit = (2 * DMA_CHUNK_BYTES + 256) as u64;
+        if (&mut io.stdout).take(limit).read_line(&mut answer).map_err(io_err)? == 0 {
             let status = io.child.try_wait().ok().flatten().map_or("still running".into(), |s| s.to_string());
             return Err(EdaError::Failed {
                 tool: exe.display().to_string(),
                 dir: self.dir.clone(),
-                log: format!("the model stopped answering after '{line}' ({status})"),
+                log: format!("the model stopped answering after '{}' ({status})", shorten(line)),
             });
         }
-        let fields: Vec<&str> = answer.split_whitespace().collect();
-        let hex = |w: Option<&&str>| w.and_then(|w| u64::from_str_radix(w, 16).ok());
-        let (ok, cycles, value) = match (fields.first(), hex(fields.get(1)), hex(fields.get(2))) {
-            (Some(&s @ ("ok" | "timeout")), Some(c), Some(v)) if fields.len() == 3 => (s == "ok", c, v),
-            _ => {
-                return Err(EdaError::Unexpected {
-                    what: format!("{} answer to '{line}'", exe.display()),
-                    reason: format!("'{}' is not 'ok|timeout CYCLES VALUE'", answer.trim_end()),
-                });
-            }
+        let counters = if self.memory.is_some() { 3 } else { 0 };
+        let parsed = Self::parse_answer(&answer, counters);
+        let Some((status, cycles, value, memory)) = parsed else {
+            let form = if counters == 0 { "" } else { " READS WRITES ERRORS" };
+            return Err(EdaError::Unexpected {
+                what: format!("{} answer to '{}'", exe.display(), shorten(line)),
+                reason: format!("'{}' is not 'ok|timeout|refused CYCLES VALUE{form}'", shorten(answer.trim_end())),
+            });
         };
         io.stats.cycles = cycles;
-        io.stats.transactions += u64::from(transaction && ok);
+        io.stats.memory = memory;
+        io.stats.transactions += u64::from(transaction && status == Status::Ok);
         io.stats.seconds += start.elapsed().as_secs_f64();
-        Ok((ok, value))
+        Ok((status, value))
+    }
+
+    /// `STATUS CYCLES VALUE` and `counters` memory counters, all hex but `STATUS`.
+    fn parse_answer(answer: &str, counters: usize) -> Option<(Status, u64, String, MemoryStats)> {
+        let fields: Vec<&str> = answer.split_whitespace().collect();
+        if fields.len() != 3 + counters || !answer.ends_with('\n') {
+            return None;
+        }
+        let status = match fields[0] {
+            "ok" => Status::Ok,
+            "timeout" => Status::Timeout,
+            "refused" => Status::Refused,
+            _ => return None,
+        };
+        let hex = |w: &str| u64::from_str_radix(w, 16).ok();
+        let n: Vec<u64> = fields[3..].iter().map(|w| hex(w)).collect::<Option<_>>()?;
+        let memory = match n[..] {
+            [reads, writes, errors] => MemoryStats { reads, writes, errors },
+            _ => MemoryStats::default(),
+        };
+        Some((status, hex(fields[1])?, fields[2].to_string(), memory))
+    }
+
+    /// Sends one request line and returns whether the handshakes completed and the value.
+    fn request(&self, line: &str, transaction: bool) -> Result<(bool, u64), EdaError> {
+        let (status, value) = self.exchange(line, transaction)?;
+        let unexpected = |reason: String| EdaError::Unexpected { what: format!("answer to '{line}'"), reason };
+        let value = u64::from_str_radix(&value, 16).map_err(|_| unexpected(format!("'{value}' is not a hex value")))?;
+        match status {
+            Status::Refused => Err(unexpected("refused a request that is not DMA".into())),
+            s => Ok((s == Status::Ok, value)),
+        }
     }
 
     fn handshake(&self, line: String, what: impl FnOnce() -> String) -> Result<u64, EdaError> {
@@ -1402,14 +1777,95 @@ impl AxiLiteSession {
         self.request("i", false).map(|(_, irq)| irq != 0)
     }
 
+    /// The card memory, checked to hold `len` bytes at `addr`: DMA outside it is the
+    /// caller's error, found before anything is sent.
+    fn dma_range(&self, what: &str, addr: u64, len: usize) -> Result<(), EdaError> {
+        let what = || format!("DMA {what} of {len} bytes at {addr:#x}");
+        let memory = self.memory.ok_or_else(|| no_memory(what()))?;
+        match addr.checked_add(len as u64) {
+            Some(end) if end <= memory.bytes => Ok(()),
+            _ => Err(EdaError::Unexpected {
+                what: what(),
+                reason: format!("outside the card memory of {:#x} bytes", memory.bytes),
+            }),
+        }
+    }
+
+    /// Writes `data` into the card memory at byte address `addr` (any alignment), as the
+    /// host's DMA would: in no simulated time, in lines of at most [`DMA_CHUNK_BYTES`].
+    pub fn mem_write(&self, addr: u64, data: &[u8]) -> Result<(), EdaError> {
+        self.dma_range("write", addr, data.len())?;
+        let mut line = String::with_capacity(2 * DMA_CHUNK_BYTES.min(data.len()) + 32);
+        for (k, chunk) in data.chunks(DMA_CHUNK_BYTES).enumerate() {
+            let at = addr + (k * DMA_CHUNK_BYTES) as u64;
+            line.clear();
+            let _ = write!(line, "m {at:x} ");
+            for b in chunk {
+                let _ = write!(line, "{b:02x}");
+            }
+            let (status, value) = self.exchange(&line, false)?;
+            if status != Status::Ok || u64::from_str_radix(&value, 16).ok() != Some(chunk.len() as u64) {
+                return Err(EdaError::Unexpected {
+                    what: format!("DMA write of {} bytes at {at:#x}", chunk.len()),
+                    reason: format!("the model answered {status:?} {value}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads `len` bytes of the card memory at byte address `addr` (any alignment; never
+    /// written bytes read 0), as the host's DMA would: in no simulated time.
+    pub fn mem_read(&self, addr: u64, len: usize) -> Result<Vec<u8>, EdaError> {
+        self.dma_range("read", addr, len)?;
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            let at = addr + out.len() as u64;
+            let n = (len - out.len()).min(DMA_CHUNK_BYTES);
+            let (status, hex) = self.exchange(&format!("d {at:x} {n:x}"), false)?;
+            let bytes = (status == Status::Ok && hex.len() == 2 * n)
+                .then(|| {
+                    (0..n)
+                        .map(|k| hex.get(2 * k..2 * k + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+                        .collect::<Option<Vec<u8>>>()
+                })
+                .flatten();
+            let Some(bytes) = bytes else {
+                return Err(EdaError::Unexpected {
+                    what: format!("DMA read of {n} bytes at {at:#x}"),
+                    reason: format!(
+                        "the model answered {status:?} with {} characters, not {} hex digits",
+                        hex.len(),
+                        2 * n
+                    ),
+                });
+            };
+            out.extend_from_slice(&bytes);
+        }
+        Ok(out)
+    }
+
+    /// The card memory this session runs with, if any.
+    pub fn memory(&self) -> Option<MemoryModel> {
+        self.memory
+    }
+
     /// Rising edges simulated so far.
     pub fn cycles(&self) -> u64 {
         self.stats().cycles
     }
 
-    /// Cycles, transactions and wall time so far.
+    /// Cycles, transactions, card memory counters and wall time so far.
     pub fn stats(&self) -> SessionStats {
         self.io.lock().unwrap_or_else(|e| e.into_inner()).stats
+    }
+}
+
+/// `line` cut for an error message (a DMA line is long).
+fn shorten(line: &str) -> String {
+    match line.char_indices().nth(80) {
+        Some((k, _)) => format!("{}…", &line[..k]),
+        None => line.to_string(),
     }
 }
 

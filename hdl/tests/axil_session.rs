@@ -2,7 +2,7 @@
 //! gives up after [`SESSION_HANDSHAKE_CYCLES`] with an error (the session must never hang
 //! a test or a driver on a broken slave), and the cycle count says how far it ran.
 
-use slotproof_hdl::eda::{AxiLiteHarness, EdaError, SESSION_HANDSHAKE_CYCLES};
+use slotproof_hdl::eda::{AxiLiteHarness, EdaError, MemoryModel, SESSION_HANDSHAKE_CYCLES, has_card_memory_port};
 
 /// Takes read addresses but never answers them, and never takes a write address.
 const STUCK: &str = r#"
@@ -35,4 +35,18 @@ fn a_slave_that_never_answers_is_an_error_after_the_bound() {
     assert!(!session.irq().expect("answers"));
     let stats = session.stats();
     assert_eq!((stats.cycles, stats.transactions), (2 * bound + 15, 0));
+}
+
+#[test]
+fn a_top_without_the_memory_port_has_no_card_memory() {
+    assert!(!has_card_memory_port(STUCK));
+    let harness = AxiLiteHarness::build("no-memory", STUCK).expect("verilates");
+    assert_eq!(harness.memory(), None);
+    let e = harness.start_with_memory(MemoryModel::new(1 << 20)).err().expect("no memory to start with");
+    assert!(e.to_string().contains("no card memory"), "{e}");
+    let session = harness.start().expect("starts");
+    for e in [session.mem_write(0, &[1, 2, 3]).expect_err("DMA in"), session.mem_read(0, 3).expect_err("DMA out")] {
+        assert!(e.to_string().contains("no card memory"), "{e}");
+    }
+    assert_eq!(session.stats(), Default::default(), "nothing was sent to the model");
 }

@@ -2,8 +2,11 @@
 //! Verilog of the card top level (`CardTop`) for a board's committed build, verilated and
 //! driven over AXI4-Lite one transaction at a time ([`AxiLiteSession`]), so the unchanged
 //! host driver runs against the logic that goes into the bitstream, not against a model of
-//! it. Card memory is behavioural, on this side: the CAPS = 0 card never reads it, so DMA
-//! only has to keep bytes faithfully, with the bounds errors of the simulated transport.
+//! it. Card memory: a top with the card memory master port (`mem_arvalid` ...) gets the
+//! harness's memory ([`MemoryModel`]), which the RTL reads and writes cycle by cycle and DMA
+//! fills and drains; a top without it (the CAPS = 0 card, which never reads memory) keeps a
+//! behavioural memory on this side, so DMA only has to keep bytes faithfully. Either way
+//! DMA has the bounds errors of the simulated transport.
 //!
 //! Time is simulated time. [`Transport::wait_irq`] runs the model, in chunks, until `irq`
 //! rises or the timeout has passed in *simulated* cycles at the board's clock: a wait costs
@@ -14,7 +17,7 @@ use std::time::Duration;
 use slotproof_firmware::regs::BLOCK_BYTES;
 use slotproof_hdl::bitstream::build::{card_top_config, sources};
 use slotproof_hdl::bitstream::{Board, BuildError};
-use slotproof_hdl::eda::{AxiLiteHarness, AxiLiteSession, EdaError, SessionStats};
+use slotproof_hdl::eda::{AxiLiteHarness, AxiLiteSession, EdaError, MemoryModel, SessionStats, has_card_memory_port};
 use slotproof_sim::device::{CardMemory, SparseMemory};
 
 use super::inproc::{SIM_CHANNELS, check_channel, check_reg};
@@ -59,17 +62,42 @@ impl RtlCard {
     pub fn card_top(board: &'static Board) -> Result<Self, RtlError> {
         let src = sources(board).map_err(|source| RtlError::Build { board: board.id, source })?;
         let config = card_top_config(board, src.bitstream_id);
-        let name = format!("rtl-{}", board.id);
-        let harness = AxiLiteHarness::build(&name, &src.core_as_top)
-            .map_err(|source| RtlError::Eda { board: board.id, source })?;
-        Ok(Self { harness, name, clock_hz: board.axi_clock_hz, mem_bytes: config.admission.mem_bytes })
+        Self::from_verilog(
+            &format!("rtl-{}", board.id),
+            &src.core_as_top,
+            board.axi_clock_hz,
+            config.admission.mem_bytes,
+        )
+        .map_err(|source| RtlError::Eda { board: board.id, source })
+    }
+
+    /// Verilates a card top given as Verilog (top module `top`, the card top's AXI4-Lite
+    /// and `irq` ports), running at `clock_hz` with `mem_bytes` of card memory: in the
+    /// harness when the top has the card memory master port, on this side when it has
+    /// not. For tops other than a board's committed one (the next card top, test tops).
+    pub fn from_verilog(name: &str, verilog: &str, clock_hz: f64, mem_bytes: u64) -> Result<Self, EdaError> {
+        let harness = if has_card_memory_port(verilog) {
+            AxiLiteHarness::build_with_memory(name, verilog, MemoryModel::new(mem_bytes))?
+        } else {
+            AxiLiteHarness::build(name, verilog)?
+        };
+        Ok(Self { harness, name: name.into(), clock_hz, mem_bytes })
+    }
+
+    /// Whether the card's memory is the harness's, behind the RTL's master port.
+    pub fn has_memory_port(&self) -> bool {
+        self.harness.memory().is_some()
     }
 
     /// A transport to a freshly started card (reset state, cycle 0, empty memory).
     pub fn transport(&self) -> Result<RtlTransport, EdaError> {
+        let mem = match self.harness.memory() {
+            Some(_) => CardMem::Harness,
+            None => CardMem::Behavioural(SparseMemory::new(self.mem_bytes)),
+        };
         Ok(RtlTransport {
             session: self.harness.start()?,
-            mem: SparseMemory::new(self.mem_bytes),
+            mem,
             clock_hz: self.clock_hz,
             info: DeviceInfo {
                 name: self.name.clone(),
@@ -82,10 +110,18 @@ impl RtlCard {
     }
 }
 
+/// Where a [`RtlTransport`]'s DMA goes.
+enum CardMem {
+    /// The harness's memory, the one the RTL's master port reads and writes.
+    Harness,
+    /// A memory on this side, for a top without the master port.
+    Behavioural(SparseMemory),
+}
+
 /// A transport to a verilated card top (see the module documentation).
 pub struct RtlTransport {
     session: AxiLiteSession,
-    mem: SparseMemory,
+    mem: CardMem,
     clock_hz: f64,
     info: DeviceInfo,
 }
@@ -102,13 +138,22 @@ impl RtlTransport {
         self.session.cycles()
     }
 
-    /// Cycles, register transactions and wall time spent in the model so far.
+    /// Cycles, register transactions, card memory counters and wall time spent in the
+    /// model so far.
     pub fn stats(&self) -> SessionStats {
         self.session.stats()
     }
 
     fn out_of_memory(&self, addr: u64, len: usize) -> XferError {
         XferError::OutOfRange { offset: addr, len: len as u64, limit: self.mem_bytes(), what: "card memory" }
+    }
+
+    /// The range checked before it reaches either memory, so both refuse alike.
+    fn check_memory(&self, addr: u64, len: usize) -> Result<(), XferError> {
+        match addr.checked_add(len as u64) {
+            Some(end) if end <= self.mem_bytes() => Ok(()),
+            _ => Err(self.out_of_memory(addr, len)),
+        }
     }
 
     fn mem_bytes(&self) -> u64 {
@@ -127,13 +172,31 @@ impl Transport for RtlTransport {
 
     fn h2c(&self, channel: usize, addr: u64, src: &[u8]) -> Result<(), XferError> {
         check_channel("h2c", channel)?;
-        self.mem.write(addr, src).map_err(|_| self.out_of_memory(addr, src.len()))
+        self.check_memory(addr, src.len())?;
+        match &self.mem {
+            CardMem::Harness => self
+                .session
+                .mem_write(addr, src)
+                .map_err(|e| self.model(format!("DMA of {} bytes to {addr:#x}", src.len()), e)),
+            CardMem::Behavioural(mem) => mem.write(addr, src).map_err(|_| self.out_of_memory(addr, src.len())),
+        }
     }
 
     fn c2h(&self, channel: usize, addr: u64, dst: &mut [u8]) -> Result<(), XferError> {
         check_channel("c2h", channel)?;
-        let wanted = dst.len();
-        self.mem.read(addr, dst).map_err(|_| self.out_of_memory(addr, wanted))
+        let len = dst.len();
+        self.check_memory(addr, len)?;
+        match &self.mem {
+            CardMem::Harness => {
+                let got = self
+                    .session
+                    .mem_read(addr, len)
+                    .map_err(|e| self.model(format!("DMA of {len} bytes from {addr:#x}"), e))?;
+                dst.copy_from_slice(&got);
+                Ok(())
+            }
+            CardMem::Behavioural(mem) => mem.read(addr, dst).map_err(|_| self.out_of_memory(addr, len)),
+        }
     }
 
     fn read32(&self, offset: u64) -> Result<u32, XferError> {
