@@ -9,7 +9,8 @@ use slotproof_firmware::memory_map;
 
 use crate::card::regs_axil::CardRegsConfig;
 use crate::card::{
-    Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, Limits, OperandChecker, ShapeChecker,
+    Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, HashPass, Limits, OperandChecker,
+    PayloadCrc, ShapeChecker,
 };
 use crate::eda::verilog_of;
 use crate::field::{
@@ -193,6 +194,22 @@ pub fn entries() -> Vec<Entry> {
             limits: Limits::U55C,
             mem_bytes: memory_map::REQUIRED_BYTES.next_power_of_two(),
         })),
+    });
+    out.push(Entry {
+        name: "payload_crc".into(),
+        description: "the ABI payload checksum (CRC-32 IEEE, bit 31 cleared) over one 32-bit word per cycle: one XOR layer of the word-update matrix",
+        latency: PayloadCrc::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(PayloadCrc::new()),
+    });
+    out.push(Entry {
+        name: "hash_pass_babybear".into(),
+        description: "one pass of independent Poseidon2-16 permutations between card memory (AXI4 master, 32-bit beats) and card memory: sponge absorb from LDE rows and saved states, or a tree layer; word-serial assembler and serializer with Montgomery conversions, a streaming permutation; rate = permutations",
+        latency: HashPass::cycles_estimate(bb, 1, 1, 1) as usize,
+        ii: 16,
+        results_per_input: 1,
+        verilog: verilog_of(HashPass::new(bb, 2).expect("golden diagonal")),
     });
     out.push(Entry {
         name: "card_top".into(),
@@ -482,6 +499,13 @@ pub fn compositions() -> Vec<Composition> {
     for (name, perm) in around_perm {
         out.push(Composition { name: name.into(), parts: vec![(perm.into(), 1)], shell_around: vec!["top$perm"] });
     }
+    // The pass engine holds a streaming permutation: its control, FIFO and the engine's own
+    // logic are the shell.
+    out.push(Composition {
+        name: "hash_pass_babybear".into(),
+        parts: vec![("poseidon2_perm16_babybear".into(), 1)],
+        shell_around: vec!["top$perm$perm"],
+    });
     out
 }
 

@@ -20,14 +20,18 @@
 
 pub mod admission;
 pub mod command_decoder;
+pub mod hash_pass;
 pub mod operand_checker;
+pub mod payload_crc;
 pub mod regs_axil;
 pub mod shape_checker;
 pub mod top;
 
 pub use admission::{Admission, AdmissionConfig};
 pub use command_decoder::CommandDecoder;
+pub use hash_pass::HashPass;
 pub use operand_checker::OperandChecker;
+pub use payload_crc::PayloadCrc;
 pub use regs_axil::CardRegs;
 pub use shape_checker::{Limits, ShapeChecker};
 pub use top::{CardTop, CardTopConfig, CardTopError};
