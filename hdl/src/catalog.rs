@@ -18,7 +18,7 @@ use crate::field::{
     Prime31, Reduce31, Reduce64,
 };
 use crate::merkle::{LeafSponge, LeafSponge8, MerkleTree, MerkleTree8};
-use crate::ntt::{Butterfly31, Butterfly31Stream, NttCore, NttMode, NttStream, TwiddleRom};
+use crate::ntt::{Butterfly31, Butterfly31Stream, LdeUnit, NttCore, NttMode, NttStream, TwiddleRom};
 use crate::poseidon2::{
     ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
     PartialRound16, Poseidon2Perm8, Poseidon2Perm16, Poseidon2Stream8, Poseidon2Stream16, Sbox31, Sbox31Stream, Sbox64,
@@ -106,6 +106,17 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 4,
         verilog: verilog_of(NttStream::<4>::new(babybear, 12, NttMode::Forward)),
+    });
+    // The command processor's LDE: sizes chosen per command up to 2^13 rows, twiddles
+    // loaded. Latency and II are one 2^12-row column set extended 2×, eight lanes at once.
+    let lde_cycles = LdeUnit::cycles(12, 1) as usize;
+    out.push(Entry {
+        name: "lde_unit_8x13_babybear".into(),
+        description: "runtime-sized coset LDE, 8 lanes, up to 2^13 rows (two RAMs per lane), loaded twiddles; latency/II = one 2^12-row LDE, blowup 2; rate = extended elements",
+        latency: lde_cycles,
+        ii: lde_cycles,
+        results_per_input: LdeUnit::LANES << 13,
+        verilog: verilog_of(LdeUnit::new(FieldId::BabyBear, 13).expect("BabyBear, 2^13 rows")),
     });
     out.push(Entry {
         name: "goldilocks_mul".into(),

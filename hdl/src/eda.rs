@@ -895,6 +895,182 @@ int main(int argc, char** argv) {{
     }
 }
 
+/// One step of a [`ScriptedModel`]'s script: the driver of a block with no stream handshake
+/// (a unit with write ports, a start pulse and a result read port), which Rust scripts in
+/// advance and checks afterwards. Input and output ports are named by their index in the
+/// model's [`Ports`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptStep {
+    /// Sets input `port` to `value` (held until set again).
+    Set(usize, u64),
+    /// Runs this many cycles.
+    Tick(u64),
+    /// Records every output now (after the last edge): one [`ScriptRun::samples`] entry.
+    Sample,
+    /// Runs cycles until `output` reads `value`, at most `max`; records how many ran (0 if
+    /// it read `value` already) in [`ScriptRun::waits`], or `None` if it never did.
+    Until {
+        /// The output port's index.
+        output: usize,
+        /// The value waited for.
+        value: u64,
+        /// The bound.
+        max: u64,
+    },
+}
+
+/// What a [`ScriptedModel`] run gave.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScriptRun {
+    /// One entry per [`ScriptStep::Sample`]: every output, in port order.
+    pub samples: Vec<Vec<u64>>,
+    /// One entry per [`ScriptStep::Until`]: the cycles it ran, `None` on timeout.
+    pub waits: Vec<Option<u64>>,
+    /// Cycles simulated.
+    pub cycles: u64,
+    /// Wall time in seconds (pipe traffic included).
+    pub seconds: f64,
+}
+
+/// A Verilator model of a block (top module `top`, a `clock`, the [`Ports`] named, each at
+/// most 64 bits, no implied handshake) run by a [`ScriptStep`] script: inputs are set with
+/// the clock low, every cycle is a rising edge, outputs are read after the edge (as in
+/// rust-hdl's simulator). For units that are not streams: load, start, wait, read back.
+pub struct ScriptedModel {
+    dir: PathBuf,
+    ports: Ports,
+}
+
+impl ScriptedModel {
+    /// Verilates `verilog` with the script interpreter.
+    pub fn build(name: &str, verilog: &str, ports: &Ports) -> Result<Self, EdaError> {
+        let dir = verilate_with_driver(&format!("{name}-script"), verilog, &Self::driver(ports))?;
+        Ok(Self { dir, ports: ports.clone() })
+    }
+
+    /// The interpreter: one step per line (`s K V`, `t N`, `p`, `u K V N`, numbers in hex);
+    /// answers `o V..` per sample, `u N` or `u -` per wait, and `= CYCLES` at the end.
+    fn driver(ports: &Ports) -> String {
+        let set: String = ports
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(k, (n, _))| format!("        case {k}: top->{} = v; break;\n", cxx_name(n)))
+            .collect();
+        let get: String = ports
+            .outputs
+            .iter()
+            .enumerate()
+            .map(|(k, (n, _))| format!("        case {k}: return (unsigned long long)top->{};\n", cxx_name(n)))
+            .collect();
+        let n_out = ports.outputs.len();
+        format!(
+            r#"#include "Vtop.h"
+#include "verilated.h"
+#include <cstdio>
+
+static Vtop* top;
+static unsigned long long cycles = 0;
+
+static void set(unsigned long long k, unsigned long long v) {{
+    switch (k) {{
+{set}        default: exit(2);
+    }}
+}}
+
+static unsigned long long get(unsigned long long k) {{
+    switch (k) {{
+{get}        default: exit(2);
+    }}
+}}
+
+static void edge() {{
+    top->clock = 0;
+    top->eval();
+    top->clock = 1;
+    top->eval();
+    top->clock = 0;
+    top->eval();
+    cycles++;
+}}
+
+int main(int argc, char** argv) {{
+    Verilated::commandArgs(argc, argv);
+    top = new Vtop;
+    top->clock = 0;
+    top->eval();
+    char line[256];
+    while (fgets(line, sizeof line, stdin)) {{
+        char op = 0;
+        unsigned long long a = 0, b = 0, c = 0;
+        if (sscanf(line, " %c %llx %llx %llx", &op, &a, &b, &c) < 1) return 2;
+        if (op == 's') {{
+            set(a, b);
+        }} else if (op == 't') {{
+            for (unsigned long long k = 0; k < a; k++) edge();
+        }} else if (op == 'p') {{
+            top->eval();
+            printf("o");
+            for (unsigned long long k = 0; k < {n_out}; k++) printf(" %llx", get(k));
+            putchar('\n');
+        }} else if (op == 'u') {{
+            unsigned long long n = 0;
+            top->eval();
+            while (get(a) != b && n < c) {{
+                edge();
+                n++;
+            }}
+            if (get(a) == b) printf("u %llx\n", n);
+            else puts("u -");
+        }} else {{
+            return 2;
+        }}
+    }}
+    printf("= %llx\n", cycles);
+    fflush(stdout);
+    top->final();
+    delete top;
+    return 0;
+}}
+"#
+        )
+    }
+
+    /// Runs `script` on a fresh model.
+    pub fn run(&self, script: &[ScriptStep]) -> Result<ScriptRun, EdaError> {
+        let mut input = String::with_capacity(script.len() * 12);
+        for step in script {
+            let _ = match *step {
+                ScriptStep::Set(k, v) => writeln!(input, "s {k:x} {v:x}"),
+                ScriptStep::Tick(n) => writeln!(input, "t {n:x}"),
+                ScriptStep::Sample => writeln!(input, "p"),
+                ScriptStep::Until { output, value, max } => writeln!(input, "u {output:x} {value:x} {max:x}"),
+            };
+        }
+        let fail = |log: String| EdaError::Failed { tool: "Vtop".into(), dir: self.dir.clone(), log };
+        let hex = |w: &str| u64::from_str_radix(w, 16).ok();
+        let mut run = ScriptRun::default();
+        let outputs = self.ports.outputs.len();
+        run.seconds = run_piped(&self.dir, input, |line| {
+            let mut words = line.split_whitespace();
+            match words.next() {
+                Some("o") => {
+                    let v: Option<Vec<u64>> = words.map(hex).collect();
+                    match v {
+                        Some(v) if v.len() == outputs => run.samples.push(v),
+                        _ => return Err(fail(format!("unexpected sample '{line}'"))),
+                    }
+                }
+                Some("u") => run.waits.push(words.next().and_then(hex)),
+                Some("=") => run.cycles = words.next().and_then(hex).ok_or_else(|| fail(format!("'{line}'")))?,
+                _ => return Err(fail(format!("unexpected line '{line}'"))),
+            }
+            Ok(())
+        })?;
+        Ok(run)
+    }
+}
+
 /// One cycle of an AXI4-Lite master's plan: whether it offers its next write address, write
 /// data and read address (each held until taken, as AXI requires), whether it takes
 /// responses, and the values of the block's other inputs (in [`AxiLitePorts::inputs`] order).

@@ -2,12 +2,15 @@
 //! `(a, b) → (a + w·b, a − w·b)`; [`DifButterfly31`] the decimation-in-frequency one,
 //! `(a, b) → (a + b, (a − b)·w)`, from which [`NttCore`], the streaming NTT, is built
 //! ([`NttStream`] puts its lanes behind one valid/ready handshake per side).
+//! [`LdeUnit`] is the command processor's coset LDE: runtime-sized, in on-chip RAM, with the
+//! twiddle table the host loads.
 //! Twiddles are in Montgomery form so the multiplier's `2^(−32)` cancels.
 
 pub mod butterfly;
 pub mod butterfly_stream;
 pub mod dif_butterfly;
 pub mod factor_rom;
+pub mod lde_unit;
 pub mod ntt_core;
 pub mod ntt_stream;
 pub mod scale_lane;
@@ -20,6 +23,7 @@ pub use butterfly::Butterfly31;
 pub use butterfly_stream::Butterfly31Stream;
 pub use dif_butterfly::DifButterfly31;
 pub use factor_rom::FactorRom;
+pub use lde_unit::{LdeUnit, LdeUnitError};
 pub use ntt_core::{NttCore, NttMode, TwiddleFault};
 pub use ntt_stream::NttStream;
 pub use scale_lane::ScaleLane;
