@@ -10,7 +10,7 @@ use slotproof_firmware::memory_map;
 use crate::card::regs_axil::CardRegsConfig;
 use crate::card::{
     Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, HashPass, Limits, OperandChecker,
-    PayloadCrc, ShapeChecker,
+    PayloadCrc, ShapeChecker, WordReader,
 };
 use crate::eda::verilog_of;
 use crate::field::{
@@ -205,6 +205,14 @@ pub fn entries() -> Vec<Entry> {
             limits: Limits::U55C,
             mem_bytes: memory_map::REQUIRED_BYTES.next_power_of_two(),
         })),
+    });
+    out.push(Entry {
+        name: "word_reader".into(),
+        description: "a run of consecutive 32-bit words from card memory (AXI4 master, 32 reads in flight), delivered in order with their index, registered; rate = words",
+        latency: 2,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(WordReader::new()),
     });
     out.push(Entry {
         name: "payload_crc".into(),

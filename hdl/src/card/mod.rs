@@ -26,6 +26,7 @@ pub mod payload_crc;
 pub mod regs_axil;
 pub mod shape_checker;
 pub mod top;
+pub mod word_reader;
 
 pub use admission::{Admission, AdmissionConfig};
 pub use command_decoder::CommandDecoder;
@@ -35,6 +36,7 @@ pub use payload_crc::PayloadCrc;
 pub use regs_axil::CardRegs;
 pub use shape_checker::{Limits, ShapeChecker};
 pub use top::{CardTop, CardTopConfig, CardTopError};
+pub use word_reader::WordReader;
 
 use slotproof_core::FieldId;
 use slotproof_firmware::Field;
