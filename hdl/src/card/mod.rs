@@ -17,6 +17,15 @@
 //! - [`admission`]: the three side by side, one verdict per descriptor;
 //! - [`top`]: the register block and admission wired into the card's top level, built
 //!   only for a card that admits nothing until a datapath exists (a bring-up image).
+//!
+//! The command processor's execution engines, each a master on the card-memory AXI4 port:
+//!
+//! - [`word_reader`]: a run of consecutive words from card memory, how every operand is read
+//!   (through [`payload_crc`], the ABI checksum at one word per cycle, before anything is
+//!   computed from it);
+//! - [`hash_pass`]: a pass of independent Poseidon2 permutations from memory (and the LDE
+//!   unit's rows, `crate::ntt::LdeUnit`) to memory: the leaf sponge's absorb passes over the
+//!   states at `AUX`, and each layer of the tree after the leaves.
 
 pub mod admission;
 pub mod command_decoder;
