@@ -15,6 +15,11 @@
 //! - [`operand_checker`]: its third, sizing every memory operand and refusing a range
 //!   outside the regions its opcode may touch;
 //! - [`admission`]: the three side by side, one verdict per descriptor;
+//! - [`TwiddleCheck`] ([`table_check`]): whether a `LOAD_TWIDDLES` payload is exactly the
+//!   powers of the field's `2^log_n`-th root of unity, word by word as the card reads it
+//!   (one Montgomery multiplier, no table);
+//! - [`ConstantsCheck`] ([`table_check`]): whether a `LOAD_CONSTANTS` payload is exactly
+//!   the field's Poseidon2 round constants in the device model's order (a ROM);
 //! - [`top`]: the register block and admission wired into the card's top level, built
 //!   only for a card that admits nothing until a datapath exists (a bring-up image).
 
@@ -25,6 +30,7 @@ pub mod operand_checker;
 pub mod payload_crc;
 pub mod regs_axil;
 pub mod shape_checker;
+pub mod table_check;
 pub mod top;
 
 pub use admission::{Admission, AdmissionConfig};
@@ -34,6 +40,7 @@ pub use operand_checker::OperandChecker;
 pub use payload_crc::PayloadCrc;
 pub use regs_axil::CardRegs;
 pub use shape_checker::{Limits, ShapeChecker};
+pub use table_check::{ConstantsCheck, TwiddleCheck};
 pub use top::{CardTop, CardTopConfig, CardTopError};
 
 use slotproof_core::FieldId;
