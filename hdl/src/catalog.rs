@@ -9,8 +9,8 @@ use slotproof_firmware::memory_map;
 
 use crate::card::regs_axil::CardRegsConfig;
 use crate::card::{
-    Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, HashPass, Limits, OperandChecker,
-    PayloadCrc, ShapeChecker, WordReader,
+    Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, ConstantsCheck, HashPass, Limits,
+    OperandChecker, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
 };
 use crate::eda::verilog_of;
 use crate::field::{
@@ -221,6 +221,22 @@ pub fn entries() -> Vec<Entry> {
         ii: 1,
         results_per_input: 1,
         verilog: verilog_of(PayloadCrc::new()),
+    });
+    out.push(Entry {
+        name: "twiddle_check_babybear".into(),
+        description: "LOAD_TWIDDLES payload check: word 0 is 1, every next word the previous one times ω_log_n (one Montgomery multiplier, ω ROM by log_n, the stream in a delay line of its latency); rate = words",
+        latency: TwiddleCheck::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(TwiddleCheck::new(bb)),
+    });
+    out.push(Entry {
+        name: "constants_check_babybear".into(),
+        description: "LOAD_CONSTANTS payload check: every word against a ROM of the Poseidon2-16 round constants in the device model's order, and the whole table seen; rate = words",
+        latency: ConstantsCheck::LATENCY,
+        ii: 1,
+        results_per_input: 1,
+        verilog: verilog_of(ConstantsCheck::new(bb)),
     });
     out.push(Entry {
         name: "hash_pass_babybear".into(),

@@ -18,14 +18,20 @@
 //! - [`top`]: the register block and admission wired into the card's top level, built
 //!   only for a card that admits nothing until a datapath exists (a bring-up image).
 //!
-//! The command processor's execution engines, each a master on the card-memory AXI4 port:
+//! The command processor's execution engines (the reader and the pass are masters on the
+//! card-memory AXI4 port):
 //!
 //! - [`word_reader`]: a run of consecutive words from card memory, how every operand is read
 //!   (through [`payload_crc`], the ABI checksum at one word per cycle, before anything is
 //!   computed from it);
 //! - [`hash_pass`]: a pass of independent Poseidon2 permutations from memory (and the LDE
 //!   unit's rows, `crate::ntt::LdeUnit`) to memory: the leaf sponge's absorb passes over the
-//!   states at `AUX`, and each layer of the tree after the leaves.
+//!   states at `AUX`, and each layer of the tree after the leaves;
+//! - [`TwiddleCheck`] ([`table_check`]): whether a `LOAD_TWIDDLES` payload is exactly the
+//!   powers of the field's `2^log_n`-th root of unity, word by word as the card reads it
+//!   (one Montgomery multiplier, no table);
+//! - [`ConstantsCheck`] ([`table_check`]): whether a `LOAD_CONSTANTS` payload is exactly
+//!   the field's Poseidon2 round constants in the device model's order (a ROM).
 
 pub mod admission;
 pub mod command_decoder;
@@ -34,6 +40,7 @@ pub mod operand_checker;
 pub mod payload_crc;
 pub mod regs_axil;
 pub mod shape_checker;
+pub mod table_check;
 pub mod top;
 pub mod word_reader;
 
@@ -44,6 +51,7 @@ pub use operand_checker::OperandChecker;
 pub use payload_crc::PayloadCrc;
 pub use regs_axil::CardRegs;
 pub use shape_checker::{Limits, ShapeChecker};
+pub use table_check::{ConstantsCheck, TwiddleCheck};
 pub use top::{CardTop, CardTopConfig, CardTopError};
 pub use word_reader::WordReader;
 
