@@ -9,8 +9,8 @@ use slotproof_firmware::memory_map;
 
 use crate::card::regs_axil::CardRegsConfig;
 use crate::card::{
-    Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, ConstantsCheck, HashPass, Limits,
-    OperandChecker, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
+    Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, ConstantsCheck, ExecCardTop,
+    HashPass, Limits, OperandChecker, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
 };
 use crate::eda::verilog_of;
 use crate::field::{
@@ -247,6 +247,21 @@ pub fn entries() -> Vec<Entry> {
         verilog: verilog_of(HashPass::new(bb, 2).expect("golden diagonal")),
     });
     out.push(Entry {
+        name: "exec_card_top_babybear".into(),
+        description: "the executing card: register block, admission and the command processor's execution stage (word reader and checksums, table checks, an 8-lane LDE unit of 2^13 rows, a hash pass over one Poseidon2-16, a copy writer) on a 32-bit AXI4 card-memory master; rate = permutations of a pass",
+        latency: HashPass::cycles_estimate(bb, 1, 1, 1) as usize,
+        ii: 16,
+        results_per_input: 1,
+        verilog: verilog_of(
+            ExecCardTop::new(
+                &exec_card_top_config(slotproof_firmware::Field::BabyBear),
+                slotproof_firmware::Field::BabyBear,
+                EXEC_MAX_LOG_LDE,
+            )
+                .expect("one BabyBear card"),
+        ),
+    });
+    out.push(Entry {
         name: "card_top".into(),
         description: "card top level for bring-up: register block + admission behind the doorbell, CAPS = 0 so every command is refused (U55C-class limits, 8 GiB); rate = reads (one in flight)",
         latency: CardRegs::READ_LATENCY,
@@ -255,6 +270,23 @@ pub fn entries() -> Vec<Entry> {
         verilog: verilog_of(CardTop::new(&card_top_config()).expect("caps 0, one card")),
     });
     out
+}
+
+/// The LDE rows the executing card of the report holds (its LDE unit's RAM).
+pub const EXEC_MAX_LOG_LDE: usize = 13;
+
+/// The executing card for `field` (of the report: BabyBear) with the fused commit, the tree
+/// and the openings (the capabilities the host's commit needs), the limits its LDE unit
+/// holds, 8 GiB.
+pub fn exec_card_top_config(field: slotproof_firmware::Field) -> CardTopConfig {
+    use slotproof_firmware::regs::caps;
+    let mut regs = card_regs_config();
+    let limits = Limits { max_log_lde_rows: EXEC_MAX_LOG_LDE as u8, max_log_blowup: 3, max_batch_cols: 256 };
+    regs.identity.caps = field.cap().mask() | caps::FUSED_COMMIT.mask() | caps::TREE.mask() | caps::OPEN.mask();
+    regs.identity.max_log_lde_rows = limits.max_log_lde_rows;
+    regs.identity.max_log_blowup = limits.max_log_blowup;
+    regs.identity.max_batch_cols = limits.max_batch_cols;
+    CardTopConfig { regs, admission: AdmissionConfig { caps: regs.identity.caps, limits, mem_bytes: 8 << 30 } }
 }
 
 /// The top level of the report: the register block of [`card_regs_config`] with `CAPS`
@@ -536,6 +568,11 @@ pub fn compositions() -> Vec<Composition> {
     }
     // The pass engine holds a streaming permutation: its control, FIFO and the engine's own
     // logic are the shell.
+    out.push(Composition {
+        name: "exec_card_top_babybear".into(),
+        parts: vec![("poseidon2_perm16_babybear".into(), 1)],
+        shell_around: vec!["top$exec$pass$perm$perm"],
+    });
     out.push(Composition {
         name: "hash_pass_babybear".into(),
         parts: vec![("poseidon2_perm16_babybear".into(), 1)],

@@ -988,3 +988,11 @@ fn a_manifest_of_another_abi_or_no_manifest_at_all_is_refused() {
     let out = run([OsStr::new("devices"), "--sims".as_ref(), "0".as_ref(), "--manifest".as_ref(), good.as_os_str()]);
     ok(&out, "devices --manifest (the committed u55c manifest)");
 }
+
+#[test]
+fn rtl_needs_the_sim_backend() {
+    for backend in ["cpu", "auto"] {
+        let out = run(["commit", "--rtl", "--backend", backend, "--rows", "16", "--cols", "2"]);
+        fails(&out, 2, &["--rtl", "--backend sim", backend], &format!("--rtl with --backend {backend}"));
+    }
+}

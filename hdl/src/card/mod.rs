@@ -35,6 +35,8 @@
 
 pub mod admission;
 pub mod command_decoder;
+pub mod exec_top;
+pub mod executor;
 pub mod hash_pass;
 pub mod operand_checker;
 pub mod payload_crc;
@@ -46,6 +48,8 @@ pub mod word_reader;
 
 pub use admission::{Admission, AdmissionConfig};
 pub use command_decoder::CommandDecoder;
+pub use exec_top::{ExecCardTop, ExecCardTopError};
+pub use executor::{ExecState, Executor, ExecutorError};
 pub use hash_pass::HashPass;
 pub use operand_checker::OperandChecker;
 pub use payload_crc::PayloadCrc;

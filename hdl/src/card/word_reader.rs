@@ -33,6 +33,8 @@ pub struct WordReader {
     pub base: Signal<In, Bits<64>>,
     /// Words to read.
     pub words: Signal<In, Bits<32>>,
+    /// Issue no new addresses this cycle (the consumer's queue is nearly full).
+    pub hold: Signal<In, Bit>,
     /// A run is in progress.
     pub busy: Signal<Out, Bit>,
     /// A read of this run was answered with an error response.
@@ -84,6 +86,7 @@ impl WordReader {
             start: Default::default(),
             base: Default::default(),
             words: Default::default(),
+            hold: Default::default(),
             busy: Default::default(),
             error: Default::default(),
             valid_out: Default::default(),
@@ -137,6 +140,7 @@ impl Logic for WordReader {
         }
         // Addresses run ahead of the data by up to READS_IN_FLIGHT words.
         self.ar_go.next = self.run.q.val()
+            & !self.hold.val()
             & (self.issued.q.val() < self.total.q.val())
             & (self.outstanding.q.val() < self.max_reads.val());
         self.mem_arvalid.next = self.ar_go.val();

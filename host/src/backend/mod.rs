@@ -117,6 +117,9 @@ pub struct CardOptions {
     pub faults: slotproof_sim::FaultPlan,
     /// The bitstream real and emulated cards must be running (`--manifest`).
     pub expected: Option<card::ExpectedBitstream>,
+    /// `sim` runs the executing card's RTL for this field under Verilator instead of the
+    /// device model (`--rtl`: hardware in the loop).
+    pub rtl: Option<slotproof_firmware::Field>,
 }
 
 impl Default for CardOptions {
@@ -128,6 +131,7 @@ impl Default for CardOptions {
             sim: slotproof_sim::CardConfig::default(),
             faults: slotproof_sim::FaultPlan::none(),
             expected: None,
+            rtl: None,
         }
     }
 }
@@ -189,6 +193,17 @@ fn fpga_cards(device: Option<&std::path::Path>, opts: &CardOptions) -> Result<Ve
 fn sim_cards(opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
     use crate::card::discover::{admit, open_sim};
     let n = opts.cards.unwrap_or(1).max(1);
+    if let Some(field) = opts.rtl {
+        // One verilation serves every card: each transport starts a fresh model of it.
+        log::info!("verilating the executing card for {field:?} (a few minutes: the permutation is large)");
+        let rtl = crate::transport::rtl::RtlCard::executing(field).map_err(|e| e.to_string())?;
+        return (0..n)
+            .map(|_| {
+                let t: Box<dyn crate::transport::Transport> = Box::new(rtl.transport().map_err(|e| e.to_string())?);
+                admit(t, card::DEADLINES, None).map_err(|e| e.to_string())
+            })
+            .collect();
+    }
     (0..n)
         .map(|i| {
             let mut config = opts.sim.clone();

@@ -14,10 +14,15 @@
 
 use std::time::Duration;
 
+use slotproof_firmware::Field;
 use slotproof_firmware::regs::BLOCK_BYTES;
 use slotproof_hdl::bitstream::build::{card_top_config, sources};
 use slotproof_hdl::bitstream::{Board, BuildError};
-use slotproof_hdl::eda::{AxiLiteHarness, AxiLiteSession, EdaError, MemoryModel, SessionStats, has_card_memory_port};
+use slotproof_hdl::card::ExecCardTop;
+use slotproof_hdl::catalog::{EXEC_MAX_LOG_LDE, exec_card_top_config};
+use slotproof_hdl::eda::{
+    AxiLiteHarness, AxiLiteSession, EdaError, MemoryModel, SessionStats, has_card_memory_port, verilog_of,
+};
 use slotproof_sim::device::{CardMemory, SparseMemory};
 
 use super::inproc::{SIM_CHANNELS, check_channel, check_reg};
@@ -37,6 +42,14 @@ pub enum RtlError {
         board: &'static str,
         /// Why.
         source: BuildError,
+    },
+    /// The executing card cannot be built for this field.
+    #[error("executing card for {field:?}: {reason}")]
+    Exec {
+        /// The field.
+        field: Field,
+        /// Why.
+        reason: String,
     },
     /// Verilator (or the model it built) failed.
     #[error("verilated card top of board {board}: {source}")]
@@ -69,6 +82,18 @@ impl RtlCard {
             config.admission.mem_bytes,
         )
         .map_err(|source| RtlError::Eda { board: board.id, source })
+    }
+
+    /// Builds the executing card (`ExecCardTop`, the card that runs commands) for `field`
+    /// with the report's configuration (`exec_card_top_config`) and verilates it: minutes,
+    /// the permutation is large. The device is named `rtl-exec-<field>`.
+    pub fn executing(field: Field) -> Result<Self, RtlError> {
+        let config = exec_card_top_config(field);
+        let name = format!("rtl-exec-{}", slotproof_hdl::card::field_id(field));
+        let top = ExecCardTop::new(&config, field, EXEC_MAX_LOG_LDE)
+            .map_err(|e| RtlError::Exec { field, reason: e.to_string() })?;
+        Self::from_verilog(&name, &verilog_of(top), config.regs.identity.clock_hz, config.admission.mem_bytes)
+            .map_err(|source| RtlError::Eda { board: "exec", source })
     }
 
     /// Verilates a card top given as Verilog (top module `top`, the card top's AXI4-Lite

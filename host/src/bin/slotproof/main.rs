@@ -174,6 +174,12 @@ struct CommitArgs {
     /// exactly that build are refused, and a manifest of another ABI is an error.
     #[arg(long, value_name = "FILE")]
     manifest: Option<PathBuf>,
+    /// With --backend sim: the card is the executing card's RTL (its Verilog, built for the
+    /// trace's field, under Verilator with a behavioural card memory) instead of the device
+    /// model: hardware in the loop, the unchanged driver against the RTL. Verilating takes a
+    /// few minutes; BabyBear and KoalaBear, LDEs up to 2^13 rows.
+    #[arg(long)]
+    rtl: bool,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
@@ -461,11 +467,19 @@ fn commit(a: CommitArgs) -> Result<()> {
         "full" => VerifyMode::Full,
         _ => VerifyMode::Sample(a.samples.max(1)),
     };
+    let rtl = match (a.rtl, &a.backend) {
+        (false, _) => None,
+        (true, BackendKind::Sim) => Some(slotproof_host::card::trace_view::abi_field(input.field())),
+        (true, other) => {
+            bail!(BadInput(format!("--rtl runs the simulated card's RTL: it needs --backend sim, not {other}")));
+        }
+    };
     let opts = CardOptions {
         cards: a.cards.map(usize::from),
         verify,
         devices: a.devices.clone(),
         expected: expected_bitstream(a.manifest.as_deref())?,
+        rtl,
         ..CardOptions::default()
     };
     let (backend, why) = backend::select(&a.backend, &opts)?;
