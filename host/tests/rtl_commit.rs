@@ -12,10 +12,9 @@ use slotproof_core::golden::poseidon2::SpongeParams;
 use slotproof_core::golden::{Fp, Poseidon2Spec, commit, coset_lde_batch, leaf_hash};
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_core::{FieldId, RowMajor};
-use slotproof_firmware::regs::caps;
 use slotproof_firmware::{Command, Field, Opcode, memory_map};
-use slotproof_hdl::card::{AdmissionConfig, ExecCardTop, Limits};
-use slotproof_hdl::catalog::card_regs_config;
+use slotproof_hdl::card::ExecCardTop;
+use slotproof_hdl::catalog::{EXEC_MAX_LOG_LDE, exec_card_top_config};
 use slotproof_hdl::eda::verilog_of;
 use slotproof_host::card::driver::{CardDriver, Deadlines};
 use slotproof_host::card::stream::{Slice, StreamOptions, commit_slice};
@@ -26,22 +25,22 @@ use slotproof_host::transport::rtl::RtlCard;
 const DEADLINES: Deadlines =
     Deadlines { command: Duration::from_secs(600), heartbeat: Duration::from_secs(30), poll: Duration::from_millis(1) };
 
-/// The largest LDE the test card holds (its LDE unit's RAM).
-const MAX_LOG_LDE: u8 = 13;
-
+/// The executing card of the reports for `field`, with column batches of at most 16 so that
+/// wider traces exercise the sponge states carried between batches.
 fn card(field: Field) -> RtlCard {
-    let mut regs = card_regs_config();
-    let limits = Limits { max_log_lde_rows: MAX_LOG_LDE, max_log_blowup: 3, max_batch_cols: 16 };
-    regs.identity.caps = field.cap().mask() | caps::FUSED_COMMIT.mask() | caps::TREE.mask() | caps::OPEN.mask();
-    regs.identity.max_log_lde_rows = limits.max_log_lde_rows;
-    regs.identity.max_log_blowup = limits.max_log_blowup;
-    regs.identity.max_batch_cols = limits.max_batch_cols;
-    let admission = AdmissionConfig { caps: regs.identity.caps, limits, mem_bytes: regs.identity.mem_bytes };
-    let top = ExecCardTop::new(&slotproof_hdl::card::CardTopConfig { regs, admission }, field, MAX_LOG_LDE.into())
-        .expect("the executing card builds");
+    let mut config = exec_card_top_config(field);
+    config.regs.identity.max_batch_cols = 16;
+    config.admission.limits.max_batch_cols = 16;
+    let top = ExecCardTop::new(&config, field, EXEC_MAX_LOG_LDE).expect("the executing card builds");
+    let mem_bytes = config.admission.mem_bytes;
     let start = Instant::now();
-    let rtl = RtlCard::from_verilog(&format!("exec-card-{field:?}"), &verilog_of(top), 250e6, regs.identity.mem_bytes)
-        .expect("the card verilates");
+    let rtl = RtlCard::from_verilog(
+        &format!("exec-card-{field:?}"),
+        &verilog_of(top),
+        config.regs.identity.clock_hz,
+        mem_bytes,
+    )
+    .expect("the card verilates");
     println!("{field:?}: verilated the executing card in {:.1} s", start.elapsed().as_secs_f64());
     rtl
 }

@@ -43,7 +43,7 @@ pub enum RtlError {
         /// Why.
         source: BuildError,
     },
-    /// The executing card cannot be built for this field.
+    /// The executing card cannot be built or verilated for this field.
     #[error("executing card for {field:?}: {reason}")]
     Exec {
         /// The field.
@@ -93,7 +93,7 @@ impl RtlCard {
         let top = ExecCardTop::new(&config, field, EXEC_MAX_LOG_LDE)
             .map_err(|e| RtlError::Exec { field, reason: e.to_string() })?;
         Self::from_verilog(&name, &verilog_of(top), config.regs.identity.clock_hz, config.admission.mem_bytes)
-            .map_err(|source| RtlError::Eda { board: "exec", source })
+            .map_err(|e| RtlError::Exec { field, reason: e.to_string() })
     }
 
     /// Verilates a card top given as Verilog (top module `top`, the card top's AXI4-Lite
