@@ -14,7 +14,7 @@ use slotproof_hdl::bitstream::build::{
 };
 use slotproof_hdl::bitstream::manifest::bitstream_id_of;
 use slotproof_hdl::bitstream::recipe::{
-    AXIL_BUS, AXIL_PORTS, CLOCK_PORTS, CORE_FILE, IRQ_PORTS, TCL_FILE, WRAPPER_FILE, XDC_FILE,
+    AXIL_BUS, AXIL_PORTS, CLOCK_PORTS, CORE_FILE, IRQ_PORTS, MEM_BUS, MEM_PORTS, TCL_FILE, WRAPPER_FILE, XDC_FILE,
 };
 use slotproof_hdl::bitstream::{BOARDS, Board, Manifest};
 use slotproof_hdl::report::{XcupResources, verilog_digest};
@@ -94,6 +94,13 @@ fn user_logic_elaborates_and_a_wrong_wrapper_does_not() {
     let widened = wrapper.replace("s_axil_awaddr[7:0]", "s_axil_awaddr");
     assert_ne!(widened, wrapper);
     assert!(elaborate_user_logic(&widened, core).is_err(), "a width mismatch must fail");
+    // The card-memory master: every core port is wired, and a narrowed one is caught.
+    for (core_port, suffix, _, _) in MEM_PORTS {
+        assert!(wrapper.contains(&format!(".{core_port}({MEM_BUS}_{suffix})")), "{core_port} is wired");
+    }
+    let narrowed = wrapper.replace("wire [63:0] m_axi_mem_araddr", "wire [31:0] m_axi_mem_araddr");
+    assert_ne!(narrowed, wrapper);
+    assert!(elaborate_user_logic(&narrowed, core).is_err(), "a narrowed memory address must fail");
 }
 
 /// The names `text` uses after `prefix` up to a delimiter.
@@ -115,6 +122,8 @@ fn dangling(tcl: &str, xdc: &str) -> Vec<String> {
     ports.insert(IRQ_PORTS.1.into());
     ports.insert(AXIL_BUS.into());
     ports.insert(format!("{AXIL_BUS}/reg0"));
+    ports.insert(MEM_BUS.into());
+    ports.extend(MEM_PORTS.iter().map(|p| format!("{MEM_BUS}_{}", p.1)));
     for name in names_after(tcl, "user_logic/") {
         if !ports.contains(name) {
             bad.push(format!("TCL: user_logic/{name} is not a port or interface of the user logic"));
@@ -161,6 +170,15 @@ fn tcl_and_xdc_name_only_what_exists() {
         assert_eq!(dangling(tcl, xdc), Vec::<String>::new(), "{}", board.id);
         assert!(tcl.contains(board.part) && tcl.contains(board.board_part), "{}: the part and board files", board.id);
         assert!(xdc.contains(board.pcie.refclk.0) && xdc.contains(board.pcie.perst.0), "{}: the PCIe pins", board.id);
+        // The command processor reaches card memory: its master joins the interconnect and
+        // has an address map (a master without one reaches nothing in Vivado).
+        assert!(tcl.contains(&format!("user_logic/{MEM_BUS}] [get_bd_intf_pins card_mem_ic/S01_AXI]")), "{}", board.id);
+        assert!(
+            tcl.contains(&format!("-target_address_space [get_bd_addr_spaces user_logic/{MEM_BUS}]")),
+            "{}",
+            board.id
+        );
+        assert!(tcl.contains("CONFIG.NUM_SI {2}"), "{}: two masters on card memory", board.id);
         // Negative controls: a renamed pin, an uncreated cell, an XDC port nobody makes.
         let renamed = tcl.replace(&format!("user_logic/{}", IRQ_PORTS.1), "user_logic/irq");
         assert_eq!(dangling(&renamed, xdc).len(), 1, "{}: a misnamed user-logic pin is caught", board.id);

@@ -923,9 +923,15 @@ fn bitstreams_dir() -> PathBuf {
 
 #[test]
 fn hdl_build_writes_the_committed_recipe() {
-    // The whole build (card top, recipe, elaboration, yosys, manifest) reproduces the
-    // committed files byte for byte: the resources in the manifest are current too.
+    // The whole build (card top, recipe, elaboration, manifest) reproduces the committed files
+    // byte for byte: the resources in the manifest are current too. The whole-card yosys run
+    // (ten minutes) is skipped by giving the build the committed report, which it keeps only
+    // because that report is of exactly this Verilog (`bitstreams` checks the digest; the
+    // negative control below shows a build that must synthesise).
     let dir = tempfile::tempdir().unwrap();
+    let board_dir = dir.path().join("boards/c1100");
+    fs::create_dir_all(&board_dir).unwrap();
+    fs::copy(bitstreams_dir().join("boards/c1100/card_top.xcup.txt"), board_dir.join("card_top.xcup.txt")).unwrap();
     let out = run([
         OsStr::new("hdl"),
         "build".as_ref(),
@@ -937,7 +943,10 @@ fn hdl_build_writes_the_committed_recipe() {
     ]);
     let stdout = ok(&out, "hdl build");
     assert!(
-        stdout.contains("AMD Varium C1100") && stdout.contains("LUT") && stdout.contains("no bitstream: --no-vivado"),
+        stdout.contains("AMD Varium C1100")
+            && stdout.contains("LUT")
+            && stdout.contains("no bitstream: --no-vivado")
+            && stdout.contains("report kept"),
         "{stdout}"
     );
     let built = dir.path().join("boards/c1100");
@@ -952,6 +961,36 @@ fn hdl_build_writes_the_committed_recipe() {
             "{name} differs from the committed one: regenerate with `slotproof hdl build --board c1100 --no-vivado`"
         );
     }
+}
+
+#[test]
+fn hdl_build_that_must_synthesise_needs_the_block_reports() {
+    // A stale report is not kept, so the build synthesises; without the permutation's block
+    // report it stops before yosys, naming the report and how to make it, and leaves no
+    // manifest behind.
+    let dir = tempfile::tempdir().unwrap();
+    let board_dir = dir.path().join("boards/u55c");
+    fs::create_dir_all(&board_dir).unwrap();
+    fs::write(board_dir.join("card_top.xcup.txt"), "# verilog sha256 0000 (card_top.v)\n").unwrap();
+    let reports = dir.path().join("no-reports");
+    let out = run([
+        OsStr::new("hdl"),
+        "build".as_ref(),
+        "--board".as_ref(),
+        "u55c".as_ref(),
+        "--out".as_ref(),
+        dir.path().as_os_str(),
+        "--reports".as_ref(),
+        reports.as_os_str(),
+        "--no-vivado".as_ref(),
+    ]);
+    fails(
+        &out,
+        2,
+        &["poseidon2_perm16_babybear.xcup.txt", "--reports", "slotproof-hdl -- reports"],
+        "hdl build without reports",
+    );
+    assert!(!board_dir.join("manifest.json").exists(), "no manifest for a failed build");
 }
 
 #[test]

@@ -55,13 +55,14 @@ connect_bd_intf_net [get_bd_intf_pins xdma/M_AXI_LITE] [get_bd_intf_pins user_lo
 connect_bd_net [get_bd_pins user_logic/usr_irq_req] [get_bd_pins xdma/usr_irq_req]
 assign_bd_address -offset 0x00000000 -range 64K [get_bd_addr_segs user_logic/s_axil/reg0]
 
-# Card memory behind a SmartConnect: the host's DMA writes the trace here and the
-# kernels' AXI masters read it.
+# Card memory behind a SmartConnect: the host's DMA writes the trace here and the card's
+# command processor reads and writes it through the user logic's AXI4 master.
 create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect card_mem_ic
-set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_CLKS {2}] [get_bd_cells card_mem_ic]
+set_property -dict [list CONFIG.NUM_SI {2} CONFIG.NUM_CLKS {2}] [get_bd_cells card_mem_ic]
 connect_bd_intf_net [get_bd_intf_pins xdma/M_AXI] [get_bd_intf_pins card_mem_ic/S00_AXI]
 connect_bd_net [get_bd_pins xdma/axi_aclk] [get_bd_pins card_mem_ic/aclk]
 connect_bd_net [get_bd_pins xdma/axi_aresetn] [get_bd_pins card_mem_ic/aresetn]
+connect_bd_intf_net [get_bd_intf_pins user_logic/m_axi_mem] [get_bd_intf_pins card_mem_ic/S01_AXI]
 # HBM: 8 GiB in 1 stack(s); the first pseudo-channel port serves the card's
 # address map (the HBM IP's global addressing lets one port reach every channel).
 create_bd_cell -type ip -vlnv xilinx.com:ip:hbm card_mem
@@ -82,6 +83,7 @@ connect_bd_net [get_bd_pins card_mem_clk/clk_out1] [get_bd_pins card_mem_ic/aclk
 connect_bd_net [get_bd_pins card_mem_clk/clk_out2] [get_bd_pins card_mem/HBM_REF_CLK_0] [get_bd_pins card_mem/APB_0_PCLK]
 connect_bd_net [get_bd_pins xdma/axi_aresetn] [get_bd_pins card_mem/AXI_00_ARESET_N] [get_bd_pins card_mem/APB_0_PRESET_N]
 assign_bd_address -offset 0x00000000 -range 8G [get_bd_addr_segs card_mem/SAXI_00/HBM_MEM00]
+assign_bd_address -target_address_space [get_bd_addr_spaces user_logic/m_axi_mem] -offset 0x00000000 -range 8G [get_bd_addr_segs card_mem/SAXI_00/HBM_MEM00]
 
 validate_bd_design
 save_bd_design

@@ -55,13 +55,14 @@ connect_bd_intf_net [get_bd_intf_pins xdma/M_AXI_LITE] [get_bd_intf_pins user_lo
 connect_bd_net [get_bd_pins user_logic/usr_irq_req] [get_bd_pins xdma/usr_irq_req]
 assign_bd_address -offset 0x00000000 -range 64K [get_bd_addr_segs user_logic/s_axil/reg0]
 
-# Card memory behind a SmartConnect: the host's DMA writes the trace here and the
-# kernels' AXI masters read it.
+# Card memory behind a SmartConnect: the host's DMA writes the trace here and the card's
+# command processor reads and writes it through the user logic's AXI4 master.
 create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect card_mem_ic
-set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_CLKS {2}] [get_bd_cells card_mem_ic]
+set_property -dict [list CONFIG.NUM_SI {2} CONFIG.NUM_CLKS {2}] [get_bd_cells card_mem_ic]
 connect_bd_intf_net [get_bd_intf_pins xdma/M_AXI] [get_bd_intf_pins card_mem_ic/S00_AXI]
 connect_bd_net [get_bd_pins xdma/axi_aclk] [get_bd_pins card_mem_ic/aclk]
 connect_bd_net [get_bd_pins xdma/axi_aresetn] [get_bd_pins card_mem_ic/aresetn]
+connect_bd_intf_net [get_bd_intf_pins user_logic/m_axi_mem] [get_bd_intf_pins card_mem_ic/S01_AXI]
 # DDR4: channel 0 of 4 (16 GiB), pins and clock from the board files.
 create_bd_cell -type ip -vlnv xilinx.com:ip:ddr4 card_mem
 apply_board_connection -board_interface ddr4_sdram_c0 -ip_intf card_mem/C0_DDR4 -diagram slotproof
@@ -77,6 +78,7 @@ set_property -dict [list CONFIG.C_OPERATION {not} CONFIG.C_SIZE {1}] [get_bd_cel
 connect_bd_net [get_bd_pins xdma/axi_aresetn] [get_bd_pins card_mem_sys_rst/Op1]
 connect_bd_net [get_bd_pins card_mem_sys_rst/Res] [get_bd_pins card_mem/sys_rst]
 assign_bd_address -offset 0x00000000 -range 16G [get_bd_addr_segs card_mem/C0_DDR4_MEMORY_MAP/C0_DDR4_ADDRESS_BLOCK]
+assign_bd_address -target_address_space [get_bd_addr_spaces user_logic/m_axi_mem] -offset 0x00000000 -range 16G [get_bd_addr_segs card_mem/C0_DDR4_MEMORY_MAP/C0_DDR4_ADDRESS_BLOCK]
 
 validate_bd_design
 save_bd_design

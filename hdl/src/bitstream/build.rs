@@ -12,11 +12,13 @@ use slotproof_firmware::regs::Identity;
 use super::manifest::{MANIFEST_FORMAT, Manifest, ManifestAbi, ManifestIdentity, ManifestResources, bitstream_id_of};
 use super::recipe::{self, CORE_FILE, TCL_FILE, WRAPPER_FILE, XDC_FILE};
 use super::{BOARDS, Board};
+use crate::card::exec_top::{ExecCardTop, ExecCardTopError};
 use crate::card::regs_axil::CardRegsConfig;
-use crate::card::top::{CardTop, CardTopConfig, CardTopError};
+use crate::card::top::CardTopConfig;
 use crate::card::{AdmissionConfig, Limits};
-use crate::eda::{EdaError, Target, verilog_of, yosys_stat};
-use crate::report::{XcupResources, verilog_digest};
+use crate::catalog::{Composition, EXEC_MAX_LOG_LDE};
+use crate::eda::{EdaError, Target, verilog_of, yosys_stat_around};
+use crate::report::{XcupResources, composed_stat, verilog_digest};
 
 /// The manifest's file name in a board's directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -40,7 +42,21 @@ pub enum BuildError {
         /// The board.
         board: &'static str,
         /// Why.
-        source: CardTopError,
+        source: ExecCardTopError,
+    },
+    /// A block report the whole-card report adds up is missing or unreadable.
+    #[error(
+        "the whole-card report of {board} adds the block report {path} (the Poseidon2 permutation, \
+         too large to synthesise inside the card), which cannot be read: {reason}; \
+         give the reports directory with --reports, or regenerate it with `cargo run -p slotproof-hdl -- reports`"
+    )]
+    BlockReport {
+        /// The board.
+        board: &'static str,
+        /// The report looked for.
+        path: PathBuf,
+        /// Why it could not be used.
+        reason: String,
     },
     /// yosys failed.
     #[error(transparent)]
@@ -70,6 +86,12 @@ pub enum BuildError {
 pub struct BuildOptions {
     /// The `bitstreams` directory: the board's files go to `<out>/boards/<board>/`.
     pub out: PathBuf,
+    /// The block reports (`cargo run -p slotproof-hdl -- reports`) the whole-card report adds
+    /// the permutation's from.
+    pub reports: PathBuf,
+    /// Synthesise the card even when the board's directory already holds a whole-card report
+    /// of exactly this Verilog (otherwise that report is kept: the synthesis takes minutes).
+    pub resynth: bool,
     /// Run Vivado when it is on PATH.
     pub vivado: bool,
 }
@@ -85,6 +107,8 @@ pub struct BuildOutcome {
     pub bitstream: Option<PathBuf>,
     /// Why Vivado did not run, when it did not.
     pub vivado_skipped: Option<String>,
+    /// Whether the whole-card report was kept rather than synthesised again.
+    pub report_kept: bool,
 }
 
 /// The generated sources of a board's recipe, by file name.
@@ -107,12 +131,19 @@ impl Sources {
     }
 }
 
-/// The card top configuration of `board` with build ID `bitstream_id`: the card this
-/// recipe makes. The command processor has no executing datapath yet, so the card admits
-/// nothing (CAPS = 0) and refuses every command with the ABI's error; its limits are the
-/// command processor's (the same on every board) and its memory the board's.
+/// The field the board builds are for. The executing card holds one field's arithmetic
+/// (its Montgomery constants, twiddle checks and round constants are logic); BabyBear is
+/// the field of the default trace and of the block reports.
+pub const BOARD_FIELD: slotproof_firmware::Field = slotproof_firmware::Field::BabyBear;
+
+/// The card top configuration of `board` with build ID `bitstream_id`: the executing card
+/// ([`ExecCardTop`]) for [`BOARD_FIELD`] with the fused commit, the tree and the openings,
+/// the limits its LDE unit holds (2^[`EXEC_MAX_LOG_LDE`] rows), the board's memory and
+/// clock.
 pub fn card_top_config(board: &Board, bitstream_id: u64) -> CardTopConfig {
-    let limits = Limits::U55C;
+    use slotproof_firmware::regs::caps;
+    let limits = Limits { max_log_lde_rows: EXEC_MAX_LOG_LDE as u8, max_log_blowup: 3, max_batch_cols: 256 };
+    let caps = BOARD_FIELD.cap().mask() | caps::FUSED_COMMIT.mask() | caps::TREE.mask() | caps::OPEN.mask();
     let mem_bytes = board.memory.mem_bytes();
     let clock_hz = board.axi_clock_hz;
     CardTopConfig {
@@ -120,7 +151,8 @@ pub fn card_top_config(board: &Board, bitstream_id: u64) -> CardTopConfig {
             identity: Identity {
                 abi: slotproof_firmware::ABI_VERSION,
                 bitstream_id,
-                caps: 0,
+                caps,
+                // Lanes of the streaming NTT; the executing card's LDE unit is not one.
                 ntt_lanes: 0,
                 max_log_lde_rows: limits.max_log_lde_rows,
                 max_log_blowup: limits.max_log_blowup,
@@ -130,15 +162,27 @@ pub fn card_top_config(board: &Board, bitstream_id: u64) -> CardTopConfig {
             },
             cycles_per_us: (clock_hz / 1e6).round() as u32,
         },
-        admission: AdmissionConfig { caps: 0, limits, mem_bytes },
+        admission: AdmissionConfig { caps, limits, mem_bytes },
     }
 }
 
 /// The card top's Verilog as rust-hdl emits it (module `top`).
 fn core_verilog(board: &'static Board, bitstream_id: u64) -> Result<String, BuildError> {
-    let top = CardTop::new(&card_top_config(board, bitstream_id))
+    let top = ExecCardTop::new(&card_top_config(board, bitstream_id), BOARD_FIELD, EXEC_MAX_LOG_LDE)
         .map_err(|source| BuildError::Card { board: board.id, source })?;
     Ok(verilog_of(top))
+}
+
+/// How the whole-card report is made: the card synthesised with its Poseidon2 permutation
+/// as a black box (the flattened permutation does not fit one yosys run), plus the
+/// permutation's report, itself the sum of its rounds (see [`crate::catalog::compositions`]).
+pub fn card_composition(board: &Board) -> Composition {
+    let perm = format!("poseidon2_perm16_{}", crate::card::field_id(BOARD_FIELD));
+    Composition {
+        name: format!("card_top_{}", board.id),
+        parts: vec![(perm, 1)],
+        shell_around: vec!["top$exec$pass$perm$perm"],
+    }
 }
 
 fn hash_files(files: &[(&'static str, String)]) -> String {
@@ -205,12 +249,13 @@ pub fn manifest_of(board: &'static Board, sources: &Sources, resources: XcupReso
     }
 }
 
-/// The whole-card report: a header naming what was synthesised, then yosys's `stat`.
+/// The whole-card report: a header naming what was synthesised, then the summed `stat`.
 pub fn report_text(board: &Board, core_digest: &str, stat: &str) -> String {
     format!(
-        "# card_top for {} ({}): the user logic's yosys synth_xilinx -family xcup report\n\
+        "# card_top for {} ({}): the user logic's yosys synth_xilinx -family xcup report, the executing\n\
+         # card synthesised with its Poseidon2 permutation as a black box plus the permutation's block report\n\
          # verilog sha256 {core_digest} ({CORE_FILE})\n\
-         # Regenerate: slotproof hdl build --board {}\n\n{stat}",
+         # Regenerate: slotproof hdl build --board {} --resynth\n\n{stat}",
         board.name, board.part, board.id
     )
 }
@@ -250,17 +295,42 @@ pub fn build(board: &'static Board, opts: &BuildOptions, progress: &dyn Fn(&str)
     std::fs::create_dir_all(&dir).map_err(|source| BuildError::Io { path: dir.clone(), source })?;
     progress(&format!("{}: generating the card top and the recipe", board.id));
     let sources = sources(board)?;
-    progress(&format!("{}: synthesising the user logic with yosys (xcup)", board.id));
     let core = sources.file(CORE_FILE);
+    let digest = verilog_digest(core);
+    let kept = (!opts.resynth)
+        .then(|| std::fs::read_to_string(dir.join(REPORT_FILE)).ok())
+        .flatten()
+        .filter(|r| report_digest(r) == Some(digest.as_str()));
+    // A build that must synthesise needs the block reports: look before the slow steps.
+    let parts = match kept {
+        Some(_) => Vec::new(),
+        None => block_reports(board, &opts.reports)?,
+    };
     progress(&format!("{}: elaborating the user logic (iverilog, yosys)", board.id));
     elaborate_user_logic(sources.file(WRAPPER_FILE), core)?;
-    let stat = yosys_stat(&format!("card_top_{}", board.id), &sources.core_as_top, Target::Xcup)?;
-    let resources = XcupResources::from_stat(&stat);
+    let report_kept = kept.is_some();
+    let report = match kept {
+        Some(r) => {
+            progress(&format!(
+                "{}: the whole-card report is of this Verilog already; kept (--resynth redoes it)",
+                board.id
+            ));
+            r
+        }
+        None => {
+            progress(&format!(
+                "{}: synthesising the card with yosys (xcup), its permutation a black box: minutes",
+                board.id
+            ));
+            report_text(board, &digest, &whole_card_stat(board, &sources.core_as_top, &parts)?)
+        }
+    };
+    let resources = XcupResources::from_stat(&report);
     let manifest = manifest_of(board, &sources, resources, &yosys_version());
     for (name, text) in &sources.files {
         write(&dir, name, text)?;
     }
-    write(&dir, REPORT_FILE, &report_text(board, &verilog_digest(core), &stat))?;
+    write(&dir, REPORT_FILE, &report)?;
     write(&dir, MANIFEST_FILE, &manifest.to_json())?;
     let (bitstream, vivado_skipped) = if !opts.vivado {
         (None, Some("--no-vivado".to_string()))
@@ -282,7 +352,46 @@ pub fn build(board: &'static Board, opts: &BuildOptions, progress: &dyn Fn(&str)
         }
         (Some(dir.join("build").join(format!("slotproof_{}.bit", board.id))), None)
     };
-    Ok(BuildOutcome { dir, manifest, bitstream, vivado_skipped })
+    Ok(BuildOutcome { dir, manifest, bitstream, vivado_skipped, report_kept })
+}
+
+/// The block reports the whole-card report of `board` adds, read from `reports`: file name
+/// and text.
+fn block_reports(board: &'static Board, reports: &Path) -> Result<Vec<(String, String)>, BuildError> {
+    card_composition(board)
+        .parts
+        .iter()
+        .map(|(part, _)| {
+            let name = format!("{part}.{}.txt", Target::Xcup.name());
+            let path = reports.join(&name);
+            let text = std::fs::read_to_string(&path).map_err(|e| BuildError::BlockReport {
+                board: board.id,
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            if crate::report::cell_counts(&text).is_empty() {
+                return Err(BuildError::BlockReport { board: board.id, path, reason: "it lists no cells".into() });
+            }
+            Ok((name, text))
+        })
+        .collect()
+}
+
+/// The whole card's xcup `stat`: the card without its permutation, synthesised, plus the
+/// block reports `parts` ([`block_reports`]).
+fn whole_card_stat(board: &'static Board, core_as_top: &str, parts: &[(String, String)]) -> Result<String, BuildError> {
+    let c = card_composition(board);
+    let scratch = crate::eda::work_dir(&format!("{}-compose", c.name))?;
+    for (name, text) in parts {
+        std::fs::write(scratch.join(name), text)
+            .map_err(|source| BuildError::Io { path: scratch.join(name), source })?;
+    }
+    let shell = yosys_stat_around(&c.name, core_as_top, Target::Xcup, &c.shell_around)?;
+    let shell_path = scratch.join(format!("{}.shell.{}.txt", c.name, Target::Xcup.name()));
+    std::fs::write(&shell_path, &shell).map_err(|source| BuildError::Io { path: shell_path, source })?;
+    let stat = composed_stat(&scratch, &c, Target::Xcup)?;
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(stat)
 }
 
 /// The memory map must fit the smallest board's memory, or the card refuses the host's

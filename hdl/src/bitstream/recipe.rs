@@ -61,6 +61,48 @@ pub const AXIL_PORTS: &[AxilPort] = &[
     ("rdata", "rdata", Dir::Out, 32, 32),
     ("rresp", "rresp", Dir::Out, 2, 2),
 ];
+/// The user logic's card-memory master interface name in the block design.
+pub const MEM_BUS: &str = "m_axi_mem";
+
+/// One card-memory port: the core's name, the wrapper's suffix after `m_axi_mem_`,
+/// direction seen from the user logic, width (the same on both sides).
+pub type MemPort = (&'static str, &'static str, Dir, usize);
+
+/// The card-memory master ports of the executing card (`mem_*`) and of the wrapper: single
+/// 32-bit beats with a 64-bit address. The SmartConnect widens them to the memory's port.
+pub const MEM_PORTS: &[MemPort] = &[
+    ("mem_arvalid", "arvalid", Dir::Out, 1),
+    ("mem_arready", "arready", Dir::In, 1),
+    ("mem_araddr", "araddr", Dir::Out, 64),
+    ("mem_rvalid", "rvalid", Dir::In, 1),
+    ("mem_rready", "rready", Dir::Out, 1),
+    ("mem_rdata", "rdata", Dir::In, 32),
+    ("mem_rresp", "rresp", Dir::In, 2),
+    ("mem_awvalid", "awvalid", Dir::Out, 1),
+    ("mem_awready", "awready", Dir::In, 1),
+    ("mem_awaddr", "awaddr", Dir::Out, 64),
+    ("mem_wvalid", "wvalid", Dir::Out, 1),
+    ("mem_wready", "wready", Dir::In, 1),
+    ("mem_wdata", "wdata", Dir::Out, 32),
+    ("mem_bvalid", "bvalid", Dir::In, 1),
+    ("mem_bready", "bready", Dir::Out, 1),
+    ("mem_bresp", "bresp", Dir::In, 2),
+];
+
+/// The AXI4 signals the core does not drive, tied in the wrapper: every transaction is one
+/// beat (`len` 0, `last` 1) of four bytes (`size` 2, all strobes) in an incrementing burst.
+/// `rlast` comes in and is implied by single beats. Suffix, width, value.
+pub const MEM_TIES: &[(&str, usize, &str)] = &[
+    ("arlen", 8, "8'd0"),
+    ("arsize", 3, "3'd2"),
+    ("arburst", 2, "2'b01"),
+    ("awlen", 8, "8'd0"),
+    ("awsize", 3, "3'd2"),
+    ("awburst", 2, "2'b01"),
+    ("wstrb", 4, "4'hf"),
+    ("wlast", 1, "1'b1"),
+];
+
 /// The core's clock port and the wrapper's.
 pub const CLOCK_PORTS: (&str, &str) = ("clock", "axi_aclk");
 /// The core's interrupt port and the wrapper's (the XDMA IP's `usr_irq_req[0]`).
@@ -106,31 +148,46 @@ pub fn wrapper(board: &Board) -> String {
     let _ = writeln!(
         v,
         "// The card top ({CORE_MODULE}, {CORE_FILE}) with the port names Vivado infers the AXI4-Lite\n\
-         // slave `{AXIL_BUS}` from, clocked by the XDMA IP's axi_aclk."
+         // slave `{AXIL_BUS}` and the card-memory AXI4 master `{MEM_BUS}` from, clocked by the XDMA IP's\n\
+         // axi_aclk. The core issues single 32-bit beats; the AXI4 fields it does not drive are tied here."
     );
     let _ = writeln!(v, "module {USER_LOGIC_MODULE} (");
     let mut ports = Vec::new();
     ports.push(format!(
         "  (* X_INTERFACE_INFO = \"xilinx.com:signal:clock:1.0 {clk} CLK\" *)\n  \
-         (* X_INTERFACE_PARAMETER = \"ASSOCIATED_BUSIF {AXIL_BUS}, FREQ_HZ {hz}\" *)\n  input  wire        {clk}",
+         (* X_INTERFACE_PARAMETER = \"ASSOCIATED_BUSIF {AXIL_BUS}:{MEM_BUS}, FREQ_HZ {hz}\" *)\n  input  wire        {clk}",
         clk = CLOCK_PORTS.1,
         hz = board.axi_clock_hz.round() as u64
     ));
-    for &(_, suffix, dir, _, width) in AXIL_PORTS {
+    let width = |w: usize| if w == 1 { "      ".to_string() } else { format!("[{:>2}:0]", w - 1) };
+    for &(_, suffix, dir, _, wide) in AXIL_PORTS {
         let d = if dir == Dir::In { "input " } else { "output" };
-        let w = if width == 1 { "      ".to_string() } else { format!("[{:>2}:0]", width - 1) };
-        ports.push(format!("  {d} wire {w} {AXIL_BUS}_{suffix}"));
+        ports.push(format!("  {d} wire {} {AXIL_BUS}_{suffix}", width(wide)));
     }
+    for &(_, suffix, dir, w) in MEM_PORTS {
+        let d = if dir == Dir::In { "input " } else { "output" };
+        ports.push(format!("  {d} wire {} {MEM_BUS}_{suffix}", width(w)));
+    }
+    for &(suffix, w, _) in MEM_TIES {
+        ports.push(format!("  output wire {} {MEM_BUS}_{suffix}", width(w)));
+    }
+    ports.push(format!("  input  wire        {MEM_BUS}_rlast"));
     ports.push(format!(
         "  (* X_INTERFACE_INFO = \"xilinx.com:signal:interrupt:1.0 {irq} INTERRUPT\" *)\n  \
          (* X_INTERFACE_PARAMETER = \"SENSITIVITY LEVEL_HIGH\" *)\n  output wire        {irq}",
         irq = IRQ_PORTS.1
     ));
     let _ = writeln!(v, "{}\n);", ports.join(",\n"));
+    for &(suffix, _, value) in MEM_TIES {
+        let _ = writeln!(v, "  assign {MEM_BUS}_{suffix} = {value};");
+    }
     let mut conns = vec![format!("    .{}({})", CLOCK_PORTS.0, CLOCK_PORTS.1)];
     for &(core, suffix, _, width, wide) in AXIL_PORTS {
         let sel = if width < wide { format!("[{}:0]", width - 1) } else { String::new() };
         conns.push(format!("    .{core}({AXIL_BUS}_{suffix}{sel})"));
+    }
+    for &(core, suffix, _, _) in MEM_PORTS {
+        conns.push(format!("    .{core}({MEM_BUS}_{suffix})"));
     }
     conns.push(format!("    .{}({})", IRQ_PORTS.0, IRQ_PORTS.1));
     let _ = writeln!(v, "  {CORE_MODULE} core (\n{}\n  );", conns.join(",\n"));
@@ -267,13 +324,17 @@ pub fn tcl(board: &Board) -> String {
 /// from the 250 MHz PCIe clock to the memory's), the kernels' masters join it there.
 fn memory_tcl(board: &Board) -> String {
     let mut t = String::from(
-        "# Card memory behind a SmartConnect: the host's DMA writes the trace here and the\n\
-         # kernels' AXI masters read it.\n\
+        "# Card memory behind a SmartConnect: the host's DMA writes the trace here and the card's\n\
+         # command processor reads and writes it through the user logic's AXI4 master.\n\
          create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect card_mem_ic\n\
-         set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_CLKS {2}] [get_bd_cells card_mem_ic]\n\
+         set_property -dict [list CONFIG.NUM_SI {2} CONFIG.NUM_CLKS {2}] [get_bd_cells card_mem_ic]\n\
          connect_bd_intf_net [get_bd_intf_pins xdma/M_AXI] [get_bd_intf_pins card_mem_ic/S00_AXI]\n\
          connect_bd_net [get_bd_pins xdma/axi_aclk] [get_bd_pins card_mem_ic/aclk]\n\
          connect_bd_net [get_bd_pins xdma/axi_aresetn] [get_bd_pins card_mem_ic/aresetn]\n",
+    );
+    let _ = writeln!(
+        t,
+        "connect_bd_intf_net [get_bd_intf_pins user_logic/{MEM_BUS}] [get_bd_intf_pins card_mem_ic/S01_AXI]"
     );
     match board.memory {
         CardMemory::Hbm { gib, stacks } => {
@@ -298,7 +359,8 @@ fn memory_tcl(board: &Board) -> String {
                  connect_bd_net [get_bd_pins card_mem_clk/clk_out1] [get_bd_pins card_mem_ic/aclk1] [get_bd_pins card_mem/AXI_00_ACLK]\n\
                  connect_bd_net [get_bd_pins card_mem_clk/clk_out2] [get_bd_pins card_mem/HBM_REF_CLK_0] [get_bd_pins card_mem/APB_0_PCLK]\n\
                  connect_bd_net [get_bd_pins xdma/axi_aresetn] [get_bd_pins card_mem/AXI_00_ARESET_N] [get_bd_pins card_mem/APB_0_PRESET_N]\n\
-                 assign_bd_address -offset 0x00000000 -range {gib}G [get_bd_addr_segs card_mem/SAXI_00/HBM_MEM00]\n",
+                 assign_bd_address -offset 0x00000000 -range {gib}G [get_bd_addr_segs card_mem/SAXI_00/HBM_MEM00]\n\
+                 assign_bd_address -target_address_space [get_bd_addr_spaces user_logic/{MEM_BUS}] -offset 0x00000000 -range {gib}G [get_bd_addr_segs card_mem/SAXI_00/HBM_MEM00]\n",
                 density = gib,
             );
             if stacks > 1 {
@@ -325,7 +387,8 @@ fn memory_tcl(board: &Board) -> String {
                  set_property -dict [list CONFIG.C_OPERATION {{not}} CONFIG.C_SIZE {{1}}] [get_bd_cells card_mem_sys_rst]\n\
                  connect_bd_net [get_bd_pins xdma/axi_aresetn] [get_bd_pins card_mem_sys_rst/Op1]\n\
                  connect_bd_net [get_bd_pins card_mem_sys_rst/Res] [get_bd_pins card_mem/sys_rst]\n\
-                 assign_bd_address -offset 0x00000000 -range {gib_per_channel}G [get_bd_addr_segs card_mem/C0_DDR4_MEMORY_MAP/C0_DDR4_ADDRESS_BLOCK]\n"
+                 assign_bd_address -offset 0x00000000 -range {gib_per_channel}G [get_bd_addr_segs card_mem/C0_DDR4_MEMORY_MAP/C0_DDR4_ADDRESS_BLOCK]\n\
+                 assign_bd_address -target_address_space [get_bd_addr_spaces user_logic/{MEM_BUS}] -offset 0x00000000 -range {gib_per_channel}G [get_bd_addr_segs card_mem/C0_DDR4_MEMORY_MAP/C0_DDR4_ADDRESS_BLOCK]\n"
             );
         }
     }

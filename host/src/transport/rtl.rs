@@ -70,8 +70,9 @@ pub struct RtlCard {
 }
 
 impl RtlCard {
-    /// Builds the card top Verilog of `board`'s committed build (the build ID its recipe's
-    /// sources give) and verilates it. The device is named `rtl-<board>`.
+    /// Builds the card top Verilog of `board`'s committed build (the executing card, with the
+    /// build ID its recipe's sources give) and verilates it with a behavioural card memory of
+    /// the board's size behind its master port: minutes. The device is named `rtl-<board>`.
     pub fn card_top(board: &'static Board) -> Result<Self, RtlError> {
         let src = sources(board).map_err(|source| RtlError::Build { board: board.id, source })?;
         let config = card_top_config(board, src.bitstream_id);

@@ -82,7 +82,7 @@ enum HdlCommand {
     /// Write a board's build: card top Verilog, user-logic wrapper, Vivado TCL, XDC, the whole-card
     /// yosys report and the manifest, under <out>/boards/<board>/; then run Vivado when it is on PATH.
     #[command(
-        after_help = "The manifest records the card ABI, the source hash (and the build ID derived from it, which the card reports in BITSTREAM_LO/HI), the identity registers, the resources and the target clock. Give it to `slotproof commit --manifest` or `slotproof devices --manifest` and the host refuses a card that is not running exactly that build, and any manifest of another ABI.\n\nVivado (synthesis, implementation, bitstream) takes hours and needs the board files installed; without it on PATH the recipe is written and the command says how to run it.\n\nExamples:\n  slotproof hdl build --board u55c\n  slotproof hdl build --board u250 --out /tmp/build --no-vivado"
+        after_help = "The manifest records the card ABI, the source hash (and the build ID derived from it, which the card reports in BITSTREAM_LO/HI), the identity registers, the resources and the target clock. Give it to `slotproof commit --manifest` or `slotproof devices --manifest` and the host refuses a card that is not running exactly that build, and any manifest of another ABI.\n\nVivado (synthesis, implementation, bitstream) takes hours and needs the board files installed; without it on PATH the recipe is written and the command says how to run it.\n\nThe card is the executing card (register block, admission, command processor with its LDE unit and Poseidon2 hash pass, an AXI4 master on card memory) for BabyBear. The whole-card yosys report synthesises it with the permutation as a black box and adds the permutation's block report from --reports; an existing report of exactly the same Verilog is kept unless --resynth.\n\nExamples:\n  slotproof hdl build --board u55c\n  slotproof hdl build --board u55c --resynth --no-vivado\n  slotproof hdl build --board u250 --out /tmp/build --no-vivado"
     )]
     Build(HdlBuildArgs),
 }
@@ -95,6 +95,14 @@ struct HdlBuildArgs {
     /// The bitstreams directory; the board's files go to <out>/boards/<board>/.
     #[arg(long, default_value = "bitstreams")]
     out: PathBuf,
+    /// The block reports (`cargo run -p slotproof-hdl -- reports`): the whole-card report adds
+    /// the Poseidon2 permutation's from there.
+    #[arg(long, value_name = "DIR", default_value = "bitstreams/reports")]
+    reports: PathBuf,
+    /// Synthesise the card again even when <out>/boards/<board>/card_top.xcup.txt is already
+    /// the report of exactly this Verilog (yosys takes about ten minutes).
+    #[arg(long)]
+    resynth: bool,
     /// Write the recipe and manifest only, even when vivado is on PATH.
     #[arg(long)]
     no_vivado: bool,
@@ -348,12 +356,22 @@ fn hdl_build(a: HdlBuildArgs) -> Result<()> {
         log::info!("{s}");
         spinner.set_message(s.to_string());
     };
-    let opts = BuildOptions { out: a.out.clone(), vivado: !a.no_vivado };
-    let outcome = build(board, &opts, &step)?;
+    let opts =
+        BuildOptions { out: a.out.clone(), reports: a.reports.clone(), resynth: a.resynth, vivado: !a.no_vivado };
+    let outcome = match build(board, &opts, &step) {
+        Ok(o) => o,
+        // A --reports directory without the block report is the user's input to fix.
+        Err(e @ slotproof_hdl::bitstream::BuildError::BlockReport { .. }) => return Err(BadInput(e.to_string()).into()),
+        Err(e) => return Err(e.into()),
+    };
     spinner.finish_and_clear();
     let m = &outcome.manifest;
     println!("{} ({}) build {} written to {}", board.name, m.part, m.bitstream_id, outcome.dir.display());
     println!("  card ABI {}, source sha256 {}", m.abi_version(), m.source_sha256);
+    println!(
+        "  whole-card report {}",
+        if outcome.report_kept { "kept: it is of this Verilog (--resynth redoes it)" } else { "synthesised" }
+    );
     println!(
         "  user logic (yosys xcup): {} LUT, {} FF, {} DSP48E2, {} BRAM36, {} URAM at {} MHz target",
         m.resources.lut,
