@@ -275,14 +275,28 @@ pub fn entries() -> Vec<Entry> {
 /// The LDE rows the executing card of the report holds (its LDE unit's RAM).
 pub const EXEC_MAX_LOG_LDE: usize = 13;
 
+/// The limits the executing card admits: the rows its LDE unit holds.
+pub const EXEC_LIMITS: Limits =
+    Limits { max_log_lde_rows: EXEC_MAX_LOG_LDE as u8, max_log_blowup: 3, max_batch_cols: 256 };
+
+/// The executing card's permutation module in its Verilog, left as a black box when the card
+/// is synthesised (its report is the sum of its rounds').
+pub const EXEC_PERM_MODULE: &str = "top$exec$pass$perm$perm";
+
+/// The capabilities of the executing card for `field`: the fused commit, the tree and the
+/// openings, the host's commit needs.
+pub fn exec_caps(field: slotproof_firmware::Field) -> u32 {
+    use slotproof_firmware::regs::caps;
+    field.cap().mask() | caps::FUSED_COMMIT.mask() | caps::TREE.mask() | caps::OPEN.mask()
+}
+
 /// The executing card for `field` (of the report: BabyBear) with the fused commit, the tree
 /// and the openings (the capabilities the host's commit needs), the limits its LDE unit
 /// holds, 8 GiB.
 pub fn exec_card_top_config(field: slotproof_firmware::Field) -> CardTopConfig {
-    use slotproof_firmware::regs::caps;
     let mut regs = card_regs_config();
-    let limits = Limits { max_log_lde_rows: EXEC_MAX_LOG_LDE as u8, max_log_blowup: 3, max_batch_cols: 256 };
-    regs.identity.caps = field.cap().mask() | caps::FUSED_COMMIT.mask() | caps::TREE.mask() | caps::OPEN.mask();
+    let limits = EXEC_LIMITS;
+    regs.identity.caps = exec_caps(field);
     regs.identity.max_log_lde_rows = limits.max_log_lde_rows;
     regs.identity.max_log_blowup = limits.max_log_blowup;
     regs.identity.max_batch_cols = limits.max_batch_cols;
@@ -571,7 +585,7 @@ pub fn compositions() -> Vec<Composition> {
     out.push(Composition {
         name: "exec_card_top_babybear".into(),
         parts: vec![("poseidon2_perm16_babybear".into(), 1)],
-        shell_around: vec!["top$exec$pass$perm$perm"],
+        shell_around: vec![EXEC_PERM_MODULE],
     });
     out.push(Composition {
         name: "hash_pass_babybear".into(),

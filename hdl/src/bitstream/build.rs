@@ -12,11 +12,11 @@ use slotproof_firmware::regs::Identity;
 use super::manifest::{MANIFEST_FORMAT, Manifest, ManifestAbi, ManifestIdentity, ManifestResources, bitstream_id_of};
 use super::recipe::{self, CORE_FILE, TCL_FILE, WRAPPER_FILE, XDC_FILE};
 use super::{BOARDS, Board};
+use crate::card::AdmissionConfig;
 use crate::card::exec_top::{ExecCardTop, ExecCardTopError};
 use crate::card::regs_axil::CardRegsConfig;
 use crate::card::top::CardTopConfig;
-use crate::card::{AdmissionConfig, Limits};
-use crate::catalog::{Composition, EXEC_MAX_LOG_LDE};
+use crate::catalog::{Composition, EXEC_LIMITS, EXEC_MAX_LOG_LDE, EXEC_PERM_MODULE, exec_caps};
 use crate::eda::{EdaError, Target, verilog_of, yosys_stat_around};
 use crate::report::{XcupResources, composed_stat, verilog_digest};
 
@@ -141,9 +141,8 @@ pub const BOARD_FIELD: slotproof_firmware::Field = slotproof_firmware::Field::Ba
 /// the limits its LDE unit holds (2^[`EXEC_MAX_LOG_LDE`] rows), the board's memory and
 /// clock.
 pub fn card_top_config(board: &Board, bitstream_id: u64) -> CardTopConfig {
-    use slotproof_firmware::regs::caps;
-    let limits = Limits { max_log_lde_rows: EXEC_MAX_LOG_LDE as u8, max_log_blowup: 3, max_batch_cols: 256 };
-    let caps = BOARD_FIELD.cap().mask() | caps::FUSED_COMMIT.mask() | caps::TREE.mask() | caps::OPEN.mask();
+    let limits = EXEC_LIMITS;
+    let caps = exec_caps(BOARD_FIELD);
     let mem_bytes = board.memory.mem_bytes();
     let clock_hz = board.axi_clock_hz;
     CardTopConfig {
@@ -178,11 +177,7 @@ fn core_verilog(board: &'static Board, bitstream_id: u64) -> Result<String, Buil
 /// permutation's report, itself the sum of its rounds (see [`crate::catalog::compositions`]).
 pub fn card_composition(board: &Board) -> Composition {
     let perm = format!("poseidon2_perm16_{}", crate::card::field_id(BOARD_FIELD));
-    Composition {
-        name: format!("card_top_{}", board.id),
-        parts: vec![(perm, 1)],
-        shell_around: vec!["top$exec$pass$perm$perm"],
-    }
+    Composition { name: format!("card_top_{}", board.id), parts: vec![(perm, 1)], shell_around: vec![EXEC_PERM_MODULE] }
 }
 
 fn hash_files(files: &[(&'static str, String)]) -> String {
