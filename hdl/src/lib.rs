@@ -24,6 +24,8 @@
 //! - [`bitstream`]: the per-board build recipes (Vivado TCL, XDC, user-logic wrapper) and the
 //!   manifest a card is checked against;
 //! - [`eda`]: Verilog emission and the open-tool runs (yosys, iverilog, Verilator);
+//!   [`module_sharing`]: rust-hdl's one-module-per-instance Verilog with identical modules
+//!   shared, which is what the simulators and elaboration checks read;
 //! - [`ice40`]: place and route of the butterfly and the field units on an iCE40 UP5K
 //!   (yosys, nextpnr-ice40, icepack), down to a bitstream and an achieved Fmax;
 //! - [`catalog`] and [`report`]: every block variant, and its committed resource report.
@@ -35,6 +37,7 @@ pub mod eda;
 pub mod field;
 pub mod ice40;
 pub mod merkle;
+pub mod module_sharing;
 pub mod ntt;
 pub mod poseidon2;
 pub mod report;

@@ -145,9 +145,13 @@ fn gaps_and_stalls(
     assert_eq!(count_mismatches(&got, &want), 0, "{name}: {} of {} delivered, seed {seed:#x}", got.len(), want.len());
 }
 
+/// The 16-lane stream around BabyBear's permutation (KoalaBear's is the same wrapper, and its
+/// permutation runs under Verilator in tests/poseidon2.rs and behind this wrapper in
+/// `overcommitted_credit_loses_states`).
 #[test]
 fn stream16_verilator_matches_golden_under_gaps_and_stalls() {
-    for field in [FieldId::BabyBear, FieldId::KoalaBear] {
+    {
+        let field = FieldId::BabyBear;
         let seed = test_seed(&format!("stream16_verilator {field}"));
         let prime = Prime31::new(field).unwrap();
         let spec = Poseidon2Spec::for_field(field);
@@ -159,7 +163,7 @@ fn stream16_verilator_matches_golden_under_gaps_and_stalls() {
         let (inputs, want) = case(&spec, Some(prime), Poseidon2Stream16::DEPTH + 200, seed ^ 3);
         let got = run(&name, &model, &overflowing(inputs, Poseidon2Stream16::DEPTH, latency, seed ^ 4));
         assert_eq!(count_mismatches(&got, &want), 0, "{name}: the FIFO overflowed, seed {seed:#x}");
-        let case = case(&spec, Some(prime), 100_000, seed);
+        let case = case(&spec, Some(prime), STATES, seed);
         gaps_and_stalls(&name, &model, case, Poseidon2Stream16::DEPTH, latency, seed ^ 2);
     }
 }
@@ -173,19 +177,23 @@ fn stream8_verilator_matches_golden_under_gaps_and_stalls() {
     let model = model::<Poseidon2Stream8>(name, &verilog_of(Poseidon2Stream8::new().unwrap()));
     let (inputs, want) = case(&spec, None, 3_000, seed ^ 1);
     let model = full_rate(name, model, inputs, &want, latency).with_drain(latency + 16);
-    let case = case(&spec, None, GOLDILOCKS_STATES, seed);
+    let case = case(&spec, None, STATES, seed);
     gaps_and_stalls(name, &model, case, Poseidon2Stream8::DEPTH, latency, seed ^ 2);
 }
 
-/// Goldilocks states under Verilator with gaps and stalls: 100,000, like every block (the
-/// model runs ~4,000 to 10,000 cycles/s, the traffic ~3 cycles per state: about a minute).
-const GOLDILOCKS_STATES: usize = 100_000;
+/// States per field under Verilator with gaps and stalls, after the full-rate and overflow
+/// runs (the model runs ~4,000 to 10,000 cycles/s, the traffic ~3 cycles per state: 20,000
+/// states are 5 to 15 s, and more states add no new schedule the stalls have not made).
+const STATES: usize = 20_000;
 
-/// iverilog: a few hundred states per field (a hundred for Goldilocks) with gaps and stalls;
-/// too few to fill the FIFO, which the Verilator runs do.
+/// iverilog: a few hundred states (a hundred for Goldilocks) with gaps and stalls through each
+/// stream wrapper; too few to fill the FIFO, which the Verilator runs do. iverilog runs the
+/// whole permutation at a few cycles per second, so the 16-lane wrapper runs with BabyBear's
+/// permutation only: KoalaBear's is the same wrapper around the permutation that
+/// `tests/poseidon2.rs` runs under iverilog.
 #[test]
 fn streams_iverilog_match_golden() {
-    for field in [FieldId::BabyBear, FieldId::KoalaBear, FieldId::Goldilocks] {
+    for field in [FieldId::BabyBear, FieldId::Goldilocks] {
         let seed = test_seed(&format!("streams_iverilog {field}"));
         let spec = Poseidon2Spec::for_field(field);
         let start = std::time::Instant::now();

@@ -13,7 +13,7 @@ use slotproof_hdl::eda::work_dir;
 use slotproof_hdl::report::{DIGESTS, digest_manifest, write_reports};
 
 /// Verilog above this size is not re-synthesised here.
-const RESYNTHESIS_LIMIT: usize = 150_000;
+const RESYNTHESIS_LIMIT: usize = 45_000;
 
 const FIX: &str = "run `cargo run -p slotproof-hdl -- reports`";
 

@@ -404,7 +404,8 @@ const _: () = {
 /// or with another width, is an error here rather than hours into a Vivado run.
 pub fn elaborate_user_logic(wrapper: &str, core: &str) -> Result<(), EdaError> {
     let dir = crate::eda::work_dir("user_logic")?;
-    for (name, text) in [(CORE_FILE, core), (WRAPPER_FILE, wrapper)] {
+    let core = crate::module_sharing::share_identical_modules(core);
+    for (name, text) in [(CORE_FILE, core.as_str()), (WRAPPER_FILE, wrapper)] {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|source| EdaError::Io { path, source })?;
     }

@@ -298,6 +298,7 @@ impl Logic for CardTop {
 mod tests {
     use super::*;
     use crate::catalog::card_top_config;
+    use crate::eda::yosys_validate;
 
     #[test]
     fn the_report_config_builds_and_is_synthesizable() {

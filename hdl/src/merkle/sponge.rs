@@ -391,6 +391,7 @@ impl LeafSponge8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eda::yosys_validate;
     use slotproof_core::FieldId;
 
     #[test]

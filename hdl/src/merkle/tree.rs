@@ -415,6 +415,7 @@ impl MerkleTree8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eda::yosys_validate;
     use slotproof_core::FieldId;
 
     #[test]

@@ -102,6 +102,7 @@ seq!(N in 0..16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eda::yosys_validate;
     use slotproof_core::FieldId;
 
     #[test]

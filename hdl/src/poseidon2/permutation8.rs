@@ -93,6 +93,7 @@ permutation_chain!(Poseidon2Perm8, 8);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eda::yosys_validate;
 
     #[test]
     fn permutation8_is_synthesizable() {

@@ -45,6 +45,7 @@ impl Poseidon2Stream8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eda::yosys_validate;
 
     #[test]
     fn stream8_is_synthesizable() {

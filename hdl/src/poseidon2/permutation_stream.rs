@@ -56,6 +56,7 @@ impl Poseidon2Stream16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eda::yosys_validate;
     use crate::stream_credit::credit_bits;
     use slotproof_core::FieldId;
 
