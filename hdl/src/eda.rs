@@ -127,6 +127,12 @@ pub fn yosys_validate(prefix: &str, translation: &str) -> Result<(), SynthError>
     rust_hdl::prelude::yosys_validate(prefix, &share_identical_modules(translation))
 }
 
+/// Writes the design a simulator reads, `top.v` in `dir`: `verilog` with its identical
+/// modules shared.
+fn write_simulated_top(dir: &Path, verilog: &str) -> Result<(), EdaError> {
+    write(&dir.join("top.v"), &share_identical_modules(verilog))
+}
+
 /// Synthesises `verilog` with yosys for `target` and returns its `stat` report.
 pub fn yosys_stat(name: &str, verilog: &str, target: Target) -> Result<String, EdaError> {
     yosys_stat_around(name, verilog, target, &[])
@@ -252,7 +258,7 @@ pub fn simulate_unit(
         return VerilatorModel::build(name, verilog, ports)?.run(vectors);
     }
     let dir = work_dir(&format!("{name}-{sim:?}"))?;
-    write(&dir.join("top.v"), &share_identical_modules(verilog))?;
+    write_simulated_top(&dir, verilog)?;
     write(&dir.join("tb.v"), &testbench(ports, vectors.len(), latency))?;
     let valid: String = vectors.iter().map(|(v, _)| if *v { "1\n" } else { "0\n" }).collect();
     write(&dir.join("valid.hex"), &valid)?;
@@ -355,7 +361,7 @@ pub fn simulate_stream_unit(
     assert!(in_width <= 128 && out_width <= 128, "stream items are at most 128 bits");
     let dir = work_dir(&format!("{name}-{sim:?}"))?;
     let cycles = traffic.offer.len().min(traffic.take.len());
-    write(&dir.join("top.v"), &share_identical_modules(verilog))?;
+    write_simulated_top(&dir, verilog)?;
     write(&dir.join("tb.v"), &stream_testbench(sink, in_width, source, out_width, traffic.items.len(), cycles))?;
     let hex = |bits: &[bool]| bits.iter().map(|&b| if b { "1\n" } else { "0\n" }).collect::<String>();
     write(&dir.join("offer.hex"), &hex(&traffic.offer))?;
@@ -498,7 +504,7 @@ pub fn simulate_lane_stream(
         return model.run_traffic(traffic).map(|(out, _, _)| out);
     }
     let dir = work_dir(&format!("{name}-{sim:?}"))?;
-    write(&dir.join("top.v"), &share_identical_modules(verilog))?;
+    write_simulated_top(&dir, verilog)?;
     write(&dir.join("tb.v"), &lane_stream_testbench(ports, hs, traffic.vectors.len(), cycles))?;
     let bits = |bits: &[bool]| bits.iter().map(|&b| if b { "1\n" } else { "0\n" }).collect::<String>();
     write(&dir.join("offer.hex"), &bits(&traffic.offer[..cycles]))?;
@@ -598,7 +604,7 @@ fn cxx_assign<S: AsRef<str>>(inputs: &[(S, usize)], value: impl Fn(usize) -> Str
 /// work directory named after `name`; the executable is `obj/Vtop` there.
 fn verilate_with_driver(name: &str, verilog: &str, driver: &str) -> Result<PathBuf, EdaError> {
     let dir = work_dir(name)?;
-    write(&dir.join("top.v"), &share_identical_modules(verilog))?;
+    write_simulated_top(&dir, verilog)?;
     write(&dir.join("driver.cpp"), driver)?;
     run(
         &dir,

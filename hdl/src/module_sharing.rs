@@ -14,6 +14,14 @@
 
 use std::collections::HashMap;
 
+/// `verilog` with every class of identical modules reduced to its first member. Text this
+/// does not understand (a module without `endmodule`, a name defined twice, a module that
+/// instantiates itself) is returned unchanged: sharing only ever saves time, it never decides
+/// what is simulated.
+pub fn share_identical_modules(verilog: &str) -> String {
+    parse(verilog).and_then(|parsed| parsed.shared()).unwrap_or_else(|| verilog.to_owned())
+}
+
 /// One module definition: its name and its lines, `module name(...)` to `endmodule`.
 struct Module<'a> {
     name: &'a str,
@@ -28,14 +36,11 @@ enum Part<'a> {
     Text(&'a str),
 }
 
-/// `verilog` with every class of identical modules reduced to its first member. Text this
-/// does not understand (a module without `endmodule`, a name defined twice) is returned
-/// unchanged: sharing only ever saves time, it never decides what is simulated.
-pub fn share_identical_modules(verilog: &str) -> String {
-    match parse(verilog) {
-        Some((parts, modules)) => emit(&parts, &modules),
-        None => verilog.to_owned(),
-    }
+/// The text cut into its parts, with each module's index by name.
+struct Parsed<'a> {
+    parts: Vec<Part<'a>>,
+    modules: Vec<Module<'a>>,
+    index: HashMap<&'a str, usize>,
 }
 
 /// The module's name in a `module name(...);` header line.
@@ -45,7 +50,7 @@ fn header_name(line: &str) -> Option<&str> {
     (end > 0).then(|| &rest[..end])
 }
 
-fn parse(verilog: &str) -> Option<(Vec<Part<'_>>, Vec<Module<'_>>)> {
+fn parse(verilog: &str) -> Option<Parsed<'_>> {
     let mut parts = Vec::new();
     let mut modules: Vec<Module> = Vec::new();
     let mut current: Option<Module> = None;
@@ -81,11 +86,11 @@ fn parse(verilog: &str) -> Option<(Vec<Part<'_>>, Vec<Module<'_>>)> {
             }
         }
     }
-    Some((parts, modules))
+    Some(Parsed { parts, modules, index })
 }
 
 /// The module's text with its children renamed to their representatives (`rename`).
-fn rewritten(m: &Module, rename: &HashMap<&str, String>) -> String {
+fn rewritten(m: &Module, rename: &HashMap<&str, &str>) -> String {
     let mut text = String::with_capacity(m.lines.iter().map(|l| l.len()).sum());
     let mut next = m.instances.iter().peekable();
     for (k, line) in m.lines.iter().enumerate() {
@@ -94,7 +99,7 @@ fn rewritten(m: &Module, rename: &HashMap<&str, String>) -> String {
                 next.next();
                 let indent = &line[..line.len() - line.trim_start().len()];
                 text.push_str(indent);
-                text.push_str(&rename[child]);
+                text.push_str(rename[child]);
                 text.push_str(&line.trim_start()[child.len()..]);
             }
             _ => text.push_str(line),
@@ -103,89 +108,74 @@ fn rewritten(m: &Module, rename: &HashMap<&str, String>) -> String {
     text
 }
 
-fn emit(parts: &[Part], modules: &[Module]) -> String {
-    let index: HashMap<&str, usize> = modules.iter().enumerate().map(|(k, m)| (m.name, k)).collect();
-    // Children before parents: a module's key needs its children's representatives.
-    let mut order = Vec::with_capacity(modules.len());
-    let mut state = vec![0u8; modules.len()]; // 0 new, 1 on the stack, 2 done
-    for root in 0..modules.len() {
-        let mut stack = vec![(root, 0usize)];
-        while let Some((k, child)) = stack.pop() {
-            if child == 0 && state[k] != 0 {
-                continue;
-            }
-            state[k] = 1;
-            if let Some(&(_, name)) = modules[k].instances.get(child) {
-                stack.push((k, child + 1));
-                let c = index[name];
-                if state[c] == 0 {
-                    stack.push((c, 0));
-                } else if state[c] == 1 {
-                    // A module that instantiates itself is not Verilog rust-hdl emits.
-                    return parts_text(parts, modules);
+impl<'a> Parsed<'a> {
+    /// The modules, children before parents (a module's key needs its children's
+    /// representatives); `None` when a module instantiates itself.
+    fn children_first(&self) -> Option<Vec<usize>> {
+        let mut order = Vec::with_capacity(self.modules.len());
+        let mut state = vec![0u8; self.modules.len()]; // 0 new, 1 on the stack, 2 done
+        for root in 0..self.modules.len() {
+            let mut stack = vec![(root, 0usize)];
+            while let Some((k, child)) = stack.pop() {
+                if child == 0 && state[k] != 0 {
+                    continue;
                 }
-            } else {
-                state[k] = 2;
-                order.push(k);
-            }
-        }
-    }
-    let instantiated: std::collections::HashSet<&str> =
-        modules.iter().flat_map(|m| m.instances.iter().map(|&(_, c)| c)).collect();
-    let mut rename: HashMap<&str, String> = HashMap::new();
-    let mut keep = vec![false; modules.len()];
-    let mut text_of: Vec<Option<String>> = vec![None; modules.len()];
-    let mut class: HashMap<String, String> = HashMap::new();
-    for k in order {
-        let m = &modules[k];
-        let text = rewritten(m, &rename);
-        // A module nobody instantiates (the top) keeps its name and is never merged away.
-        if !instantiated.contains(m.name) {
-            keep[k] = true;
-            rename.insert(m.name, m.name.to_owned());
-            text_of[k] = Some(text);
-            continue;
-        }
-        // Its own name, in the header and in an `endmodule // name` comment, is not part of
-        // what the module is.
-        let mut key = text.replacen(m.name, "\u{0}", 1);
-        if let Some(at) = key.rfind("endmodule") {
-            let tail = key.split_off(at);
-            key.push_str(&tail.replace(m.name, "\u{0}"));
-        }
-        let representative = class.entry(key).or_insert_with(|| {
-            keep[k] = true;
-            m.name.to_owned()
-        });
-        rename.insert(m.name, representative.clone());
-        if keep[k] {
-            text_of[k] = Some(text);
-        }
-    }
-    let mut out = String::with_capacity(parts.len() * 16);
-    for part in parts {
-        match part {
-            Part::Text(t) => out.push_str(t),
-            Part::Module(k) => {
-                if let Some(text) = &text_of[*k] {
-                    out.push_str(text);
+                state[k] = 1;
+                if let Some(&(_, name)) = self.modules[k].instances.get(child) {
+                    stack.push((k, child + 1));
+                    let c = self.index[name];
+                    match state[c] {
+                        0 => stack.push((c, 0)),
+                        1 => return None,
+                        _ => {}
+                    }
+                } else {
+                    state[k] = 2;
+                    order.push(k);
                 }
             }
         }
+        Some(order)
     }
-    out
-}
 
-/// The parts as they were, for text whose hierarchy is not a tree.
-fn parts_text(parts: &[Part], modules: &[Module]) -> String {
-    let mut out = String::new();
-    for part in parts {
-        match part {
-            Part::Text(t) => out.push_str(t),
-            Part::Module(k) => modules[*k].lines.iter().for_each(|l| out.push_str(l)),
+    /// The text with each class of identical modules reduced to its first member.
+    fn shared(&self) -> Option<String> {
+        let instantiated: std::collections::HashSet<&str> =
+            self.modules.iter().flat_map(|m| m.instances.iter().map(|&(_, c)| c)).collect();
+        let mut rename: HashMap<&str, &'a str> = HashMap::new();
+        // The text of each module kept; `None` for one merged into an earlier one.
+        let mut kept: Vec<Option<String>> = vec![None; self.modules.len()];
+        let mut class: HashMap<String, &'a str> = HashMap::new();
+        for k in self.children_first()? {
+            let m = &self.modules[k];
+            let text = rewritten(m, &rename);
+            // A module nobody instantiates (the top) keeps its name and is never merged away.
+            let representative = if instantiated.contains(m.name) {
+                // Its own name, in the header and in an `endmodule // name` comment, is not
+                // part of what the module is.
+                let mut key = text.replacen(m.name, "\u{0}", 1);
+                if let Some(at) = key.rfind("endmodule") {
+                    let tail = key.split_off(at);
+                    key.push_str(&tail.replace(m.name, "\u{0}"));
+                }
+                *class.entry(key).or_insert(m.name)
+            } else {
+                m.name
+            };
+            rename.insert(m.name, representative);
+            if representative == m.name {
+                kept[k] = Some(text);
+            }
         }
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Module(k) => out.extend(kept[*k].as_deref()),
+            }
+        }
+        Some(out)
     }
-    out
 }
 
 #[cfg(test)]

@@ -230,6 +230,16 @@ fn runs_match(
     full.expect("two runs")
 }
 
+/// `stalled` (a consumer stalled for its first 3,000 cycles, more results than the output FIFO
+/// holds) through `model`: the credit must hold the input back past the stall, and every
+/// result must still come out right.
+fn held_back(model: &VerilatorModel, stalled: &LaneTraffic, want: &[Vec<u64>], what: &str, seed: u64) {
+    let run = model.run_traffic_timed(stalled).unwrap();
+    eprintln!("{what}, consumer stalled 3,000 cycles: all taken by cycle {}", run.taken_by);
+    assert!(run.taken_by > 3_000, "{what}: the credit must hold the input back");
+    assert_eq!(count_mismatches(&run.outputs, want), 0, "{what}, stalled, seed {seed:#x}");
+}
+
 /// Trees of 2 .. 2^14 leaves (`k` non-decreasing: a smaller tree right after a larger one
 /// may finish first, and roots leave in the order they are finished).
 const KS: [usize; 21] = [1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 9, 10, 11, 12, 13, 13, 14, 14];
@@ -247,49 +257,44 @@ fn tree_verilog_matches_golden() {
     // the tree and the sponge are the same logic around either field's permutation, both
     // permutations run under Verilator in tests/poseidon2.rs, so the tree runs BabyBear's and
     // the sponge KoalaBear's.
-    {
-        let field = FieldId::BabyBear;
-        let prime = Prime31::new(field).unwrap();
-        let start = std::time::Instant::now();
-        let drain = 15 * (MerkleTree::compression_latency(prime) + 4);
-        let build = |uut: MerkleTree, name: &str| {
-            VerilatorModel::build_lane_stream(name, &verilog_of(uut), &tree_ports(field), LaneHandshake::STANDARD)
-                .unwrap()
-                .with_drain(drain)
-        };
-        let model = build(MerkleTree::new(prime, MerkleTree::MAX_LOG).unwrap(), &format!("merkle_tree_{field}"));
-        eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
-        let trees = Trees::random(field, &KS, seed);
-        let leaves = tree_vectors(&trees.stream(field));
-        let want = trees.roots(field);
-        let full = runs_match(&model, &leaves, &want, &format!("{field} tree"), &mut rng);
-        assert_eq!(full.taken_by, leaves.len(), "{field}: one leaf per cycle at full rate");
-        total += 2 * leaves.len();
+    let field = FieldId::BabyBear;
+    let prime = Prime31::new(field).unwrap();
+    let start = std::time::Instant::now();
+    let drain = 15 * (MerkleTree::compression_latency(prime) + 4);
+    let build = |uut: MerkleTree, name: &str| {
+        VerilatorModel::build_lane_stream(name, &verilog_of(uut), &tree_ports(field), LaneHandshake::STANDARD)
+            .unwrap()
+            .with_drain(drain)
+    };
+    let model = build(MerkleTree::new(prime, MerkleTree::MAX_LOG).unwrap(), &format!("merkle_tree_{field}"));
+    eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
+    let trees = Trees::random(field, &KS, seed);
+    let leaves = tree_vectors(&trees.stream(field));
+    let want = trees.roots(field);
+    let full = runs_match(&model, &leaves, &want, &format!("{field} tree"), &mut rng);
+    assert_eq!(full.taken_by, leaves.len(), "{field}: one leaf per cycle at full rate");
+    total += 2 * leaves.len();
 
-        // More roots than the FIFO holds while the consumer stalls.
-        let small = Trees::random(field, &[1; 600], seed ^ 1);
-        let (small_leaves, small_want) = (tree_vectors(&small.stream(field)), small.roots(field));
-        let stalled = traffic(small_leaves.clone(), 0, 50, 3_000, &mut rng);
-        let run = model.run_traffic_timed(&stalled).unwrap();
-        eprintln!("{field}: 600 trees of 2 leaves, consumer stalled 3,000 cycles: all taken by cycle {}", run.taken_by);
-        assert!(run.taken_by > 3_000, "{field}: the root credit must hold the input back");
-        assert_eq!(count_mismatches(&run.outputs, &small_want), 0, "{field} stalled, seed {seed:#x}");
-        total += small_leaves.len();
+    // More roots than the FIFO holds while the consumer stalls.
+    let small = Trees::random(field, &[1; 600], seed ^ 1);
+    let (small_leaves, small_want) = (tree_vectors(&small.stream(field)), small.roots(field));
+    let stalled = traffic(small_leaves.clone(), 0, 50, 3_000, &mut rng);
+    held_back(&model, &stalled, &small_want, &format!("{field}: 600 trees of 2 leaves"), seed);
+    total += small_leaves.len();
 
-        // Negative controls: two leaves of the last tree swapped changes its root only; a
-        // credit one above the root FIFO's depth loses a root under the same stall.
-        let mut swapped = leaves.clone();
-        let n = swapped.len();
-        swapped.swap(n - 1000, n - 999);
-        let (out, _, _) = model.run_traffic(&traffic(swapped, 20, 30, 0, &mut rng)).unwrap();
-        assert_eq!(count_mismatches(&out, &want), 1, "only the last root changes, {field}");
-        let over = build(
-            MerkleTree::new(prime, MerkleTree::MAX_LOG).unwrap().overcommitted(),
-            &format!("merkle_tree_over_{field}"),
-        );
-        let (out, _, _) = over.run_traffic(&stalled).unwrap();
-        assert!(count_mismatches(&out, &small_want) > 0, "an overcommitted credit must lose a root");
-    }
+    // Negative controls: two leaves of the last tree swapped changes its root only; a
+    // credit one above the root FIFO's depth loses a root under the same stall.
+    let mut swapped = leaves.clone();
+    let n = swapped.len();
+    swapped.swap(n - 1000, n - 999);
+    let (out, _, _) = model.run_traffic(&traffic(swapped, 20, 30, 0, &mut rng)).unwrap();
+    assert_eq!(count_mismatches(&out, &want), 1, "only the last root changes, {field}");
+    let over = build(
+        MerkleTree::new(prime, MerkleTree::MAX_LOG).unwrap().overcommitted(),
+        &format!("merkle_tree_over_{field}"),
+    );
+    let (out, _, _) = over.run_traffic(&stalled).unwrap();
+    assert!(count_mismatches(&out, &small_want) > 0, "an overcommitted credit must lose a root");
     eprintln!("{total} leaves in all");
 }
 
@@ -336,6 +341,18 @@ fn wrong_permutation_constant_is_caught() {
 
 /// One sponge input: `(slot, first, last, len, lanes in port form)`.
 type Chunk = (u64, bool, bool, u64, Vec<u64>);
+
+/// The streams of batches of random rows (`batches`: the row widths of each batch), one after
+/// the other, and their expected outputs.
+fn random_batches(field: FieldId, batches: &[Vec<usize>], rng: &mut SplitMix64) -> (Vec<Chunk>, Vec<Vec<u64>>) {
+    let (mut chunks, mut want) = (Vec::new(), Vec::new());
+    for widths in batches {
+        let (c, w) = batch_stream(field, &random_rows(field, widths, rng));
+        chunks.extend(c);
+        want.extend(w);
+    }
+    (chunks, want)
+}
 
 /// The chunk-interleaved stream of one batch of rows (row `s` in slot `s`) and the expected
 /// outputs `[slot, digest lanes]` (port form), in the order the last chunks come.
@@ -465,60 +482,50 @@ fn sponge_verilog_matches_golden() {
     let seed = test_seed("sponge_verilog_matches_golden");
     let mut total = 0;
     // KoalaBear's permutation here, BabyBear's in the tree (see `tree_verilog_matches_golden`).
-    {
-        let field = FieldId::KoalaBear;
-        let prime = Prime31::new(field).unwrap();
-        let mut rng = SplitMix64::new(seed);
-        let mut batches = vec![vec![3, 8, 13], vec![41], vec![16; 430]];
-        for _ in 0..20 {
-            batches.push((0..512).map(|_| 1 + (rng.next_u64() % 70) as usize).collect());
-        }
-        let (mut chunks, mut want) = (Vec::new(), Vec::new());
-        for widths in &batches {
-            let (c, w) = batch_stream(field, &random_rows(field, widths, &mut rng));
-            chunks.extend(c);
-            want.extend(w);
-        }
-        let start = std::time::Instant::now();
-        let build = |uut: LeafSponge, name: &str| {
-            VerilatorModel::build_lane_stream(name, &verilog_of(uut), &sponge_ports(field), LaneHandshake::STANDARD)
-                .unwrap()
-                .with_drain(8 * (LeafSponge::latency(prime) + 8))
-        };
-        let model = build(LeafSponge::new(prime).unwrap(), &format!("leaf_sponge_{field}"));
-        eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
-        let vectors = sponge_vectors(&chunks);
-        runs_match(&model, &vectors, &want, &format!("{field} sponge"), &mut rng);
-        total += 2 * chunks.len();
-
-        // More digests than the FIFO holds while the consumer stalls: 600 one-chunk rows,
-        // slots reused from the 513th row on.
-        let rows = random_rows(field, &[8; 600], &mut rng);
-        let (mut small, mut small_want) = (Vec::new(), Vec::new());
-        for part in rows.chunks(512) {
-            let (c, w) = batch_stream(field, part);
-            small.extend(c);
-            small_want.extend(w);
-        }
-        let stalled = traffic(sponge_vectors(&small), 0, 50, 3_000, &mut rng);
-        let run = model.run_traffic_timed(&stalled).unwrap();
-        eprintln!("{field}: 600 one-chunk rows, consumer stalled 3,000 cycles: all taken by cycle {}", run.taken_by);
-        assert!(run.taken_by > 3_000, "{field}: the digest credit must hold the input back");
-        assert_eq!(count_mismatches(&run.outputs, &small_want), 0, "{field} stalled, seed {seed:#x}");
-        total += small.len();
-
-        // Negative controls: the two chunks of the 13-wide row (slot 2 of the first batch) in
-        // the wrong order change that row's digest only; a credit one above the digest FIFO's
-        // depth loses a digest under the same stall.
-        let mut swapped = chunks.clone();
-        let (a, b) = (2, 3);
-        (swapped[a].4, swapped[b].4) = (chunks[b].4.clone(), chunks[a].4.clone());
-        let (out, _, _) = model.run_traffic(&traffic(sponge_vectors(&swapped), 20, 30, 0, &mut rng)).unwrap();
-        assert_eq!(count_mismatches(&out, &want), 1, "only one digest changes, {field}");
-        let over = build(LeafSponge::new(prime).unwrap().overcommitted(), &format!("leaf_sponge_over_{field}"));
-        let (out, _, _) = over.run_traffic(&stalled).unwrap();
-        assert!(count_mismatches(&out, &small_want) > 0, "an overcommitted credit must lose a digest");
+    let field = FieldId::KoalaBear;
+    let prime = Prime31::new(field).unwrap();
+    let mut rng = SplitMix64::new(seed);
+    let mut batches = vec![vec![3, 8, 13], vec![41], vec![16; 430]];
+    for _ in 0..20 {
+        batches.push((0..512).map(|_| 1 + (rng.next_u64() % 70) as usize).collect());
     }
+    let (chunks, want) = random_batches(field, &batches, &mut rng);
+    let start = std::time::Instant::now();
+    let build = |uut: LeafSponge, name: &str| {
+        VerilatorModel::build_lane_stream(name, &verilog_of(uut), &sponge_ports(field), LaneHandshake::STANDARD)
+            .unwrap()
+            .with_drain(8 * (LeafSponge::latency(prime) + 8))
+    };
+    let model = build(LeafSponge::new(prime).unwrap(), &format!("leaf_sponge_{field}"));
+    eprintln!("{field}: Verilator build in {:.1?}", start.elapsed());
+    let vectors = sponge_vectors(&chunks);
+    runs_match(&model, &vectors, &want, &format!("{field} sponge"), &mut rng);
+    total += 2 * chunks.len();
+
+    // More digests than the FIFO holds while the consumer stalls: 600 one-chunk rows,
+    // slots reused from the 513th row on.
+    let rows = random_rows(field, &[8; 600], &mut rng);
+    let (mut small, mut small_want) = (Vec::new(), Vec::new());
+    for part in rows.chunks(512) {
+        let (c, w) = batch_stream(field, part);
+        small.extend(c);
+        small_want.extend(w);
+    }
+    let stalled = traffic(sponge_vectors(&small), 0, 50, 3_000, &mut rng);
+    held_back(&model, &stalled, &small_want, &format!("{field}: 600 one-chunk rows"), seed);
+    total += small.len();
+
+    // Negative controls: the two chunks of the 13-wide row (slot 2 of the first batch) in
+    // the wrong order change that row's digest only; a credit one above the digest FIFO's
+    // depth loses a digest under the same stall.
+    let mut swapped = chunks.clone();
+    let (a, b) = (2, 3);
+    (swapped[a].4, swapped[b].4) = (chunks[b].4.clone(), chunks[a].4.clone());
+    let (out, _, _) = model.run_traffic(&traffic(sponge_vectors(&swapped), 20, 30, 0, &mut rng)).unwrap();
+    assert_eq!(count_mismatches(&out, &want), 1, "only one digest changes, {field}");
+    let over = build(LeafSponge::new(prime).unwrap().overcommitted(), &format!("leaf_sponge_over_{field}"));
+    let (out, _, _) = over.run_traffic(&stalled).unwrap();
+    assert!(count_mismatches(&out, &small_want) > 0, "an overcommitted credit must lose a digest");
     eprintln!("{total} chunks in all");
 }
 
@@ -594,12 +601,7 @@ fn rate4_units_verilog_match_golden() {
     for _ in 0..18 {
         batches.push((0..512).map(|_| 1 + (rng.next_u64() % 40) as usize).collect());
     }
-    let (mut chunks, mut want) = (Vec::new(), Vec::new());
-    for widths in &batches {
-        let (c, w) = batch_stream(field, &random_rows(field, widths, &mut rng));
-        chunks.extend(c);
-        want.extend(w);
-    }
+    let (chunks, want) = random_batches(field, &batches, &mut rng);
     let vectors = sponge_vectors(&chunks);
     runs_match(&sponge, &vectors, &want, "goldilocks sponge", &mut rng);
     // The two chunks of the 5-wide row (slot 2 of the first batch) in the wrong order.

@@ -150,22 +150,20 @@ fn gaps_and_stalls(
 /// `overcommitted_credit_loses_states`).
 #[test]
 fn stream16_verilator_matches_golden_under_gaps_and_stalls() {
-    {
-        let field = FieldId::BabyBear;
-        let seed = test_seed(&format!("stream16_verilator {field}"));
-        let prime = Prime31::new(field).unwrap();
-        let spec = Poseidon2Spec::for_field(field);
-        let latency = Poseidon2Stream16::latency(prime);
-        let name = format!("poseidon2_stream16_{field}");
-        let model = model::<Poseidon2Stream16>(&name, &verilog_of(Poseidon2Stream16::new(prime).unwrap()));
-        let (inputs, want) = case(&spec, Some(prime), 5_000, seed ^ 1);
-        let model = full_rate(&name, model, inputs, &want, latency).with_drain(latency + 16);
-        let (inputs, want) = case(&spec, Some(prime), Poseidon2Stream16::DEPTH + 200, seed ^ 3);
-        let got = run(&name, &model, &overflowing(inputs, Poseidon2Stream16::DEPTH, latency, seed ^ 4));
-        assert_eq!(count_mismatches(&got, &want), 0, "{name}: the FIFO overflowed, seed {seed:#x}");
-        let case = case(&spec, Some(prime), STATES, seed);
-        gaps_and_stalls(&name, &model, case, Poseidon2Stream16::DEPTH, latency, seed ^ 2);
-    }
+    let field = FieldId::BabyBear;
+    let seed = test_seed(&format!("stream16_verilator {field}"));
+    let prime = Prime31::new(field).unwrap();
+    let spec = Poseidon2Spec::for_field(field);
+    let latency = Poseidon2Stream16::latency(prime);
+    let name = format!("poseidon2_stream16_{field}");
+    let model = model::<Poseidon2Stream16>(&name, &verilog_of(Poseidon2Stream16::new(prime).unwrap()));
+    let (inputs, want) = case(&spec, Some(prime), 5_000, seed ^ 1);
+    let model = full_rate(&name, model, inputs, &want, latency).with_drain(latency + 16);
+    let (inputs, want) = case(&spec, Some(prime), Poseidon2Stream16::DEPTH + 200, seed ^ 3);
+    let got = run(&name, &model, &overflowing(inputs, Poseidon2Stream16::DEPTH, latency, seed ^ 4));
+    assert_eq!(count_mismatches(&got, &want), 0, "{name}: the FIFO overflowed, seed {seed:#x}");
+    let case = case(&spec, Some(prime), STATES, seed);
+    gaps_and_stalls(&name, &model, case, Poseidon2Stream16::DEPTH, latency, seed ^ 2);
 }
 
 #[test]

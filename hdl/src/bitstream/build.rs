@@ -406,8 +406,7 @@ pub fn elaborate_user_logic(wrapper: &str, core: &str) -> Result<(), EdaError> {
     let dir = crate::eda::work_dir("user_logic")?;
     let core = crate::module_sharing::share_identical_modules(core);
     for (name, text) in [(CORE_FILE, core.as_str()), (WRAPPER_FILE, wrapper)] {
-        let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|source| EdaError::Io { path, source })?;
+        crate::eda::write(&dir.join(name), text)?;
     }
     crate::eda::run(
         &dir,
