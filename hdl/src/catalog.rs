@@ -10,7 +10,7 @@ use slotproof_firmware::memory_map;
 use crate::card::regs_axil::CardRegsConfig;
 use crate::card::{
     Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, ConstantsCheck, ExecCardTop,
-    HashPass, Limits, OperandChecker, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
+    HashPass, Limits, OperandChecker, PassShape, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
 };
 use crate::eda::verilog_of;
 use crate::field::{
@@ -241,16 +241,16 @@ pub fn entries() -> Vec<Entry> {
     out.push(Entry {
         name: "hash_pass_babybear".into(),
         description: "one pass of independent Poseidon2-16 permutations between card memory (AXI4 master, 32-bit beats) and card memory: sponge absorb from LDE rows and saved states, or a tree layer; word-serial assembler and serializer with Montgomery conversions, a streaming permutation; rate = permutations",
-        latency: HashPass::cycles_estimate(bb, 1, 1, 1) as usize,
-        ii: 16,
+        latency: HashPass::cycles_estimate(bb, ONE_STATE, PASS_ROW_LATENCY, 1, 1) as usize,
+        ii: HashPass::cycles_per_permutation(8, PASS_ROW_LATENCY) as usize,
         results_per_input: 1,
-        verilog: verilog_of(HashPass::new(bb, 2).expect("golden diagonal")),
+        verilog: verilog_of(HashPass::new(bb, PASS_ROW_LATENCY as usize).expect("golden diagonal")),
     });
     out.push(Entry {
         name: "exec_card_top_babybear".into(),
         description: "the executing card: register block, admission and the command processor's execution stage (word reader and checksums, table checks, an 8-lane LDE unit of 2^13 rows, a hash pass over one Poseidon2-16, a copy writer) on a 32-bit AXI4 card-memory master; rate = permutations of a pass",
-        latency: HashPass::cycles_estimate(bb, 1, 1, 1) as usize,
-        ii: 16,
+        latency: HashPass::cycles_estimate(bb, ONE_STATE, LDE_ROW_LATENCY, 1, 1) as usize,
+        ii: HashPass::cycles_per_permutation(8, LDE_ROW_LATENCY) as usize,
         results_per_input: 1,
         verilog: verilog_of(
             ExecCardTop::new(
@@ -271,6 +271,15 @@ pub fn entries() -> Vec<Entry> {
     });
     out
 }
+
+/// The row port latency the stand-alone hash pass of the reports is built for.
+const PASS_ROW_LATENCY: u64 = 2;
+
+/// A pass of one permutation absorbing a row of 8 into a saved state: the catalogue's latency.
+const ONE_STATE: PassShape = PassShape { count: 1, chunk: 8, in_mem: true, out_words: 16 };
+
+/// The executing card's row port: the LDE unit's RAM.
+const LDE_ROW_LATENCY: u64 = crate::ntt::lde_unit::READ_LATENCY as u64;
 
 /// The LDE rows the executing card of the report holds (its LDE unit's RAM).
 pub const EXEC_MAX_LOG_LDE: usize = 13;

@@ -1696,11 +1696,11 @@ impl AxiLiteHarness {
         Ok(AxiLiteSession { dir: self.dir.clone(), memory, io: std::sync::Mutex::new(io) })
     }
 
-    /// The master: one request per line (`w OFF VAL`, `r OFF`, `t N`, `u N`, `i`, and with
-    /// a card memory `m ADDR HEXBYTES`, `d ADDR LEN`; numbers in hex), one answer per line:
-    /// `ok|timeout|refused CYCLES VALUE`, with the running cycle count and the value asked
-    /// for (write: the cycles it took; read: the data; tick: `irq`; until: the cycles run;
-    /// irq query: `irq`; DMA write: the bytes written; DMA read: the bytes, hex), followed
+    /// The master: one request per line (`w OFF VAL`, `r OFF`, `t N`, `u N`, `i`, `e`, and
+    /// with a card memory `m ADDR HEXBYTES`, `d ADDR LEN`; numbers in hex), one answer per
+    /// line: `ok|timeout|refused CYCLES VALUE`, with the running cycle count and the value
+    /// asked for (write: the cycles it took; read: the data; tick: `irq`; until: the cycles
+    /// run; irq query: `irq`; edge query: the cycle count after `irq` last rose; DMA write: the bytes written; DMA read: the bytes, hex), followed
     /// with a card memory by its counters `READS WRITES ERRORS`. DMA takes no cycles: it
     /// goes through the XDMA IP's own port, not the card's master.
     fn driver(memory: bool) -> String {
@@ -1731,6 +1731,10 @@ impl AxiLiteHarness {
 {includes}
 static Vtop* top;
 static unsigned long long total = 0;
+// The edge after which `irq` was last seen rising (0: never): a command's completion,
+// timed to the cycle however the host happens to poll.
+static unsigned long long irq_rose = 0;
+static bool irq_was = false;
 static const unsigned long long CHUNK = {chunk}ULL;
 
 static void answer_with(const char* status, const char* value) {{
@@ -1753,6 +1757,8 @@ static void edge() {{
     top->clock = 0;
     total++;
 {update}    top->eval();
+    if (top->irq && !irq_was) irq_rose = total;
+    irq_was = top->irq;
 }}
 
 // Runs cycles until `step` (which drives the inputs and evaluates, clock low) says the
@@ -1828,6 +1834,8 @@ int main(int argc, char** argv) {{
         }} else if (op == 'i') {{
             top->eval();
             answer(true, top->irq);
+        }} else if (op == 'e') {{
+            answer(true, irq_rose);
 {dma}        }} else {{
             return 2;
         }}
@@ -1966,6 +1974,13 @@ impl AxiLiteSession {
     /// The `irq` output now.
     pub fn irq(&self) -> Result<bool, EdaError> {
         self.request("i", false).map(|(_, irq)| irq != 0)
+    }
+
+    /// The cycle count just after the edge at which `irq` last rose (`None`: it never has),
+    /// kept by the model at every edge, so a completion is timed to the cycle whenever the
+    /// host looks.
+    pub fn irq_rose_at(&self) -> Result<Option<u64>, EdaError> {
+        self.request("e", false).map(|(_, at)| (at != 0).then_some(at))
     }
 
     /// The card memory, checked to hold `len` bytes at `addr`: DMA outside it is the

@@ -2,7 +2,9 @@
 //! execution stage (`ExecCardTop`), its Verilog under Verilator behind `RtlTransport` with a
 //! behavioural card memory, driven by the unchanged host driver through a whole trace
 //! commitment (table loads, column batches, the root read back); the root must be the
-//! golden model's (equal to Plonky3's, which core's tests check).
+//! golden model's (equal to Plonky3's, which core's tests check). Every command's cycles,
+//! doorbell to completion, are held to the executing card's timing model
+//! (`Executor::cycles_estimate`, which the device model's `Timing::executing_card` uses).
 
 use std::time::{Duration, Instant};
 
@@ -13,14 +15,47 @@ use slotproof_core::golden::{Fp, Poseidon2Spec, commit, coset_lde_batch, leaf_ha
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_core::{FieldId, RowMajor};
 use slotproof_firmware::{Command, Field, Opcode, memory_map};
-use slotproof_hdl::card::ExecCardTop;
+use slotproof_hdl::card::{ExecCardTop, Executor};
 use slotproof_hdl::catalog::{EXEC_MAX_LOG_LDE, exec_card_top_config};
+use slotproof_hdl::eda::MemoryModel;
 use slotproof_hdl::eda::verilog_of;
 use slotproof_host::card::driver::{CardDriver, Deadlines};
 use slotproof_host::card::stream::{Slice, StreamOptions, commit_slice};
 use slotproof_host::card::trace_view::{TraceView, Words};
 use slotproof_host::transport::Transport;
-use slotproof_host::transport::rtl::RtlCard;
+use slotproof_host::transport::rtl::{CommandCycles, RtlCard};
+
+/// Every command timed on the RTL against the model of a card memory with these latencies:
+/// prints the pairs when `show`, returns those the model does not count to the cycle (it
+/// counts the RTL's passes, so it is exact or it is wrong).
+fn model_misses(timed: &[CommandCycles], read_latency: u64, write_latency: u64, show: bool) -> Vec<String> {
+    let mut misses = Vec::new();
+    for t in timed {
+        let c = &t.cmd;
+        let Some(model) = Executor::cycles_estimate(c, read_latency, write_latency) else {
+            misses.push(format!("{:?}: the model does not time it", c.opcode));
+            continue;
+        };
+        let line = format!(
+            "{:>14} 2^{} x {:>3} blowup 2^{} count {:#x}: RTL {:>8} cycles, model {:>8} ({:+.2} %)",
+            c.opcode.mnemonic(),
+            c.log_rows,
+            c.cols,
+            c.log_blowup,
+            c.count,
+            t.cycles,
+            model,
+            100.0 * (model as f64 / t.cycles as f64 - 1.0)
+        );
+        if show {
+            println!("  {line}");
+        }
+        if model != t.cycles {
+            misses.push(line);
+        }
+    }
+    misses
+}
 
 const DEADLINES: Deadlines =
     Deadlines { command: Duration::from_secs(600), heartbeat: Duration::from_secs(30), poll: Duration::from_millis(1) };
@@ -119,6 +154,18 @@ fn commits_match(field: Field, id: FieldId, shapes: &[(usize, usize, usize)]) {
         assert_eq!(got, bad_root, "BUILD_TREE over the changed leaves, seed {seed}");
         assert_ne!(got, want, "a changed leaf must change the root");
     }
+    let timed = driver.transport().command_cycles().expect("the commands' cycles");
+    let opcodes: std::collections::BTreeSet<_> = timed.iter().map(|t| t.cmd.opcode.mnemonic()).collect();
+    println!("{field:?}: {} commands timed ({opcodes:?}), RTL against the timing model:", timed.len());
+    for op in [Opcode::LoadTwiddles, Opcode::LoadConstants, Opcode::CommitBatch, Opcode::ReadRoot, Opcode::ReadPaths] {
+        assert!(timed.iter().any(|t| t.cmd.opcode == op), "{} was run and timed", op.mnemonic());
+    }
+    let mem = MemoryModel::new(0);
+    let (rl, wl) = (u64::from(mem.read_latency), u64::from(mem.write_latency));
+    let misses = model_misses(&timed, rl, wl, true);
+    assert!(misses.is_empty(), "the executing card's timing model misses the RTL:\n{}", misses.join("\n"));
+    // Negative control: the model of a memory one cycle slower to answer reads misses.
+    assert!(!model_misses(&timed, rl + 1, wl, false).is_empty(), "a wrong read latency must show");
 }
 
 #[test]

@@ -10,13 +10,14 @@ use common::*;
 use slotproof_firmware::checksum::checksum;
 use slotproof_firmware::memory_map::{RESULT, STAGE_A, STAGE_B, TREE};
 use slotproof_firmware::{Command, Field, Opcode};
-use slotproof_sim::device::{SpanKind, Timing, constants_table, twiddle_table};
+use slotproof_sim::device::{Datapath, SpanKind, Timing, constants_table, twiddle_table};
 use slotproof_sim::{CardConfig, FaultPlan};
 
 #[test]
 fn hand_made_schedule() {
     // 1 byte/µs each way, 10 µs per DMA call, a 1 MHz kernel clock.
     let timing = Timing {
+        datapath: Datapath::Streaming,
         clock_hz: 1e6,
         ntt_lanes: 1,
         hash_pipelines: 1,

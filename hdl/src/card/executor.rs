@@ -54,8 +54,9 @@
 
 use rust_hdl::prelude::*;
 use slotproof_firmware::command::{Flags, slice, word};
-use slotproof_firmware::{CardError, Opcode};
+use slotproof_firmware::{CardError, Command, Opcode};
 
+use super::hash_pass::PassShape;
 use super::{ConstantsCheck, HashPass, PayloadCrc, TwiddleCheck, WordReader};
 use crate::field::Prime31;
 use crate::ntt::LdeUnit;
@@ -297,7 +298,125 @@ fn c4(v: u8) -> Constant<Bits<4>> {
     Constant::new(u64::from(v).to_bits())
 }
 
+/// Cycles the executor spends around each engine run: the `kick` cycle that starts it and
+/// the edge that sees it idle and picks the next.
+const RUN_STEPS: u64 = 2;
+
+/// Cycles around every command, counted from the response to the doorbell write to the edge
+/// `irq` rises: admission's verdict and the handover, `Setup`, `Checks`, `Drain`'s look at the
+/// idle engines, `Complete` and the register block's completion and interrupt.
+const COMMAND_STEPS: u64 = 8;
+
+/// `Settle` after a table run: the last words through the table checker and the LDE unit's
+/// conversion.
+const SETTLE_CYCLES: u64 = 13;
+
+/// One [`HashPass`] as the executor runs it, its rows from the LDE unit's RAM.
+fn hash_pass_cycles(prime: Prime31, pass: PassShape, read_latency: u64, write_latency: u64) -> u64 {
+    let row_latency = crate::ntt::lde_unit::READ_LATENCY as u64;
+    RUN_STEPS + HashPass::cycles_estimate(prime, pass, row_latency, read_latency, write_latency)
+}
+
+/// The passes of a tree over `2^log_leaves` digests: layer `k` is `2^(log_leaves − k − 1)`
+/// permutations of a pair read from memory, each writing a digest.
+fn tree_cycles(prime: Prime31, log_leaves: u64, read_latency: u64, write_latency: u64) -> u64 {
+    (0..log_leaves)
+        .map(|k| {
+            let layer = PassShape { count: 1 << (log_leaves - k - 1), chunk: 0, in_mem: true, out_words: 8 };
+            hash_pass_cycles(prime, layer, read_latency, write_latency)
+        })
+        .sum()
+}
+
+/// The engine cycles of one `COMMIT_BATCH` on the executing card ([`Executor::commit_batch_cycles`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExecCommitCycles {
+    /// The column runs into the LDE unit and the LDEs, every group of 8 columns.
+    pub lde: u64,
+    /// The absorb passes, one per group.
+    pub absorb: u64,
+    /// The tree passes (a `LAST` batch only).
+    pub tree: u64,
+}
+
 impl Executor {
+    /// Cycles from admission to completion for `cmd` on the executing card, from the
+    /// engines' own counts ([`WordReader::run_cycles`], [`LdeUnit::cycles`],
+    /// [`HashPass::cycles_estimate`]) along the passes the module doc's table lists, with a
+    /// card memory that never stalls and answers reads after `read_latency` edges and
+    /// writes after `write_latency`. `None` for what this card does not run (the opcodes
+    /// without a capability bit here, Goldilocks): it refuses those at admission. The
+    /// device model times the executing card with it; the hardware-in-the-loop tests hold
+    /// it to the RTL's measured cycles.
+    pub fn cycles_estimate(cmd: &Command, read_latency: u64, write_latency: u64) -> Option<u64> {
+        let prime = Prime31::new(super::field_id(cmd.field)).ok()?;
+        let run = |words: u64| RUN_STEPS + WordReader::run_cycles(words, read_latency);
+        // Copies through the queue: the reads overlap the writes; after the last run `Drain`
+        // waits for the last write's response.
+        let drain = write_latency + 1;
+        let lr = u64::from(cmd.log_rows);
+        let crc = if cmd.flags.contains(Flags::CHECK_SRC) || cmd.opcode == Opcode::ReadPaths {
+            run(u64::from(cmd.src_len) / 4)
+        } else {
+            0
+        };
+        let work = match cmd.opcode {
+            Opcode::LoadTwiddles | Opcode::LoadConstants => run(u64::from(cmd.src_len) / 4) + SETTLE_CYCLES,
+            Opcode::CommitBatch => {
+                let c = Self::commit_batch_cycles(cmd, read_latency, write_latency)?;
+                c.lde + c.absorb + c.tree
+            }
+            Opcode::BuildTree => tree_cycles(prime, lr, read_latency, write_latency),
+            Opcode::ReadRoot => run(8) + drain,
+            Opcode::ReadCap => run(8 << cmd.count.min(32)) + drain,
+            Opcode::ReadPaths => u64::from(cmd.count) * (run(1) + (lr + 1) * run(8)) + drain,
+            Opcode::Lde | Opcode::HashLeaves => return None,
+        };
+        Some(COMMAND_STEPS + crc + work)
+    }
+
+    /// The engine cycles of a `COMMIT_BATCH` (without its checksum run and the executor's
+    /// own steps, which [`Self::cycles_estimate`] adds): per group of 8 columns a column
+    /// run, the LDE and an absorb pass over the slice's rows, then on `LAST` a pass per tree
+    /// layer. The engines run one after another. `None` as for [`Self::cycles_estimate`].
+    pub fn commit_batch_cycles(cmd: &Command, read_latency: u64, write_latency: u64) -> Option<ExecCommitCycles> {
+        let prime = Prime31::new(super::field_id(cmd.field)).ok()?;
+        if cmd.opcode != Opcode::CommitBatch {
+            return None;
+        }
+        let (lr, lb) = (u64::from(cmd.log_rows), u64::from(cmd.log_blowup));
+        let out_log = (lr + lb).checked_sub(u64::from(slice::LOG_SLICES.get(cmd.count)))?;
+        let cols = u64::from(cmd.cols);
+        let groups = cols.div_ceil(8);
+        // Every group but the last is 8 columns wide: a column run of its words, then its LDE.
+        let group_words = |g: u64| (cols - 8 * g).min(8) << lr;
+        let lde = (0..groups)
+            .map(|g| {
+                RUN_STEPS
+                    + WordReader::run_cycles(group_words(g), read_latency)
+                    + RUN_STEPS
+                    + LdeUnit::cycles(lr as usize, lb as usize)
+            })
+            .sum();
+        // A group's absorb reads the rows' saved states unless it starts the commitment, and
+        // writes them back, or on a LAST batch's last group writes their digests.
+        let absorb = (0..groups)
+            .map(|g| {
+                let digests = cmd.flags.contains(Flags::LAST) && g + 1 == groups;
+                let pass = PassShape {
+                    count: 1 << out_log,
+                    chunk: (cols - 8 * g).min(8),
+                    in_mem: !(cmd.flags.contains(Flags::FIRST) && g == 0),
+                    out_words: if digests { 8 } else { 16 },
+                };
+                hash_pass_cycles(prime, pass, read_latency, write_latency)
+            })
+            .sum();
+        let tree =
+            if cmd.flags.contains(Flags::LAST) { tree_cycles(prime, out_log, read_latency, write_latency) } else { 0 };
+        Some(ExecCommitCycles { lde, absorb, tree })
+    }
+
     /// The execution stage of a card for `prime`'s field whose LDE unit holds up to
     /// `2^max_log_lde` rows.
     pub fn new(prime: Prime31, max_log_lde: usize) -> Result<Self, ExecutorError> {

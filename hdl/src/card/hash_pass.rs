@@ -12,8 +12,9 @@
 //! so a layer's pairs are 16 consecutive words and its parents land right after it. The
 //! permutations of one pass never depend on each other (rows are independent; a layer only
 //! needs the layer below, which the previous pass finished), so they stream through the
-//! pipelined permutation back to back: the pass is bound by the memory port, one word per
-//! cycle each way, 16 cycles per permutation, not by the permutation's 425-cycle latency.
+//! pipelined permutation back to back: the pass is bound by the word-serial assembler, one
+//! word per cycle, 17 cycles per permutation (18 when it reads an LDE row: the row port's
+//! latency), not by the permutation's 425-cycle latency ([`HashPass::cycles_estimate`]).
 //!
 //! # Datapath
 //!
@@ -69,6 +70,19 @@ mod fifo {
     declare_sync_fifo!(PassWordFifo, Bits<32>, 16, 1);
 }
 use fifo::PassWordFifo;
+
+/// What one pass does, for its cycle count ([`HashPass::cycles_estimate`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassShape {
+    /// Permutations.
+    pub count: u64,
+    /// Lanes each takes from an LDE row (0: a tree layer).
+    pub chunk: u64,
+    /// Whether the other lanes are read from card memory (saved states, a layer's pairs).
+    pub in_mem: bool,
+    /// Words each writes: 16 (a state) or 8 (a digest).
+    pub out_words: u64,
+}
 
 seq!(N in 0..16 {
     /// The pass engine. Build it with [`HashPass::new`].
@@ -324,13 +338,38 @@ seq!(N in 0..16 {
             })
         }
 
-        /// Cycles from `start` to `busy` falling for a pass of `count` permutations that
-        /// writes `out_words` words each, with a memory that never stalls and answers reads
-        /// after `read_latency` edges and writes after `write_latency`: 16 cycles per
-        /// permutation (the word-serial assembler), plus the pipeline once. An estimate for
-        /// planning, not a bound the tests assert.
-        pub fn cycles_estimate(prime: Prime31, count: u64, read_latency: u64, write_latency: u64) -> u64 {
-            16 * count + Poseidon2Stream16::latency(prime) as u64 + read_latency + write_latency + 30
+        /// Cycles the assembler, which bounds a pass, spends on one permutation: one to start
+        /// it, the LDE row port's `row_latency` when lanes come from a row (`chunk > 0`: an
+        /// absorb pass), then one word per cycle for the 16 lanes.
+        pub fn cycles_per_permutation(chunk: u64, row_latency: u64) -> u64 {
+            1 + if chunk > 0 { row_latency } else { 0 } + 16
+        }
+
+        /// Cycles from `start` to `busy` falling for `pass`, with an LDE row port that
+        /// answers after `row_latency` edges and a memory that never stalls and answers reads
+        /// after `read_latency` edges and writes after `write_latency`:
+        /// [`Self::cycles_per_permutation`] for every permutation, then once the
+        /// permutation's latency, the last result's words and the response to its last write,
+        /// and the wait for the first word read from memory where the lanes before it (the
+        /// row's) do not cover it. Exact on the executing card's RTL: `host/tests/rtl_commit.rs`
+        /// holds the whole card's count, of which this is the larger part, to the verilated card.
+        pub fn cycles_estimate(
+            prime: Prime31,
+            pass: PassShape,
+            row_latency: u64,
+            read_latency: u64,
+            write_latency: u64,
+        ) -> u64 {
+            // The start, the collector's handover and the serializer's multiplier and FIFO.
+            const PASS_STEPS: u64 = 15;
+            let row_wait = if pass.chunk > 0 { row_latency + pass.chunk } else { 0 };
+            let first_read = if pass.in_mem { read_latency.saturating_sub(1).saturating_sub(row_wait) } else { 0 };
+            pass.count * Self::cycles_per_permutation(pass.chunk, row_latency)
+                + Poseidon2Stream16::latency(prime) as u64
+                + pass.out_words
+                + write_latency
+                + first_read
+                + PASS_STEPS
         }
     }
 

@@ -79,6 +79,14 @@ impl WordReader {
     /// Most reads outstanding.
     pub const READS_IN_FLIGHT: usize = 32;
 
+    /// Cycles `busy` is high for a run of `words` words from a memory that never stalls and
+    /// answers after `read_latency` edges (at most [`Self::READS_IN_FLIGHT`]): one address
+    /// per cycle from the first, the data `read_latency` behind, the last word one edge
+    /// later. An estimate for timing models; the tests hold it to the RTL.
+    pub fn run_cycles(words: u64, read_latency: u64) -> u64 {
+        if words == 0 { 1 } else { words + read_latency + 1 }
+    }
+
     /// The reader.
     pub fn new() -> Self {
         Self {

@@ -8,14 +8,21 @@
 //! behavioural memory on this side, so DMA only has to keep bytes faithfully. Either way
 //! DMA has the bounds errors of the simulated transport.
 //!
+//! Every command rung through the doorbell is timed on the card's own clock, from the
+//! doorbell write to the edge its completion raised `irq` ([`RtlTransport::command_cycles`]):
+//! the figures the device model's timing of the executing card is held to.
+//!
 //! Time is simulated time. [`Transport::wait_irq`] runs the model, in chunks, until `irq`
 //! rises or the timeout has passed in *simulated* cycles at the board's clock: a wait costs
 //! what it would on the card in card time, and the wall time it takes is Verilator's speed.
 
 use std::time::Duration;
 
-use slotproof_firmware::Field;
-use slotproof_firmware::regs::BLOCK_BYTES;
+use std::sync::Mutex;
+
+use slotproof_firmware::command::WORDS;
+use slotproof_firmware::regs::{self, BLOCK_BYTES};
+use slotproof_firmware::{Command, Field};
 use slotproof_hdl::bitstream::build::{card_top_config, sources};
 use slotproof_hdl::bitstream::{Board, BuildError};
 use slotproof_hdl::card::ExecCardTop;
@@ -124,6 +131,7 @@ impl RtlCard {
         Ok(RtlTransport {
             session: self.harness.start()?,
             mem,
+            timed: Mutex::new(CommandTimer::default()),
             clock_hz: self.clock_hz,
             info: DeviceInfo {
                 name: self.name.clone(),
@@ -144,10 +152,29 @@ enum CardMem {
     Behavioural(SparseMemory),
 }
 
+/// One command as the RTL ran it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommandCycles {
+    /// The descriptor, as the doorbell found it in `CMD`.
+    pub cmd: Command,
+    /// Card cycles from the end of the doorbell write to the edge at which `irq` rose.
+    pub cycles: u64,
+}
+
+/// The descriptor words as written, the command in flight and the ones finished.
+#[derive(Default)]
+struct CommandTimer {
+    words: [u32; WORDS],
+    /// The command rung and the cycle count after its doorbell write.
+    pending: Option<(Command, u64)>,
+    done: Vec<CommandCycles>,
+}
+
 /// A transport to a verilated card top (see the module documentation).
 pub struct RtlTransport {
     session: AxiLiteSession,
     mem: CardMem,
+    timed: Mutex<CommandTimer>,
     clock_hz: f64,
     info: DeviceInfo,
 }
@@ -168,6 +195,38 @@ impl RtlTransport {
     /// model so far.
     pub fn stats(&self) -> SessionStats {
         self.session.stats()
+    }
+
+    /// Every command completed so far with its cycles, in doorbell order. A descriptor that
+    /// does not decode (the card refuses it) is not timed.
+    pub fn command_cycles(&self) -> Result<Vec<CommandCycles>, XferError> {
+        self.settle_timer()?;
+        Ok(self.timed.lock().unwrap_or_else(|e| e.into_inner()).done.clone())
+    }
+
+    /// Notes a register write: a descriptor word, or the doorbell (which starts the clock).
+    fn note_write(&self, offset: u32, value: u32) -> Result<(), XferError> {
+        let mut t = self.timed.lock().unwrap_or_else(|e| e.into_inner());
+        if (regs::CMD.offset..regs::CMD.at(regs::CMD.count)).contains(&offset) {
+            t.words[((offset - regs::CMD.offset) / 4) as usize] = value;
+        } else if offset == regs::DOORBELL.offset {
+            let cmd = Command::decode(&t.words).ok().map(|cmd| Command { seq: value, ..cmd });
+            t.pending = cmd.map(|cmd| (cmd, self.session.cycles()));
+        }
+        Ok(())
+    }
+
+    /// Closes the command in flight once `irq` has risen after its doorbell.
+    fn settle_timer(&self) -> Result<(), XferError> {
+        let mut t = self.timed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((cmd, rung)) = t.pending {
+            let rose = self.session.irq_rose_at().map_err(|e| self.model("irq edge query".into(), e))?;
+            if let Some(at) = rose.filter(|&at| at > rung) {
+                t.done.push(CommandCycles { cmd, cycles: at - rung });
+                t.pending = None;
+            }
+        }
+        Ok(())
     }
 
     fn out_of_memory(&self, addr: u64, len: usize) -> XferError {
@@ -227,6 +286,8 @@ impl Transport for RtlTransport {
 
     fn read32(&self, offset: u64) -> Result<u32, XferError> {
         let off = check_reg(self.info.bar_len, offset)?;
+        // The host looks at the card: a command it may find finished is closed first.
+        self.settle_timer()?;
         match self.session.read32(off).map_err(|e| self.model(format!("register read at {offset:#x}"), e))? {
             u32::MAX => Err(XferError::DeviceLost { offset }),
             v => Ok(v),
@@ -235,8 +296,9 @@ impl Transport for RtlTransport {
 
     fn write32(&self, offset: u64, value: u32) -> Result<(), XferError> {
         let off = check_reg(self.info.bar_len, offset)?;
+        self.settle_timer()?;
         self.session.write32(off, value).map_err(|e| self.model(format!("register write at {offset:#x}"), e))?;
-        Ok(())
+        self.note_write(off, value)
     }
 
     fn wait_irq(&self, vector: usize, timeout: Duration) -> Result<bool, XferError> {

@@ -23,4 +23,4 @@ pub use executor::{Completion, ComputeFault, Executor, Footprint, constants_tabl
 pub use faults::{Fault, FaultKind, FaultPlan, Filter, Injected, Trigger, When};
 pub use memory::{CardMemory, MemError, SparseMemory};
 pub use regs::{Doorbell, RegisterFile};
-pub use timing::{Direction, KindTotals, Span, SpanKind, Timeline, Timing};
+pub use timing::{Datapath, Direction, KindTotals, Span, SpanKind, Timeline, Timing};

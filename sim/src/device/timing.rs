@@ -1,8 +1,12 @@
 //! How long things take on the modelled card, and the schedule of a whole run.
 //!
 //! [`Timing`] turns one command or one transfer into a duration from the RTL's parameters
-//! (the streaming NTT's latency and one element per cycle per lane, one Poseidon2
-//! permutation per cycle per pipeline) and the PCIe figures of notes/xdma.md §9.
+//! and the PCIe figures of notes/xdma.md §9. Two datapaths ([`Datapath`]): the streaming
+//! design the planner sizes (the streaming NTT's latency and one element per cycle per lane,
+//! one Poseidon2 permutation per cycle per pipeline), and the executing card as built
+//! (`hdl::card::ExecCardTop`: a 32-bit word-serial memory port, one LDE unit of 8 lanes,
+//! 17–18 cycles per permutation), timed by the RTL's own cycle counts and held to the verilated
+//! card's measured cycles in `host/tests/rtl_commit.rs`.
 //! [`Timeline`] is the model's own clock: it places every transfer and command as early as
 //! its resource and its data allow, so a run's makespan and link utilisation show whether
 //! the host overlapped transfers with compute as it should.
@@ -20,9 +24,30 @@ pub enum Direction {
     C2h,
 }
 
+/// What runs the card's commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Datapath {
+    /// The streaming design: [`Timing::ntt_lanes`] NTT lanes at one element per cycle each,
+    /// [`Timing::hash_pipelines`] Poseidon2 pipelines at one permutation per cycle each,
+    /// copies through a 512-bit port.
+    Streaming,
+    /// The executing card's RTL as built (`ExecCardTop`), every operand through a 32-bit
+    /// word-serial port on a card memory that answers reads after `read_latency` cycles and
+    /// writes after `write_latency`: `Executor::cycles_estimate`. The lane and pipeline
+    /// counts do not apply.
+    WordSerial {
+        /// Card memory read latency (cycles).
+        read_latency: u32,
+        /// Card memory write latency (cycles).
+        write_latency: u32,
+    },
+}
+
 /// The card's speed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Timing {
+    /// What runs the commands.
+    pub datapath: Datapath,
     /// Kernel clock (Hz). Zero means every command is instantaneous.
     pub clock_hz: f64,
     /// NTT lanes: columns transformed side by side.
@@ -51,6 +76,7 @@ impl Default for Timing {
     /// batch's compute and the tree (2^21 / 16 cycles = 0.52 ms) are not overlapped.
     fn default() -> Self {
         Self {
+            datapath: Datapath::Streaming,
             clock_hz: 250e6,
             ntt_lanes: 128,
             hash_pipelines: 16,
@@ -94,12 +120,27 @@ impl Timing {
     /// Everything instantaneous: for functional tests that do not care about time.
     pub fn zero() -> Self {
         Self {
+            datapath: Datapath::Streaming,
             clock_hz: 0.0,
             ntt_lanes: 1,
             hash_pipelines: 1,
             h2c_bytes_per_s: f64::INFINITY,
             c2h_bytes_per_s: f64::INFINITY,
             per_call: Duration::ZERO,
+        }
+    }
+
+    /// The executing card as built (`hdl::card::ExecCardTop` with the reports'
+    /// configuration) at `clock_hz`, on the default card's PCIe link, with card memory that
+    /// answers as the hardware-in-the-loop harness's does (`MemoryModel::new`).
+    pub fn executing_card(clock_hz: f64) -> Self {
+        let mem = slotproof_hdl::eda::MemoryModel::new(0);
+        Self {
+            datapath: Datapath::WordSerial { read_latency: mem.read_latency, write_latency: mem.write_latency },
+            clock_hz,
+            ntt_lanes: slotproof_hdl::ntt::lde_unit::LANES as u32,
+            hash_pipelines: 1,
+            ..Self::default()
         }
     }
 
@@ -150,9 +191,23 @@ impl Timing {
     }
 
     /// The three parts of a `COMMIT_BATCH`: the LDE of its columns, the absorption of its
-    /// slice's LDE rows (overlapped with the LDE, which feeds it) and, on the `LAST` batch,
-    /// the tree over those rows (after both).
+    /// slice's LDE rows (overlapped with the LDE, which feeds it, on the streaming datapath;
+    /// after it on the word-serial one) and, on the `LAST` batch, the tree over those rows
+    /// (after both).
     pub fn commit_batch_cycles(&self, cmd: &Command) -> CommitCycles {
+        if let Datapath::WordSerial { read_latency, write_latency } = self.datapath {
+            // One engine at a time: the parts add up (see `command_time`).
+            let c = slotproof_hdl::card::Executor::commit_batch_cycles(
+                cmd,
+                u64::from(read_latency),
+                u64::from(write_latency),
+            );
+            return c.map_or(CommitCycles { lde: 0, absorb: 0, tree: 0 }, |c| CommitCycles {
+                lde: c.lde,
+                absorb: c.absorb,
+                tree: c.tree,
+            });
+        }
         let f = cmd.field;
         let rows = 1u64 << (u32::from(cmd.log_rows) + u32::from(cmd.log_blowup)).min(63) >> log_slices(cmd).min(63);
         let absorb = rows * u64::from(cmd.cols).div_ceil(f.rate() as u64);
@@ -162,6 +217,13 @@ impl Timing {
 
     /// How long the card takes to run `cmd` (assuming it passes its checks).
     pub fn command_time(&self, cmd: &Command) -> Duration {
+        if let Datapath::WordSerial { read_latency, write_latency } = self.datapath {
+            // What the executing card does not run it refuses at admission, in a few cycles.
+            let refused = slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64;
+            let cycles =
+                slotproof_hdl::card::Executor::cycles_estimate(cmd, u64::from(read_latency), u64::from(write_latency));
+            return self.cycles(cycles.unwrap_or(refused));
+        }
         let f = cmd.field;
         let rate = f.rate() as u64;
         let rows = 1u64 << cmd.log_rows.min(63);
@@ -426,6 +488,7 @@ mod tests {
     /// 1 byte per microsecond each way, 10 µs per call: easy to follow by hand.
     fn slow() -> Timing {
         Timing {
+            datapath: Datapath::Streaming,
             clock_hz: 1e6,
             ntt_lanes: 1,
             hash_pipelines: 1,
@@ -488,6 +551,31 @@ mod tests {
         // 16 rows × ceil(5/4) = 32 perms + 30 rounds (8 full, 22 partial); tree 15 perms + 30.
         assert_eq!(slow().command_time(&c), us(32 + 30 + 15 + 30));
         assert_eq!(Timing::zero().command_time(&c), Duration::ZERO);
+    }
+
+    #[test]
+    fn executing_card_is_timed_by_the_rtls_own_counts() {
+        let t = Timing::executing_card(250e6);
+        let Datapath::WordSerial { read_latency, write_latency } = t.datapath else {
+            panic!("the executing card is word-serial");
+        };
+        let mut c = Command::new(Opcode::CommitBatch, Field::KoalaBear);
+        c.log_rows = 10;
+        c.log_blowup = 1;
+        c.cols = 17;
+        c.flags = Flags::FIRST | Flags::LAST;
+        let cycles =
+            slotproof_hdl::card::Executor::cycles_estimate(&c, read_latency.into(), write_latency.into()).unwrap();
+        assert_eq!(t.command_time(&c), t.cycles(cycles));
+        // Three groups of columns, each its own LDE and an absorb of at least 17 cycles per
+        // permutation over 2^11 rows, then the tree: far beyond the streaming card.
+        assert!(cycles > (3 * 17) << 11, "{cycles}");
+        assert!(t.command_time(&c) > 10 * Timing { clock_hz: 250e6, ..Timing::default() }.command_time(&c));
+        // What the card does not run is refused at admission, in a few cycles; Goldilocks too.
+        let lde = Command::new(Opcode::Lde, Field::BabyBear);
+        assert_eq!(t.command_time(&lde), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
+        c.field = Field::Goldilocks;
+        assert_eq!(t.command_time(&c), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
     }
 
     #[test]

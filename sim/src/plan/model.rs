@@ -38,7 +38,7 @@ use super::boards::{Board, Host};
 use super::resources::{Resources, UnitCosts};
 use super::workload::{MatrixSpec, Workload};
 use crate::device::executor::{abi_field, constants_len, twiddles_len};
-use crate::device::{CardConfig, Timing};
+use crate::device::{CardConfig, Datapath, Timing};
 
 /// The accelerator on one card: its units, its clock and its links.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -71,6 +71,7 @@ impl Accelerator {
     /// The device-model timing of this card.
     pub fn timing(&self) -> Timing {
         Timing {
+            datapath: Datapath::Streaming,
             clock_hz: self.clock_hz,
             ntt_lanes: self.ntt_lanes,
             hash_pipelines: self.pipelines,
@@ -630,6 +631,7 @@ mod tests {
     /// A card whose every term is easy to compute by hand: 1 GHz, no per-call cost.
     fn hand_card() -> Accelerator {
         let t = Timing {
+            datapath: Datapath::Streaming,
             clock_hz: 1e9,
             ntt_lanes: 8,
             hash_pipelines: 2,
