@@ -222,11 +222,31 @@ impl RtlTransport {
         if let Some((cmd, rung)) = t.pending {
             let rose = self.session.irq_rose_at().map_err(|e| self.model("irq edge query".into(), e))?;
             if let Some(at) = rose.filter(|&at| at > rung) {
-                t.done.push(CommandCycles { cmd, cycles: at - rung });
+                let cycles = at - rung;
+                log::info!("{}: {}", self.info.name, self.describe(&cmd, cycles));
+                t.done.push(CommandCycles { cmd, cycles });
                 t.pending = None;
             }
         }
         Ok(())
+    }
+
+    /// A timed command for the log: its cycles, their time at the card's clock, and what the
+    /// executing card's timing model counts for it.
+    fn describe(&self, cmd: &Command, cycles: u64) -> String {
+        let model = self.session.memory().and_then(|m| {
+            slotproof_hdl::card::Executor::cycles_estimate(cmd, m.read_latency.into(), m.write_latency.into())
+        });
+        format!(
+            "{} 2^{} x {} (blowup 2^{}): {cycles} cycles, {:.3} ms at {:.0} MHz; the timing model counts {}",
+            cmd.opcode.mnemonic(),
+            cmd.log_rows,
+            cmd.cols,
+            cmd.log_blowup,
+            cycles as f64 / self.clock_hz * 1e3,
+            self.clock_hz / 1e6,
+            model.map_or("nothing (this card refuses it)".to_string(), |m| m.to_string()),
+        )
     }
 
     fn out_of_memory(&self, addr: u64, len: usize) -> XferError {

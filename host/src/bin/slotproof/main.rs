@@ -185,7 +185,8 @@ struct CommitArgs {
     /// With --backend sim: the card is the executing card's RTL (its Verilog, built for the
     /// trace's field, under Verilator with a behavioural card memory) instead of the device
     /// model: hardware in the loop, the unchanged driver against the RTL. Verilating takes a
-    /// few minutes; BabyBear and KoalaBear, LDEs up to 2^13 rows.
+    /// few minutes; BabyBear and KoalaBear, LDEs up to 2^13 rows. With -v every command's
+    /// simulated cycles are logged beside the executing card's timing model.
     #[arg(long)]
     rtl: bool,
     /// Print one JSON object instead of the table.
