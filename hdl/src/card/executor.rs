@@ -298,6 +298,11 @@ fn c4(v: u8) -> Constant<Bits<4>> {
     Constant::new(u64::from(v).to_bits())
 }
 
+/// The largest `LOG_ROWS + LOG_BLOWUP` the cycle counts take: beyond every field's two-adicity
+/// and any card's limits (admission refuses such a shape first), and small enough that every
+/// count fits in 64 bits, 65,535 columns included.
+const MAX_COUNTED_LOG: u32 = 32;
+
 /// Cycles the executor spends around each engine run: the `kick` cycle that starts it and
 /// the edge that sees it idle and picks the next.
 const RUN_STEPS: u64 = 2;
@@ -345,11 +350,14 @@ impl Executor {
     /// [`HashPass::cycles_estimate`]) along the passes the module doc's table lists, with a
     /// card memory that never stalls and answers reads after `read_latency` edges and
     /// writes after `write_latency`. `None` for what this card does not run (the opcodes
-    /// without a capability bit here, Goldilocks): it refuses those at admission. The
-    /// device model times the executing card with it; the hardware-in-the-loop tests hold
-    /// it to the RTL's measured cycles.
+    /// without a capability bit here, Goldilocks, shapes past any card's limits): it refuses
+    /// those at admission. The device model times the executing card with it; the
+    /// hardware-in-the-loop tests hold it to the RTL's measured cycles.
     pub fn cycles_estimate(cmd: &Command, read_latency: u64, write_latency: u64) -> Option<u64> {
         let prime = Prime31::new(super::field_id(cmd.field)).ok()?;
+        if u32::from(cmd.log_rows) + u32::from(cmd.log_blowup) > MAX_COUNTED_LOG {
+            return None;
+        }
         let run = |words: u64| RUN_STEPS + WordReader::run_cycles(words, read_latency);
         // Copies through the queue: the reads overlap the writes; after the last run `Drain`
         // waits for the last write's response.
@@ -381,7 +389,7 @@ impl Executor {
     /// layer. The engines run one after another. `None` as for [`Self::cycles_estimate`].
     pub fn commit_batch_cycles(cmd: &Command, read_latency: u64, write_latency: u64) -> Option<ExecCommitCycles> {
         let prime = Prime31::new(super::field_id(cmd.field)).ok()?;
-        if cmd.opcode != Opcode::CommitBatch {
+        if cmd.opcode != Opcode::CommitBatch || u32::from(cmd.log_rows) + u32::from(cmd.log_blowup) > MAX_COUNTED_LOG {
             return None;
         }
         let (lr, lb) = (u64::from(cmd.log_rows), u64::from(cmd.log_blowup));

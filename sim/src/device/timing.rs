@@ -576,6 +576,16 @@ mod tests {
         assert_eq!(t.command_time(&lde), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
         c.field = Field::Goldilocks;
         assert_eq!(t.command_time(&c), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
+        // A shape past every limit (admission refuses it) is counted as refused, not overflowed.
+        for op in [Opcode::CommitBatch, Opcode::BuildTree, Opcode::ReadPaths, Opcode::ReadCap] {
+            let mut huge = Command::new(op, Field::BabyBear);
+            (huge.log_rows, huge.log_blowup, huge.cols, huge.count) = (255, 255, u16::MAX, u32::MAX);
+            huge.flags = Flags::LAST;
+            assert_eq!(t.command_time(&huge), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
+            // The largest shape counted: every column, the widest LDE, no overflow.
+            (huge.log_rows, huge.log_blowup) = (29, 3);
+            assert!(t.command_time(&huge) > Duration::ZERO);
+        }
     }
 
     #[test]
