@@ -16,9 +16,8 @@
 //! rises or the timeout has passed in *simulated* cycles at the board's clock: a wait costs
 //! what it would on the card in card time, and the wall time it takes is Verilator's speed.
 
-use std::time::Duration;
-
 use std::sync::Mutex;
+use std::time::Duration;
 
 use slotproof_firmware::command::WORDS;
 use slotproof_firmware::regs::{self, BLOCK_BYTES};
@@ -205,7 +204,7 @@ impl RtlTransport {
     }
 
     /// Notes a register write: a descriptor word, or the doorbell (which starts the clock).
-    fn note_write(&self, offset: u32, value: u32) -> Result<(), XferError> {
+    fn note_write(&self, offset: u32, value: u32) {
         let mut t = self.timed.lock().unwrap_or_else(|e| e.into_inner());
         if (regs::CMD.offset..regs::CMD.at(regs::CMD.count)).contains(&offset) {
             t.words[((offset - regs::CMD.offset) / 4) as usize] = value;
@@ -213,7 +212,6 @@ impl RtlTransport {
             let cmd = Command::decode(&t.words).ok().map(|cmd| Command { seq: value, ..cmd });
             t.pending = cmd.map(|cmd| (cmd, self.session.cycles()));
         }
-        Ok(())
     }
 
     /// Closes the command in flight once `irq` has risen after its doorbell.
@@ -318,7 +316,8 @@ impl Transport for RtlTransport {
         let off = check_reg(self.info.bar_len, offset)?;
         self.settle_timer()?;
         self.session.write32(off, value).map_err(|e| self.model(format!("register write at {offset:#x}"), e))?;
-        self.note_write(off, value)
+        self.note_write(off, value);
+        Ok(())
     }
 
     fn wait_irq(&self, vector: usize, timeout: Duration) -> Result<bool, XferError> {
