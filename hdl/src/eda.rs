@@ -1700,9 +1700,10 @@ impl AxiLiteHarness {
     /// with a card memory `m ADDR HEXBYTES`, `d ADDR LEN`; numbers in hex), one answer per
     /// line: `ok|timeout|refused CYCLES VALUE`, with the running cycle count and the value
     /// asked for (write: the cycles it took; read: the data; tick: `irq`; until: the cycles
-    /// run; irq query: `irq`; edge query: the cycle count after `irq` last rose; DMA write: the bytes written; DMA read: the bytes, hex), followed
-    /// with a card memory by its counters `READS WRITES ERRORS`. DMA takes no cycles: it
-    /// goes through the XDMA IP's own port, not the card's master.
+    /// run; irq query: `irq`; edge query: the cycle count after `irq` last rose; DMA write:
+    /// the bytes written; DMA read: the bytes, hex), followed with a card memory by its
+    /// counters `READS WRITES ERRORS`. DMA takes no cycles: it goes through the XDMA IP's own
+    /// port, not the card's master.
     fn driver(memory: bool) -> String {
         let (includes, model, config, sample, update, counters, dma) = if memory {
             (

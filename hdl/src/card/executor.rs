@@ -333,15 +333,24 @@ fn tree_cycles(prime: Prime31, log_leaves: u64, read_latency: u64, write_latency
         .sum()
 }
 
-/// The engine cycles of one `COMMIT_BATCH` on the executing card ([`Executor::commit_batch_cycles`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ExecCommitCycles {
-    /// The column runs into the LDE unit and the LDEs, every group of 8 columns.
+/// Kernel cycles of the parts of one `COMMIT_BATCH`: on the executing card
+/// ([`Executor::commit_batch_cycles`]) and in the device model's timing of any card.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommitCycles {
+    /// The LDE of the batch's columns (on the executing card with the column runs into the
+    /// LDE unit, per group of 8 columns).
     pub lde: u64,
-    /// The absorb passes, one per group.
+    /// Absorbing the LDE rows into the sponges.
     pub absorb: u64,
-    /// The tree passes (a `LAST` batch only).
+    /// Compressing the tree (the `LAST` batch only).
     pub tree: u64,
+}
+
+/// The field of `cmd` as this card computes it, if its shape is one the counts take
+/// ([`MAX_COUNTED_LOG`]).
+fn counted_prime(cmd: &Command) -> Option<Prime31> {
+    let prime = Prime31::new(super::field_id(cmd.field)).ok()?;
+    (u32::from(cmd.log_rows) + u32::from(cmd.log_blowup) <= MAX_COUNTED_LOG).then_some(prime)
 }
 
 impl Executor {
@@ -354,10 +363,7 @@ impl Executor {
     /// those at admission. The device model times the executing card with it; the
     /// hardware-in-the-loop tests hold it to the RTL's measured cycles.
     pub fn cycles_estimate(cmd: &Command, read_latency: u64, write_latency: u64) -> Option<u64> {
-        let prime = Prime31::new(super::field_id(cmd.field)).ok()?;
-        if u32::from(cmd.log_rows) + u32::from(cmd.log_blowup) > MAX_COUNTED_LOG {
-            return None;
-        }
+        let prime = counted_prime(cmd)?;
         let run = |words: u64| RUN_STEPS + WordReader::run_cycles(words, read_latency);
         // Copies through the queue: the reads overlap the writes; after the last run `Drain`
         // waits for the last write's response.
@@ -387,21 +393,18 @@ impl Executor {
     /// own steps, which [`Self::cycles_estimate`] adds): per group of 8 columns a column
     /// run, the LDE and an absorb pass over the slice's rows, then on `LAST` a pass per tree
     /// layer. The engines run one after another. `None` as for [`Self::cycles_estimate`].
-    pub fn commit_batch_cycles(cmd: &Command, read_latency: u64, write_latency: u64) -> Option<ExecCommitCycles> {
-        let prime = Prime31::new(super::field_id(cmd.field)).ok()?;
-        if cmd.opcode != Opcode::CommitBatch || u32::from(cmd.log_rows) + u32::from(cmd.log_blowup) > MAX_COUNTED_LOG {
-            return None;
-        }
+    pub fn commit_batch_cycles(cmd: &Command, read_latency: u64, write_latency: u64) -> Option<CommitCycles> {
+        let prime = counted_prime(cmd).filter(|_| cmd.opcode == Opcode::CommitBatch)?;
         let (lr, lb) = (u64::from(cmd.log_rows), u64::from(cmd.log_blowup));
         let out_log = (lr + lb).checked_sub(u64::from(slice::LOG_SLICES.get(cmd.count)))?;
         let cols = u64::from(cmd.cols);
         let groups = cols.div_ceil(8);
         // Every group but the last is 8 columns wide: a column run of its words, then its LDE.
-        let group_words = |g: u64| (cols - 8 * g).min(8) << lr;
+        let group_cols = |g: u64| (cols - 8 * g).min(8);
         let lde = (0..groups)
             .map(|g| {
                 RUN_STEPS
-                    + WordReader::run_cycles(group_words(g), read_latency)
+                    + WordReader::run_cycles(group_cols(g) << lr, read_latency)
                     + RUN_STEPS
                     + LdeUnit::cycles(lr as usize, lb as usize)
             })
@@ -413,7 +416,7 @@ impl Executor {
                 let digests = cmd.flags.contains(Flags::LAST) && g + 1 == groups;
                 let pass = PassShape {
                     count: 1 << out_log,
-                    chunk: (cols - 8 * g).min(8),
+                    chunk: group_cols(g),
                     in_mem: !(cmd.flags.contains(Flags::FIRST) && g == 0),
                     out_words: if digests { 8 } else { 16 },
                 };
@@ -422,7 +425,7 @@ impl Executor {
             .sum();
         let tree =
             if cmd.flags.contains(Flags::LAST) { tree_cycles(prime, out_log, read_latency, write_latency) } else { 0 };
-        Some(ExecCommitCycles { lde, absorb, tree })
+        Some(CommitCycles { lde, absorb, tree })
     }
 
     /// The execution stage of a card for `prime`'s field whose LDE unit holds up to

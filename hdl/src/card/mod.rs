@@ -49,7 +49,7 @@ pub mod word_reader;
 pub use admission::{Admission, AdmissionConfig};
 pub use command_decoder::CommandDecoder;
 pub use exec_top::{ExecCardTop, ExecCardTopError};
-pub use executor::{ExecCommitCycles, ExecState, Executor, ExecutorError};
+pub use executor::{CommitCycles, ExecState, Executor, ExecutorError};
 pub use hash_pass::{HashPass, PassShape};
 pub use operand_checker::OperandChecker;
 pub use payload_crc::PayloadCrc;

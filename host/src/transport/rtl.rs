@@ -304,8 +304,10 @@ impl Transport for RtlTransport {
 
     fn read32(&self, offset: u64) -> Result<u32, XferError> {
         let off = check_reg(self.info.bar_len, offset)?;
-        // The host looks at the card: a command it may find finished is closed first.
-        self.settle_timer()?;
+        // The host looks for a completion: a command it may find finished is closed first.
+        if off == regs::STATUS.offset || off == regs::COMPLETED_SEQ.offset {
+            self.settle_timer()?;
+        }
         match self.session.read32(off).map_err(|e| self.model(format!("register read at {offset:#x}"), e))? {
             u32::MAX => Err(XferError::DeviceLost { offset }),
             v => Ok(v),
@@ -314,7 +316,10 @@ impl Transport for RtlTransport {
 
     fn write32(&self, offset: u64, value: u32) -> Result<(), XferError> {
         let off = check_reg(self.info.bar_len, offset)?;
-        self.settle_timer()?;
+        // The last edge `irq` rose at is the command in flight's until the next is rung.
+        if off == regs::DOORBELL.offset {
+            self.settle_timer()?;
+        }
         self.session.write32(off, value).map_err(|e| self.model(format!("register write at {offset:#x}"), e))?;
         self.note_write(off, value);
         Ok(())

@@ -87,16 +87,9 @@ impl Default for Timing {
     }
 }
 
-/// Kernel cycles of the parts of one `COMMIT_BATCH` ([`Timing::commit_batch_cycles`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CommitCycles {
-    /// The LDE of the batch's columns.
-    pub lde: u64,
-    /// Absorbing the LDE rows into the sponges.
-    pub absorb: u64,
-    /// Compressing the tree (the `LAST` batch only).
-    pub tree: u64,
-}
+/// Kernel cycles of the parts of one `COMMIT_BATCH` ([`Timing::commit_batch_cycles`]): one
+/// type with the executing card's own count.
+pub use slotproof_hdl::card::CommitCycles;
 
 /// log2 of the largest transform the on-chip streaming NTT core runs in one pass
 /// (`hdl::ntt::NttCore<12>`).
@@ -196,17 +189,10 @@ impl Timing {
     /// (after both).
     pub fn commit_batch_cycles(&self, cmd: &Command) -> CommitCycles {
         if let Datapath::WordSerial { read_latency, write_latency } = self.datapath {
-            // One engine at a time: the parts add up (see `command_time`).
-            let c = slotproof_hdl::card::Executor::commit_batch_cycles(
-                cmd,
-                u64::from(read_latency),
-                u64::from(write_latency),
-            );
-            return c.map_or(CommitCycles { lde: 0, absorb: 0, tree: 0 }, |c| CommitCycles {
-                lde: c.lde,
-                absorb: c.absorb,
-                tree: c.tree,
-            });
+            // One engine at a time: the parts add up (see `command_time`). What the card does
+            // not run has no parts.
+            let (rl, wl) = (u64::from(read_latency), u64::from(write_latency));
+            return slotproof_hdl::card::Executor::commit_batch_cycles(cmd, rl, wl).unwrap_or_default();
         }
         let f = cmd.field;
         let rows = 1u64 << (u32::from(cmd.log_rows) + u32::from(cmd.log_blowup)).min(63) >> log_slices(cmd).min(63);
