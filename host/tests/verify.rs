@@ -342,5 +342,7 @@ fn detection_rate_of_a_one_row_fault_is_k_over_n() {
     let rate = detected as f64 / trials as f64;
     let sigma = (p * (1.0 - p) / trials as f64).sqrt();
     eprintln!("detection rate {rate:.4} over {trials} trials, expected {p:.4} ± {sigma:.4}");
-    assert!((rate - p).abs() <= 3.0 * sigma, "rate {rate} vs {p} ± 3·{sigma} (seed {seed})");
+    // Five sigma: a fresh seed on every run must not fail by chance (about 6 in 10^7); each
+    // trial's outcome is already checked exactly above, so the band only guards the sampler.
+    assert!((rate - p).abs() <= 5.0 * sigma, "rate {rate} vs {p} ± 5·{sigma} (seed {seed})");
 }
