@@ -137,9 +137,9 @@ impl StageClock {
     }
 }
 
-/// The shift of the coset stored at block `j` of the bit-reversed LDE.
-fn coset_shift<F: TwoAdicField>(j: usize, log_blowup: usize, log_n: usize) -> F {
-    F::GENERATOR * F::two_adic_generator(log_n + log_blowup).exp_u64(reverse_bits(j, log_blowup) as u64)
+/// The shift of the coset stored at block `j` of the bit-reversed LDE on `shift·K`.
+fn coset_shift<F: TwoAdicField>(shift: F, j: usize, log_blowup: usize, log_n: usize) -> F {
+    shift * F::two_adic_generator(log_n + log_blowup).exp_u64(reverse_bits(j, log_blowup) as u64)
 }
 
 /// Fills `dst` with the evaluations of the coset stored at LDE block `j` and runs the top
@@ -173,27 +173,48 @@ fn scale_table<F: Field>(shift: F, log_n: usize) -> Vec<F> {
     s
 }
 
-/// `shift_j^i / n` for every coset `j` of the LDE, in the order the bit-reversed LDE lays
-/// the cosets out.
-fn coset_scales<F: TwoAdicField>(log_n: usize, log_blowup: usize) -> CosetScales<F> {
-    (0..1usize << log_blowup).map(|j| scale_table(coset_shift::<F>(j, log_blowup, log_n), log_n)).collect()
+/// `shift_j^i / n` for every coset `j` of the LDE on `shift·K`, in the order the
+/// bit-reversed LDE lays the cosets out.
+fn coset_scales<F: TwoAdicField>(shift: F, log_n: usize, log_blowup: usize) -> CosetScales<F> {
+    (0..1usize << log_blowup).map(|j| scale_table(coset_shift(shift, j, log_blowup, log_n), log_n)).collect()
 }
 
 /// The coset LDE of `trace` with rows in bit-reversed order (what Plonky3 commits), computed
-/// by the same strips and blocks as [`commit_fused`]: `2^log_blowup · n` rows.
+/// by the same strips and blocks as [`CpuCommitter::commit`]: `2^log_blowup · n` rows, on the
+/// coset of the field's generator.
 pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -> Result<RowMajor<F>, CommitError> {
     let (width, rows) = (trace.width(), trace.height());
     let log_n = check_shape(F::ID, rows, width, log_blowup)?;
-    let mut coeffs: Vec<F> = trace.values().par_iter().copied().collect();
-    dif_batch(&mut coeffs, width, &DifTwiddles::new(log_n, true));
-    let b = Blocking::for_rows(log_n, width * size_of::<F>());
-    let fwd = DifTwiddles::new(log_n, false);
-    let mut out = zeroed((rows * width) << log_blowup);
-    for (dst, scale) in out.chunks_mut(rows * width).zip(coset_scales(log_n, log_blowup)) {
-        coset_strips(dst, &coeffs, width, b, &scale, &fwd);
-        dst.par_chunks_mut(width << b.log_n2).for_each(|block| dif_block(block, width, b, &fwd));
-    }
+    let values = trace.values().par_iter().copied().collect();
+    let (inv, fwd) = (DifTwiddles::new(log_n, true), DifTwiddles::new(log_n, false));
+    let out = coset_lde_bitrev_owned(values, width, log_blowup, F::GENERATOR, &inv, &fwd);
     Ok(RowMajor::new(out, width).expect("whole rows"))
+}
+
+/// The coset LDE on `shift·K` (`|K| = 2^log_blowup · n`) of the `n = 2^inv.log_n()` rows of
+/// `width` columns in `values`, rows in bit-reversed order. `values` is consumed and becomes
+/// the coefficients in place, so only the output is allocated; `inv` and `fwd` are the
+/// size-`n` inverse and forward twiddles (a caller that commits many traces of one shape
+/// keeps them). The shape must have been checked (see [`check_shape`]): `values` holds
+/// exactly `width · n` elements and `log_n + log_blowup` is within the two-adicity.
+pub fn coset_lde_bitrev_owned<F: TraceField>(
+    mut values: Vec<F>,
+    width: usize,
+    log_blowup: usize,
+    shift: F,
+    inv: &DifTwiddles<F>,
+    fwd: &DifTwiddles<F>,
+) -> Vec<F> {
+    let log_n = inv.log_n();
+    let rows = 1usize << log_n;
+    dif_batch(&mut values, width, inv);
+    let b = Blocking::for_rows(log_n, width * size_of::<F>());
+    let mut out = zeroed((rows * width) << log_blowup);
+    for (dst, scale) in out.chunks_mut(rows * width).zip(coset_scales(shift, log_n, log_blowup)) {
+        coset_strips(dst, &values, width, b, &scale, fwd);
+        dst.par_chunks_mut(width << b.log_n2).for_each(|block| dif_block(block, width, b, fwd));
+    }
+    out
 }
 
 /// Shared read-only tables by the shape they were made for.
@@ -236,7 +257,10 @@ impl<F: TraceField> CpuCommitter<F> {
 
     fn scales(&self, log_n: usize, log_blowup: usize) -> Arc<Vec<Vec<F>>> {
         let mut cache = self.scales.lock().unwrap_or_else(|e| e.into_inner());
-        cache.entry((log_n, log_blowup)).or_insert_with(|| Arc::new(coset_scales(log_n, log_blowup))).clone()
+        cache
+            .entry((log_n, log_blowup))
+            .or_insert_with(|| Arc::new(coset_scales(F::GENERATOR, log_n, log_blowup)))
+            .clone()
     }
 
     fn take_buffer(&self, len: usize) -> Vec<F> {

@@ -9,4 +9,7 @@ pub mod commit;
 pub mod merkle;
 pub mod ntt;
 
-pub use commit::{CommitError, CommitOutput, CommitTimings, CpuCommit, CpuCommitter, check_shape, coset_lde_bitrev};
+pub use commit::{
+    CommitError, CommitOutput, CommitTimings, CpuCommit, CpuCommitter, check_shape, coset_lde_bitrev,
+    coset_lde_bitrev_owned,
+};
