@@ -9,7 +9,8 @@
 //!   moved.
 //! - `coset_lde_batch` runs the strips-and-blocks LDE the fused commit uses
 //!   ([`coset_lde_bitrev_owned`]): the inverse DFT in place on the trace it is handed, then
-//!   each coset of the extension gathered straight from the bit-reversed coefficients. The
+//!   each coset of the extension gathered straight from the bit-reversed coefficients, into
+//!   the trace's own allocation grown to the LDE's size. The
 //!   storage it returns is the LDE in bit-reversed row order, which is exactly what
 //!   `TwoAdicFriPcs::commit` hashes (`coset_lde_batch(..).bit_reverse_rows()` is a plain
 //!   row-major matrix again, no copy).
@@ -38,20 +39,24 @@ use slotproof_core::cpu::ntt::{DifTwiddles, dif_batch};
 type TwiddleCache<F> = HashMap<(usize, bool), Arc<DifTwiddles<F>>>;
 
 /// slotproof's NTT behind Plonky3's `TwoAdicSubgroupDft`, for BabyBear, KoalaBear and
-/// Goldilocks. Clones share one twiddle cache.
+/// Goldilocks. Clones share one twiddle cache and one pool of LDE scratch buffers.
 pub struct SlotproofDft<F> {
     twiddles: Arc<Mutex<TwiddleCache<F>>>,
+    /// Trace-sized buffers in which an LDE builds its first coset, returned after each call:
+    /// one per LDE running at once, so their pages are faulted in once per prover, not once
+    /// per commitment.
+    scratch: Arc<Mutex<Vec<Vec<F>>>>,
 }
 
 impl<F> Clone for SlotproofDft<F> {
     fn clone(&self) -> Self {
-        Self { twiddles: self.twiddles.clone() }
+        Self { twiddles: self.twiddles.clone(), scratch: self.scratch.clone() }
     }
 }
 
 impl<F> Default for SlotproofDft<F> {
     fn default() -> Self {
-        Self { twiddles: Arc::default() }
+        Self { twiddles: Arc::default(), scratch: Arc::default() }
     }
 }
 
@@ -94,7 +99,13 @@ impl<F: TraceField> TwoAdicSubgroupDft<F> for SlotproofDft<F> {
         let log_n = Self::log_height(&mat, added_bits);
         let width = mat.width();
         let (inv, fwd) = (self.twiddles(log_n, true), self.twiddles(log_n, false));
-        let values = coset_lde_bitrev_owned(mat.values, width, added_bits, shift, &inv, &fwd);
+        let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
+        let values = coset_lde_bitrev_owned(mat.values, width, added_bits, shift, (&inv, &fwd), &mut scratch);
+        let mut pool = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+        // Keep the largest few: one per LDE that runs at once is all that is ever reused.
+        pool.push(scratch);
+        pool.sort_by_key(|b| std::cmp::Reverse(b.len()));
+        pool.truncate(2);
         BitReversalPerm::new_view(RowMajorMatrix::new(values, width))
     }
 }

@@ -187,34 +187,53 @@ pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -
     let log_n = check_shape(F::ID, rows, width, log_blowup)?;
     let values = trace.values().par_iter().copied().collect();
     let (inv, fwd) = (DifTwiddles::new(log_n, true), DifTwiddles::new(log_n, false));
-    let out = coset_lde_bitrev_owned(values, width, log_blowup, F::GENERATOR, &inv, &fwd);
+    let out = coset_lde_bitrev_owned(values, width, log_blowup, F::GENERATOR, (&inv, &fwd), &mut Vec::new());
     Ok(RowMajor::new(out, width).expect("whole rows"))
 }
 
 /// The coset LDE on `shift·K` (`|K| = 2^log_blowup · n`) of the `n = 2^inv.log_n()` rows of
-/// `width` columns in `values`, rows in bit-reversed order. `values` is consumed and becomes
-/// the coefficients in place, so only the output is allocated; `inv` and `fwd` are the
-/// size-`n` inverse and forward twiddles (a caller that commits many traces of one shape
-/// keeps them). The shape must have been checked (see [`check_shape`]): `values` holds
-/// exactly `width · n` elements and `log_n + log_blowup` is within the two-adicity.
+/// `width` columns in `values`, rows in bit-reversed order. `inv` and `fwd` are the size-`n`
+/// inverse and forward twiddles (a caller that extends many traces of one shape keeps them).
+/// The shape must have been checked (see [`check_shape`]): `values` holds exactly
+/// `width · n` elements and `log_n + log_blowup` is within the two-adicity.
+///
+/// `values` is consumed and grown into the output, so only `(B − 1)·n·w` fresh elements are
+/// allocated (on a VM every fresh page costs a fault, which at these sizes is as much as a
+/// stage of the NTT). Its first `n·w` hold the coefficients until the last coset is done, so
+/// the coset stored first is built in `scratch` (grown to `n·w` if shorter; a caller that
+/// keeps it across calls pays its faults once) and copied home.
 pub fn coset_lde_bitrev_owned<F: TraceField>(
     mut values: Vec<F>,
     width: usize,
     log_blowup: usize,
     shift: F,
-    inv: &DifTwiddles<F>,
-    fwd: &DifTwiddles<F>,
+    (inv, fwd): (&DifTwiddles<F>, &DifTwiddles<F>),
+    scratch: &mut Vec<F>,
 ) -> Vec<F> {
     let log_n = inv.log_n();
-    let rows = 1usize << log_n;
+    let n_w = width << log_n;
     dif_batch(&mut values, width, inv);
     let b = Blocking::for_rows(log_n, width * size_of::<F>());
-    let mut out = zeroed((rows * width) << log_blowup);
-    for (dst, scale) in out.chunks_mut(rows * width).zip(coset_scales(shift, log_n, log_blowup)) {
-        coset_strips(dst, &values, width, b, &scale, fwd);
+    let scales = coset_scales(shift, log_n, log_blowup);
+    // Fault the new pages in on every core, as `zeroed` does.
+    values.par_extend(rayon::iter::repeat_n(F::ZERO, n_w * ((1 << log_blowup) - 1)));
+    let coset = |dst: &mut [F], coeffs: &[F], scale: &[F]| {
+        coset_strips(dst, coeffs, width, b, scale, fwd);
         dst.par_chunks_mut(width << b.log_n2).for_each(|block| dif_block(block, width, b, fwd));
+    };
+    let (coeffs, rest) = values.split_at_mut(n_w);
+    for (dst, scale) in rest.chunks_mut(n_w).zip(&scales[1..]) {
+        coset(dst, coeffs, scale);
     }
-    out
+    if scratch.len() < n_w {
+        *scratch = zeroed(n_w);
+    }
+    let first = &mut scratch[..n_w];
+    coset(first, coeffs, &scales[0]);
+    coeffs.par_chunks_mut(width << b.log_n2).zip(first.par_chunks(width << b.log_n2)).for_each(|(to, from)| {
+        to.copy_from_slice(from);
+    });
+    values
 }
 
 /// Shared read-only tables by the shape they were made for.
