@@ -22,30 +22,24 @@
 //! larger than the field's two-adic subgroup, panics here with a message naming the shape,
 //! as it does in Plonky3's own implementations.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use p3_dft::TwoAdicSubgroupDft;
 use p3_matrix::Matrix;
 use p3_matrix::bitrev::{BitReversalPerm, BitReversedMatrixView};
 use p3_matrix::dense::RowMajorMatrix;
 use slotproof_core::TraceField;
-use slotproof_core::cpu::check_shape;
-use slotproof_core::cpu::coset_lde_bitrev_owned;
-use slotproof_core::cpu::ntt::{DifTwiddles, dif_batch};
-
-/// Twiddle tables by `(log_n, inverse)`.
-type TwiddleCache<F> = HashMap<(usize, bool), Arc<DifTwiddles<F>>>;
+use slotproof_core::cpu::ntt::{TwiddleCache, dif_batch};
+use slotproof_core::cpu::{BufferPool, check_shape, coset_lde_bitrev_owned};
 
 /// slotproof's NTT behind Plonky3's `TwoAdicSubgroupDft`, for BabyBear, KoalaBear and
 /// Goldilocks. Clones share one twiddle cache and one pool of LDE scratch buffers.
 pub struct SlotproofDft<F> {
-    twiddles: Arc<Mutex<TwiddleCache<F>>>,
+    twiddles: Arc<TwiddleCache<F>>,
     /// Trace-sized buffers in which an LDE builds its first coset, returned after each call:
-    /// one per LDE running at once, so their pages are faulted in once per prover, not once
-    /// per commitment.
-    scratch: Arc<Mutex<Vec<Vec<F>>>>,
+    /// their pages are faulted in once per prover, not once per commitment.
+    scratch: Arc<BufferPool<F>>,
 }
 
 impl<F> Clone for SlotproofDft<F> {
@@ -62,17 +56,11 @@ impl<F> Default for SlotproofDft<F> {
 
 impl<F> fmt::Debug for SlotproofDft<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sizes = self.twiddles.lock().map(|c| c.len()).unwrap_or(0);
-        f.debug_struct("SlotproofDft").field("cached_tables", &sizes).finish()
+        f.debug_struct("SlotproofDft").finish_non_exhaustive()
     }
 }
 
 impl<F: TraceField> SlotproofDft<F> {
-    fn twiddles(&self, log_n: usize, inverse: bool) -> Arc<DifTwiddles<F>> {
-        let mut cache = self.twiddles.lock().unwrap_or_else(|e| e.into_inner());
-        cache.entry((log_n, inverse)).or_insert_with(|| Arc::new(DifTwiddles::new(log_n, inverse))).clone()
-    }
-
     /// log2 of `mat`'s height, which must be a power of two whose LDE by `added_bits` fits the
     /// field's two-adic subgroup.
     fn log_height(mat: &RowMajorMatrix<F>, added_bits: usize) -> usize {
@@ -91,21 +79,17 @@ impl<F: TraceField> TwoAdicSubgroupDft<F> for SlotproofDft<F> {
         let log_n = Self::log_height(&mat, 0);
         let width = mat.width();
         let mut values = mat.values;
-        dif_batch(&mut values, width, &self.twiddles(log_n, false));
+        dif_batch(&mut values, width, &self.twiddles.get(log_n, false));
         BitReversalPerm::new_view(RowMajorMatrix::new(values, width))
     }
 
     fn coset_lde_batch(&self, mat: RowMajorMatrix<F>, added_bits: usize, shift: F) -> Self::Evaluations {
         let log_n = Self::log_height(&mat, added_bits);
         let width = mat.width();
-        let (inv, fwd) = (self.twiddles(log_n, true), self.twiddles(log_n, false));
-        let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
+        let (inv, fwd) = (self.twiddles.get(log_n, true), self.twiddles.get(log_n, false));
+        let mut scratch = self.scratch.take(width << log_n);
         let values = coset_lde_bitrev_owned(mat.values, width, added_bits, shift, (&inv, &fwd), &mut scratch);
-        let mut pool = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
-        // Keep the largest few: one per LDE that runs at once is all that is ever reused.
-        pool.push(scratch);
-        pool.sort_by_key(|b| std::cmp::Reverse(b.len()));
-        pool.truncate(2);
+        self.scratch.give(scratch);
         BitReversalPerm::new_view(RowMajorMatrix::new(values, width))
     }
 }

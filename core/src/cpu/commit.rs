@@ -30,7 +30,9 @@ use p3_koala_bear::{KoalaBear, default_koalabear_poseidon2_16};
 use rayon::prelude::*;
 
 use super::merkle::{LanePermutation, hash_rows, root_of};
-use super::ntt::{Blocking, DifTwiddles, dif_batch, dif_block, dif_strip, gather_scaled_strip, powers, strips};
+use super::ntt::{
+    Blocking, DifTwiddles, TwiddleCache, dif_batch, dif_block, dif_strip, gather_scaled_strip, powers, strips,
+};
 use crate::field::{FieldId, TraceField};
 use crate::matrix::{RowMajor, reverse_bits};
 
@@ -187,7 +189,7 @@ pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -
     let log_n = check_shape(F::ID, rows, width, log_blowup)?;
     let values = trace.values().par_iter().copied().collect();
     let (inv, fwd) = (DifTwiddles::new(log_n, true), DifTwiddles::new(log_n, false));
-    let out = coset_lde_bitrev_owned(values, width, log_blowup, F::GENERATOR, (&inv, &fwd), &mut Vec::new());
+    let out = coset_lde_bitrev_owned(values, width, log_blowup, F::GENERATOR, (&inv, &fwd), &mut zeroed(rows * width));
     Ok(RowMajor::new(out, width).expect("whole rows"))
 }
 
@@ -200,15 +202,15 @@ pub fn coset_lde_bitrev<F: TraceField>(trace: &RowMajor<F>, log_blowup: usize) -
 /// `values` is consumed and grown into the output, so only `(B − 1)·n·w` fresh elements are
 /// allocated (on a VM every fresh page costs a fault, which at these sizes is as much as a
 /// stage of the NTT). Its first `n·w` hold the coefficients until the last coset is done, so
-/// the coset stored first is built in `scratch` (grown to `n·w` if shorter; a caller that
-/// keeps it across calls pays its faults once) and copied home.
+/// the coset stored first is built in the first `n·w` elements of `scratch` (a caller that
+/// keeps it across calls, in a [`BufferPool`], pays its faults once) and copied home.
 pub fn coset_lde_bitrev_owned<F: TraceField>(
     mut values: Vec<F>,
     width: usize,
     log_blowup: usize,
     shift: F,
     (inv, fwd): (&DifTwiddles<F>, &DifTwiddles<F>),
-    scratch: &mut Vec<F>,
+    scratch: &mut [F],
 ) -> Vec<F> {
     let log_n = inv.log_n();
     let n_w = width << log_n;
@@ -225,15 +227,48 @@ pub fn coset_lde_bitrev_owned<F: TraceField>(
     for (dst, scale) in rest.chunks_mut(n_w).zip(&scales[1..]) {
         coset(dst, coeffs, scale);
     }
-    if scratch.len() < n_w {
-        *scratch = zeroed(n_w);
-    }
     let first = &mut scratch[..n_w];
     coset(first, coeffs, &scales[0]);
     coeffs.par_chunks_mut(width << b.log_n2).zip(first.par_chunks(width << b.log_n2)).for_each(|(to, from)| {
         to.copy_from_slice(from);
     });
     values
+}
+
+/// Trace-sized buffers returned after use, to be taken again: a fresh one costs a page fault
+/// per 4 KiB on first touch, as much as a sizeable fraction of the NTTs that fill it. Old
+/// contents are left in place: every user overwrites what it reads.
+pub struct BufferPool<F> {
+    spare: Mutex<Vec<Vec<F>>>,
+}
+
+impl<F> Default for BufferPool<F> {
+    fn default() -> Self {
+        Self { spare: Mutex::default() }
+    }
+}
+
+impl<F: Field> BufferPool<F> {
+    /// A buffer of `len` elements: a spare one if it is long enough, else a new one.
+    pub fn take(&self, len: usize) -> Vec<F> {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match spare {
+            Some(mut b) if b.len() >= len => {
+                b.truncate(len);
+                b
+            }
+            _ => zeroed(len),
+        }
+    }
+
+    /// Returns `b` for a later [`Self::take`].
+    pub fn give(&self, b: Vec<F>) {
+        let mut pool = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+        // One spare per concurrent user is enough; keep the largest.
+        pool.push(b);
+        pool.sort_by_key(|b| std::cmp::Reverse(b.len()));
+        pool.truncate(2);
+    }
 }
 
 /// Shared read-only tables by the shape they were made for.
@@ -250,11 +285,11 @@ type CosetScales<F> = Vec<Vec<F>>;
 /// A committer is shared between threads; concurrent commitments each take their own buffer.
 pub struct CpuCommitter<F> {
     /// Forward and inverse twiddles per `(log_n, inverse)`.
-    twiddles: Mutex<TableCache<(usize, bool), DifTwiddles<F>>>,
+    twiddles: TwiddleCache<F>,
     /// `shift_j^i / n` per `(log_n, log_blowup)`, one table per coset.
     scales: Mutex<TableCache<(usize, usize), CosetScales<F>>>,
     /// Coset buffers returned by finished commitments.
-    buffers: Mutex<Vec<Vec<F>>>,
+    buffers: BufferPool<F>,
 }
 
 impl<F: TraceField> Default for CpuCommitter<F> {
@@ -266,12 +301,7 @@ impl<F: TraceField> Default for CpuCommitter<F> {
 impl<F: TraceField> CpuCommitter<F> {
     /// An empty committer: tables and buffers are made on first use.
     pub fn new() -> Self {
-        Self { twiddles: Mutex::default(), scales: Mutex::default(), buffers: Mutex::default() }
-    }
-
-    fn twiddles(&self, log_n: usize, inverse: bool) -> Arc<DifTwiddles<F>> {
-        let mut cache = self.twiddles.lock().unwrap_or_else(|e| e.into_inner());
-        cache.entry((log_n, inverse)).or_insert_with(|| Arc::new(DifTwiddles::new(log_n, inverse))).clone()
+        Self { twiddles: TwiddleCache::default(), scales: Mutex::default(), buffers: BufferPool::default() }
     }
 
     fn scales(&self, log_n: usize, log_blowup: usize) -> Arc<Vec<Vec<F>>> {
@@ -280,26 +310,6 @@ impl<F: TraceField> CpuCommitter<F> {
             .entry((log_n, log_blowup))
             .or_insert_with(|| Arc::new(coset_scales(F::GENERATOR, log_n, log_blowup)))
             .clone()
-    }
-
-    fn take_buffer(&self, len: usize) -> Vec<F> {
-        let spare = self.buffers.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        match spare {
-            // Only grow: the gather overwrites every element it uses, so old contents are fine.
-            Some(mut b) if b.len() >= len => {
-                b.truncate(len);
-                b
-            }
-            _ => zeroed(len),
-        }
-    }
-
-    fn return_buffer(&self, b: Vec<F>) {
-        let mut pool = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
-        // One spare per concurrent commitment is enough; keep the largest.
-        pool.push(b);
-        pool.sort_by_key(|b| std::cmp::Reverse(b.len()));
-        pool.truncate(2);
     }
 
     /// The fused commitment of `trace` with the sponge `(W, R, D)` over `perm`. `progress` is
@@ -320,14 +330,14 @@ impl<F: TraceField> CpuCommitter<F> {
         let log_n = check_shape(F::ID, rows, width, log_blowup)?;
         let mut coeffs = trace.into_values();
 
-        dif_batch(&mut coeffs, width, &self.twiddles(log_n, true));
+        dif_batch(&mut coeffs, width, &self.twiddles.get(log_n, true));
         let idft_wall = start.elapsed();
 
         let fused_start = Instant::now();
         let b = Blocking::for_rows(log_n, width * size_of::<F>());
-        let fwd = self.twiddles(log_n, false);
+        let fwd = self.twiddles.get(log_n, false);
         let scales = self.scales(log_n, log_blowup);
-        let mut dst = self.take_buffer(rows * width);
+        let mut dst = self.buffers.take(rows * width);
         let clock = StageClock::default();
         let hashed = AtomicU64::new(0);
         let mut subroots: Vec<[F; D]> = Vec::with_capacity(1 << (b.log_n1() + log_blowup));
@@ -354,7 +364,7 @@ impl<F: TraceField> CpuCommitter<F> {
                 .collect();
             subroots.extend(coset_roots);
         }
-        self.return_buffer(dst);
+        self.buffers.give(dst);
         let fused_wall = fused_start.elapsed();
 
         let top_start = Instant::now();

@@ -10,6 +10,6 @@ pub mod merkle;
 pub mod ntt;
 
 pub use commit::{
-    CommitError, CommitOutput, CommitTimings, CpuCommit, CpuCommitter, check_shape, coset_lde_bitrev,
+    BufferPool, CommitError, CommitOutput, CommitTimings, CpuCommit, CpuCommitter, check_shape, coset_lde_bitrev,
     coset_lde_bitrev_owned,
 };

@@ -12,6 +12,9 @@
 //!   holds a contiguous range of bit-reversed outputs: exactly a subtree of the Merkle tree,
 //!   which the fused commit hashes while the block is still in cache.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use p3_field::{Field, PackedValue, TwoAdicField};
 use rayon::prelude::*;
 
@@ -46,6 +49,30 @@ impl<F: TwoAdicField> DifTwiddles<F> {
     /// log2 of the transform size.
     pub fn log_n(&self) -> usize {
         self.log_n
+    }
+}
+
+/// Twiddle tables by `(log_n, inverse)`, built on first use and shared between threads: a
+/// prover transforms shard after shard of one shape, and rebuilding the tables each time
+/// costs a sizeable fraction of a transform.
+pub struct TwiddleCache<F> {
+    tables: Mutex<TwiddleTables<F>>,
+}
+
+/// The cache's tables by `(log_n, inverse)`.
+type TwiddleTables<F> = HashMap<(usize, bool), Arc<DifTwiddles<F>>>;
+
+impl<F> Default for TwiddleCache<F> {
+    fn default() -> Self {
+        Self { tables: Mutex::default() }
+    }
+}
+
+impl<F: TwoAdicField> TwiddleCache<F> {
+    /// The tables of the size-`2^log_n` forward (`inverse = false`) or inverse network.
+    pub fn get(&self, log_n: usize, inverse: bool) -> Arc<DifTwiddles<F>> {
+        let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        tables.entry((log_n, inverse)).or_insert_with(|| Arc::new(DifTwiddles::new(log_n, inverse))).clone()
     }
 }
 

@@ -558,16 +558,17 @@ mod tests {
         assert!(cycles > (3 * 17) << 11, "{cycles}");
         assert!(t.command_time(&c) > 10 * Timing { clock_hz: 250e6, ..Timing::default() }.command_time(&c));
         // What the card does not run is refused at admission, in a few cycles; Goldilocks too.
+        let refused = t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64);
         let lde = Command::new(Opcode::Lde, Field::BabyBear);
-        assert_eq!(t.command_time(&lde), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
+        assert_eq!(t.command_time(&lde), refused);
         c.field = Field::Goldilocks;
-        assert_eq!(t.command_time(&c), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
+        assert_eq!(t.command_time(&c), refused);
         // A shape past every limit (admission refuses it) is counted as refused, not overflowed.
         for op in [Opcode::CommitBatch, Opcode::BuildTree, Opcode::ReadPaths, Opcode::ReadCap] {
             let mut huge = Command::new(op, Field::BabyBear);
             (huge.log_rows, huge.log_blowup, huge.cols, huge.count) = (255, 255, u16::MAX, u32::MAX);
             huge.flags = Flags::LAST;
-            assert_eq!(t.command_time(&huge), t.cycles(slotproof_hdl::card::CardTop::COMPLETION_LATENCY as u64));
+            assert_eq!(t.command_time(&huge), refused);
             // The largest shape counted: every column, the widest LDE, no overflow.
             (huge.log_rows, huge.log_blowup) = (29, 3);
             assert!(t.command_time(&huge) > Duration::ZERO);
