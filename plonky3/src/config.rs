@@ -3,18 +3,23 @@
 //! These are the types Plonky3's own examples and benches build (`PaddingFreeSponge` leaves,
 //! `TruncatedPermutation` compression, binary `MerkleTreeMmcs`, `DuplexChallenger`, a
 //! binomial extension for challenges, `TwoAdicFriPcs`), with the default Poseidon2 constants.
-//! A prover picks its DFT (`SlotproofDft` or a stock one) and FRI parameters; everything
-//! else is fixed, so two configurations that differ only in the DFT must give the same
-//! proof bytes.
+//! A prover picks its DFT (`SlotproofDft` or Plonky3's `Radix2DitParallel`), its Merkle
+//! scheme (`SlotproofMmcs` or Plonky3's `MerkleTreeMmcs`) and FRI parameters; everything else
+//! is fixed, so configurations that differ only in those kernels must give the same proof
+//! bytes. `slotproof(fri)` and `stock(fri)` are the two ends.
 
 use p3_challenger::DuplexChallenger;
-use p3_commit::ExtensionMmcs;
+use p3_commit::{ExtensionMmcs, Mmcs};
+use p3_dft::Radix2DitParallel;
 use p3_field::Field;
 use p3_field::extension::BinomialExtensionField;
 use p3_fri::{FriParameters, TwoAdicFriPcs};
 use p3_merkle_tree::MerkleTreeMmcs;
 use p3_symmetric::{PaddingFreeSponge, TruncatedPermutation};
 use p3_uni_stark::StarkConfig;
+
+use crate::SlotproofDft;
+use crate::mmcs::SlotproofMmcs;
 
 /// The FRI parameters a configuration is built with (its `mmcs` is the configuration's own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,24 +55,43 @@ macro_rules! standard_config {
             pub type Hash = PaddingFreeSponge<Perm, $width, $rate, $digest>;
             /// 2-to-1 compression: the truncated permutation.
             pub type Compress = TruncatedPermutation<Perm, 2, $digest, $width>;
-            /// The trace and quotient commitment scheme.
+            /// Plonky3's trace and quotient commitment scheme.
             pub type ValMmcs =
                 MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, $digest>;
+            /// The same scheme on slotproof's kernels.
+            pub type SlotMmcs = SlotproofMmcs<Val, Perm, $width, $rate, $digest>;
             /// The challenge field.
             pub type Challenge = BinomialExtensionField<Val, $ext>;
-            /// FRI's commitment scheme over challenges.
-            pub type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
+            /// FRI's commitment scheme over challenges, on the value scheme `M`.
+            pub type ChallengeMmcs<M> = ExtensionMmcs<Val, Challenge, M>;
             /// The Fiat–Shamir challenger.
             pub type Challenger = DuplexChallenger<Val, Perm, $width, $rate>;
-            /// The PCS with DFT `Dft`.
-            pub type Pcs<Dft> = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
-            /// The STARK configuration with DFT `Dft`.
-            pub type Config<Dft> = StarkConfig<Pcs<Dft>, Challenge, Challenger>;
+            /// The PCS with DFT `Dft` and value scheme `M`.
+            pub type Pcs<Dft, M> = TwoAdicFriPcs<Val, Dft, M, ChallengeMmcs<M>>;
+            /// The STARK configuration with DFT `Dft` and value scheme `M`.
+            pub type Config<Dft, M> = StarkConfig<Pcs<Dft, M>, Challenge, Challenger>;
+            /// Plonky3's own kernels.
+            pub type StockConfig = Config<Radix2DitParallel<Val>, ValMmcs>;
+            /// slotproof's kernels.
+            pub type SlotproofConfig = Config<SlotproofDft<Val>, SlotMmcs>;
 
-            /// The configuration with `dft` and `fri`.
-            pub fn config<Dft: p3_dft::TwoAdicSubgroupDft<Val>>(dft: Dft, fri: FriOptions) -> Config<Dft> {
+            /// Plonky3's Merkle scheme with the default constants, the root as commitment.
+            pub fn stock_mmcs() -> ValMmcs {
                 let perm = $make_perm();
-                let val_mmcs = ValMmcs::new(Hash::new(perm.clone()), Compress::new(perm.clone()), 0);
+                ValMmcs::new(Hash::new(perm.clone()), Compress::new(perm), 0)
+            }
+
+            /// slotproof's Merkle scheme, the same commitments and proofs as [`stock_mmcs`].
+            pub fn slotproof_mmcs() -> SlotMmcs {
+                SlotMmcs::new($make_perm(), 0)
+            }
+
+            /// The configuration with `dft`, value scheme `mmcs` and `fri`.
+            pub fn config<Dft, M>(dft: Dft, mmcs: M, fri: FriOptions) -> Config<Dft, M>
+            where
+                Dft: p3_dft::TwoAdicSubgroupDft<Val>,
+                M: Mmcs<Val>,
+            {
                 let params = FriParameters {
                     log_blowup: fri.log_blowup,
                     log_final_poly_len: 0,
@@ -76,9 +100,19 @@ macro_rules! standard_config {
                     batch_proof_of_work_bits: 0,
                     commit_proof_of_work_bits: 0,
                     query_proof_of_work_bits: fri.query_proof_of_work_bits,
-                    mmcs: ChallengeMmcs::new(val_mmcs.clone()),
+                    mmcs: ChallengeMmcs::new(mmcs.clone()),
                 };
-                Config::new(Pcs::new(dft, val_mmcs, params), Challenger::new(perm))
+                Config::new(Pcs::new(dft, mmcs, params), Challenger::new($make_perm()))
+            }
+
+            /// Stock Plonky3: `Radix2DitParallel` and `MerkleTreeMmcs`.
+            pub fn stock(fri: FriOptions) -> StockConfig {
+                config(Radix2DitParallel::default(), stock_mmcs(), fri)
+            }
+
+            /// Plonky3 on slotproof: `SlotproofDft` and `SlotproofMmcs`.
+            pub fn slotproof(fri: FriOptions) -> SlotproofConfig {
+                config(SlotproofDft::default(), slotproof_mmcs(), fri)
             }
         }
     };

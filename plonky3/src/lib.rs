@@ -10,15 +10,27 @@
 //! - [`SlotproofDft`]: `p3_dft::TwoAdicSubgroupDft` on slotproof's cache-blocked NTT and
 //!   its strips-and-blocks coset LDE, for BabyBear, KoalaBear and Goldilocks.
 //!
-//! - [`config`]: Plonky3's standard Poseidon2 STARK configuration per field with the DFT as
-//!   a parameter, and [`air::FibonacciAir`], the workload the tests, the example and the
-//!   bench prove.
+//! - [`SlotproofMmcs`]: `p3_commit::Mmcs` on slotproof's lane-parallel Poseidon2 leaf hashing
+//!   and tree compression: Plonky3's mixed-height binary Merkle scheme, the same commitment,
+//!   openings and (pruned) proofs as `MerkleTreeMmcs`.
+//!
+//! - [`config`]: Plonky3's standard Poseidon2 STARK configuration per field with the DFT and
+//!   the Merkle scheme as parameters (`config::babybear::slotproof(fri)` against
+//!   `config::babybear::stock(fri)`).
+//!
+//! - Two workloads: [`air::FibonacciAir`] (any width, cheap constraints) and
+//!   [`poseidon2_air`], Plonky3's vectorized Poseidon2-permutation AIR on each field's default
+//!   constants, the workload of the prove-time bench.
 //!
 //! Plonky3's own implementations are the oracle: the tests compare every method against
-//! `Radix2DitParallel` on random matrices and prove the same STARK with both.
+//! `Radix2DitParallel` and `MerkleTreeMmcs` on random matrices and prove the same STARK with
+//! both.
 
 pub mod air;
 pub mod config;
 pub mod dft;
+pub mod mmcs;
+pub mod poseidon2_air;
 
 pub use dft::SlotproofDft;
+pub use mmcs::SlotproofMmcs;

@@ -19,17 +19,46 @@ impl<F: Field, const W: usize, T> LanePermutation<F, W> for T where
 {
 }
 
-/// The sponge over one row (scalar path, for the rows left over after the lanes are full).
-pub fn leaf_hash<F: Field, P: LanePermutation<F, W>, const W: usize, const R: usize, const D: usize>(
+/// The sponge over `out.len()` rows on SIMD lanes, element `k` of row `r` read by `at(r, k)`:
+/// `F::Packing::WIDTH` rows absorb side by side, the rows left over go one at a time.
+#[inline(always)]
+fn hash_lanes<F: Field, P: LanePermutation<F, W>, const W: usize, const R: usize, const D: usize>(
     perm: &P,
-    row: &[F],
-) -> [F; D] {
-    let mut state = [F::ZERO; W];
-    for block in row.chunks(R) {
-        state[..block.len()].copy_from_slice(block);
-        perm.permute_mut(&mut state);
+    width: usize,
+    at: impl Fn(usize, usize) -> F,
+    out: &mut [[F; D]],
+) {
+    let lanes = F::Packing::WIDTH;
+    let n = out.len();
+    let full = n - n % lanes;
+    for g in (0..full).step_by(lanes) {
+        let mut state = [F::Packing::ZERO; W];
+        let mut k = 0;
+        while k < width {
+            let take = R.min(width - k);
+            for (l, lane) in state.iter_mut().enumerate().take(take) {
+                *lane = F::Packing::from_fn(|row| at(g + row, k + l));
+            }
+            perm.permute_mut(&mut state);
+            k += take;
+        }
+        for (lane, digest) in out[g..g + lanes].iter_mut().enumerate() {
+            *digest = core::array::from_fn(|d| state[d].as_slice()[lane]);
+        }
     }
-    core::array::from_fn(|i| state[i])
+    for (r, digest) in out.iter_mut().enumerate().skip(full) {
+        let mut state = [F::ZERO; W];
+        let mut k = 0;
+        while k < width {
+            let take = R.min(width - k);
+            for (l, s) in state.iter_mut().enumerate().take(take) {
+                *s = at(r, k + l);
+            }
+            perm.permute_mut(&mut state);
+            k += take;
+        }
+        *digest = core::array::from_fn(|i| state[i]);
+    }
 }
 
 /// Hashes the rows of `rows` (row-major, `width` columns) into `out`, one digest per row.
@@ -39,29 +68,22 @@ pub fn hash_rows<F: Field, P: LanePermutation<F, W>, const W: usize, const R: us
     width: usize,
     out: &mut [[F; D]],
 ) {
-    let lanes = F::Packing::WIDTH;
-    let n = rows.len() / width;
-    debug_assert_eq!(out.len(), n);
-    let full = n - n % lanes;
-    for g in (0..full).step_by(lanes) {
-        let mut state = [F::Packing::ZERO; W];
-        let base = g * width;
-        let mut k = 0;
-        while k < width {
-            let take = R.min(width - k);
-            for (l, lane) in state.iter_mut().enumerate().take(take) {
-                *lane = F::Packing::from_fn(|row| rows[base + row * width + k + l]);
-            }
-            perm.permute_mut(&mut state);
-            k += take;
-        }
-        for (lane, digest) in out[g..g + lanes].iter_mut().enumerate() {
-            *digest = core::array::from_fn(|d| state[d].as_slice()[lane]);
-        }
-    }
-    for r in full..n {
-        out[r] = leaf_hash::<F, P, W, R, D>(perm, &rows[r * width..(r + 1) * width]);
-    }
+    debug_assert_eq!(out.len() * width, rows.len());
+    hash_lanes::<F, P, W, R, D>(perm, width, |r, k| rows[r * width + k], out);
+}
+
+/// Hashes each row of `rows` (one slice per row, all of one width) into `out`: the sponge of
+/// [`hash_rows`] for rows that are not contiguous, such as a bit-reversed view's, read in
+/// place rather than copied together first.
+pub fn hash_row_slices<F: Field, P: LanePermutation<F, W>, const W: usize, const R: usize, const D: usize>(
+    perm: &P,
+    rows: &[&[F]],
+    out: &mut [[F; D]],
+) {
+    debug_assert_eq!(out.len(), rows.len());
+    let width = rows.first().map_or(0, |r| r.len());
+    debug_assert!(rows.iter().all(|r| r.len() == width));
+    hash_lanes::<F, P, W, R, D>(perm, width, |r, k| rows[r][k], out);
 }
 
 /// The 2-to-1 compression of one pair.
