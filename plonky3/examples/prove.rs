@@ -6,6 +6,7 @@
 //! ```text
 //! cargo run --release -p slotproof-plonky3 --example prove                       # Poseidon2 AIR, BabyBear, 2^12 rows
 //! cargo run --release -p slotproof-plonky3 --example prove -- --air fibonacci --field koalabear --log-rows 16
+//! cargo run --release -p slotproof-plonky3 --example prove -- --trees sim-card    # Merkle trees on the simulated card
 //! ```
 
 use std::time::{Duration, Instant};
@@ -16,13 +17,23 @@ use p3_matrix::Matrix;
 use p3_uni_stark::{Proof, prove, verify};
 use slotproof_plonky3::air::FibonacciAir;
 use slotproof_plonky3::config::{FriOptions, babybear, goldilocks, koalabear};
-use slotproof_plonky3::poseidon2_air;
+use slotproof_plonky3::{SlotproofDft, poseidon2_air};
+use slotproof_sim::device::FaultPlan;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Field {
     Babybear,
     Koalabear,
     Goldilocks,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Trees {
+    /// `SlotproofMmcs` on this machine's cores.
+    Cpu,
+    /// `CardMmcs` on the simulated card (the device model behind the real driver): trees built
+    /// and kept on the card, openings' paths read from it.
+    SimCard,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -58,6 +69,9 @@ struct Args {
     /// first, so even one prover run twice gives different bytes.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=30))]
     pow_bits: u8,
+    /// Where slotproof builds the Merkle trees.
+    #[arg(long, value_enum, default_value = "cpu")]
+    trees: Trees,
     /// Seed of the Poseidon2 AIR's random inputs.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -84,6 +98,27 @@ macro_rules! run {
         verify(&$field::stock($fri), &$air, &received, &$pis)
             .map_err(|e| anyhow::anyhow!("stock Plonky3 refused the proof: {e:?}"))?;
         Run { bytes, took }
+    }};
+}
+
+/// Proves on slotproof's kernels, the trees where `--trees` says.
+macro_rules! ours {
+    ($field:ident, $args:expr, $air:expr, $trace:expr, $pis:expr, $fri:expr) => {{
+        match $args.trees {
+            Trees::Cpu => run!($field, $field::slotproof($fri), $air, $trace, $pis, $fri),
+            Trees::SimCard => {
+                let card = $field::CardMmcs::on_sim($field::slotproof_mmcs(), FaultPlan::none())
+                    .context("opening the simulated card")?;
+                let run =
+                    run!($field, $field::config(SlotproofDft::default(), card.clone(), $fri), $air, $trace, $pis, $fri);
+                let (on_card, cpu_shape, fell_back, paths, _) = card.stats().snapshot();
+                println!(
+                    "trees on the simulated card: {on_card} commitments on the card, {} on the CPU, {paths} paths read",
+                    cpu_shape + fell_back
+                );
+                run
+            }
+        }
     }};
 }
 
@@ -117,7 +152,7 @@ macro_rules! both {
                 // Stock first: the first prover in a process also pays for starting the
                 // thread pool and faulting in the allocator's pages.
                 let stock = run!($field, $field::stock($fri), air, trace.clone(), pis, $fri);
-                let ours = run!($field, $field::slotproof($fri), air, trace, pis, $fri);
+                let ours = ours!($field, args, air, trace, pis, $fri);
                 (ours, stock)
             }
             AirKind::Fibonacci => {
@@ -128,7 +163,7 @@ macro_rules! both {
                 // Stock first: the first prover in a process also pays for starting the
                 // thread pool and faulting in the allocator's pages.
                 let stock = run!($field, $field::stock($fri), air, trace.clone(), pis, $fri);
-                let ours = run!($field, $field::slotproof($fri), air, trace, pis, $fri);
+                let ours = ours!($field, args, air, trace, pis, $fri);
                 (ours, stock)
             }
         }
@@ -149,14 +184,18 @@ fn main() -> Result<()> {
         Field::Goldilocks => both!(goldilocks, &args, fri),
     };
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!(
-        "prove on slotproof (SlotproofDft, SlotproofMmcs):      {:>9.1} ms, verified by stock Plonky3",
-        ms(ours.took)
-    );
+    let kernels = match args.trees {
+        Trees::Cpu => "SlotproofDft, SlotproofMmcs",
+        Trees::SimCard => "SlotproofDft, CardMmcs",
+    };
+    println!("prove on slotproof ({kernels:<27}):      {:>9.1} ms, verified by stock Plonky3", ms(ours.took));
     println!(
         "prove on Plonky3 (Radix2DitParallel, MerkleTreeMmcs):  {:>9.1} ms, verified by stock Plonky3",
         ms(stock.took)
     );
+    if args.trees == Trees::SimCard {
+        println!("  (the simulated card's time is the device model computing on this machine's CPU, not a card's)");
+    }
     if args.pow_bits > 0 {
         println!("proofs not compared: with grinding the witness (and all after it) depends on thread timing");
         return Ok(());

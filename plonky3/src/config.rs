@@ -60,6 +60,8 @@ macro_rules! standard_config {
                 MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, $digest>;
             /// The same scheme on slotproof's kernels.
             pub type SlotMmcs = SlotproofMmcs<Val, Perm, $width, $rate, $digest>;
+            /// The same scheme with its trees on a slotproof card.
+            pub type CardMmcs = crate::card::CardMmcs<Val, Perm, $width, $rate, $digest>;
             /// The challenge field.
             pub type Challenge = BinomialExtensionField<Val, $ext>;
             /// FRI's commitment scheme over challenges, on the value scheme `M`.
@@ -74,6 +76,12 @@ macro_rules! standard_config {
             pub type StockConfig = Config<Radix2DitParallel<Val>, ValMmcs>;
             /// slotproof's kernels.
             pub type SlotproofConfig = Config<SlotproofDft<Val>, SlotMmcs>;
+
+            /// The field's default Poseidon2 (Plonky3's constants): the hash, the compression
+            /// and the challenger's permutation.
+            pub fn perm() -> Perm {
+                $make_perm()
+            }
 
             /// Plonky3's Merkle scheme with the default constants, the root as commitment.
             pub fn stock_mmcs() -> ValMmcs {

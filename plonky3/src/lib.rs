@@ -14,6 +14,10 @@
 //!   and tree compression: Plonky3's mixed-height binary Merkle scheme, the same commitment,
 //!   openings and (pruned) proofs as `MerkleTreeMmcs`.
 //!
+//! - [`card::CardMmcs`]: the same scheme with the trees built and kept on a slotproof card
+//!   (an FPGA card, an emulated one, or the simulated device), openings' paths read back from
+//!   it and checked, the CPU taking over whatever the card cannot do or does wrong.
+//!
 //! - [`config`]: Plonky3's standard Poseidon2 STARK configuration per field with the DFT and
 //!   the Merkle scheme as parameters (`config::babybear::slotproof(fri)` against
 //!   `config::babybear::stock(fri)`).
@@ -27,6 +31,7 @@
 //! both.
 
 pub mod air;
+pub mod card;
 pub mod config;
 pub mod dft;
 pub mod mmcs;

@@ -54,6 +54,30 @@ pub type StockMmcs<F, P, const W: usize, const R: usize, const D: usize> = Merkl
     D,
 >;
 
+/// The shape of Plonky3's binary Merkle scheme over `F` with `D`-element digests: what a
+/// commitment, a path and a pruned multi-path are. Both schemes here send exactly these.
+pub trait BinaryMerkle<F: Send + Sync + Clone, const D: usize>:
+    Mmcs<
+        F,
+        Commitment = MerkleCap<F, [F; D]>,
+        Proof = Vec<[F; D]>,
+        MultiProof = PrunedMerklePaths<F, D>,
+        Error = MerkleTreeError,
+    >
+{
+}
+
+impl<F: Send + Sync + Clone, const D: usize, T> BinaryMerkle<F, D> for T where
+    T: Mmcs<
+            F,
+            Commitment = MerkleCap<F, [F; D]>,
+            Proof = Vec<[F; D]>,
+            MultiProof = PrunedMerklePaths<F, D>,
+            Error = MerkleTreeError,
+        >
+{
+}
+
 /// A binary Merkle MMCS over field `F` on a Poseidon2 permutation `P` of width `W`, sponge
 /// rate `R` and `D`-element digests, built on slotproof's lane kernels.
 #[derive(Clone)]
@@ -229,7 +253,7 @@ where
     }
 
     /// Every digest layer of the tree over `matrices`, leaves first.
-    fn build_layers<M: Matrix<F>>(&self, matrices: &[M]) -> Result<Vec<Vec<[F; D]>>, MerkleTreeError> {
+    pub(crate) fn build_layers<M: Matrix<F>>(&self, matrices: &[M]) -> Result<Vec<Vec<[F; D]>>, MerkleTreeError> {
         let max_height = check_heights(matrices.iter().map(|m| m.height()))?;
         // Tallest first; a stable sort keeps matrices of one height in the order given, which
         // is the order their rows are concatenated in.
@@ -298,52 +322,66 @@ where
         index: usize,
         tree: &SlotproofTree<F, M, D>,
     ) -> Result<Vec<Vec<F>>, MerkleTreeError> {
-        let max_height = tree.matrices.iter().map(|m| m.height()).max().unwrap_or(0);
-        if index >= max_height {
-            return Err(MerkleTreeError::IndexOutOfBounds { max_height, index });
+        open_rows(&tree.matrices, index)
+    }
+
+    /// The verifier's copy of this scheme: Plonky3's `MerkleTreeMmcs` on the same permutation.
+    pub(crate) fn verifier(&self) -> &StockMmcs<F, P, W, R, D> {
+        &self.verifier
+    }
+}
+
+/// Row `index` of every matrix under Plonky3's index semantics (a shorter matrix drops the
+/// low bits of the index), or why there is none.
+pub(crate) fn open_rows<F: Clone + Send + Sync, M: Matrix<F>>(
+    matrices: &[M],
+    index: usize,
+) -> Result<Vec<Vec<F>>, MerkleTreeError> {
+    let max_height = matrices.iter().map(|m| m.height()).max().unwrap_or(0);
+    if index >= max_height {
+        return Err(MerkleTreeError::IndexOutOfBounds { max_height, index });
+    }
+    let log_max = log2_ceil(max_height);
+    Ok(matrices
+        .iter()
+        .map(|m| {
+            let row = index >> (log_max - log2_ceil(m.height()));
+            m.row_slice(row).expect("a ladder height covers every global index").to_vec()
+        })
+        .collect())
+}
+
+/// The authentication path of leaf `index` through `levels` layers, leaves first: at each
+/// layer the sibling of the node above the leaf. `node(level, i)` is node `i` of a layer.
+pub(crate) fn auth_path<T>(index: usize, levels: usize, node: impl Fn(usize, usize) -> T) -> Vec<T> {
+    (0..levels).map(|level| node(level, (index >> level) ^ 1)).collect()
+}
+
+/// The digests a multi-opening of `indices` sends through `levels` layers: walking the
+/// queried nodes up level by level, each pair holding one queried node sends the other, a
+/// pair of two sends nothing. Pairs in ascending order, as Plonky3's pruning sends them.
+pub(crate) fn pruned_siblings<T>(indices: &[usize], levels: usize, node: impl Fn(usize, usize) -> T) -> Vec<T> {
+    let mut frontier: Vec<usize> = indices.to_vec();
+    frontier.sort_unstable();
+    frontier.dedup();
+    let mut sent = Vec::new();
+    for level in 0..levels {
+        let mut i = 0;
+        while i < frontier.len() {
+            let n = frontier[i];
+            if n & 1 == 0 && frontier.get(i + 1) == Some(&(n | 1)) {
+                i += 2;
+            } else {
+                sent.push(node(level, n ^ 1));
+                i += 1;
+            }
         }
-        let log_max = log2_ceil(max_height);
-        Ok(tree
-            .matrices
-            .iter()
-            .map(|m| {
-                let row = index >> (log_max - log2_ceil(m.height()));
-                m.row_slice(row).expect("a ladder height covers every global index").to_vec()
-            })
-            .collect())
-    }
-
-    /// The sibling of `index`'s node on every layer below the cap, leaves first.
-    fn auth_path<M>(&self, index: usize, tree: &SlotproofTree<F, M, D>) -> Vec<[F; D]> {
-        (0..tree.proof_levels(self.cap_height)).map(|level| tree.layers[level][(index >> level) ^ 1]).collect()
-    }
-
-    /// The digests a multi-opening of `indices` must send: walking the queried nodes up the
-    /// tree level by level, each pair that holds one queried node sends the other; a pair of
-    /// two queried nodes sends nothing. Pairs in ascending order, as Plonky3's pruning does.
-    fn pruned_siblings<M>(&self, indices: &[usize], tree: &SlotproofTree<F, M, D>) -> Vec<[F; D]> {
-        let mut frontier: Vec<usize> = indices.to_vec();
-        frontier.sort_unstable();
+        for n in frontier.iter_mut() {
+            *n >>= 1;
+        }
         frontier.dedup();
-        let mut sent = Vec::new();
-        for level in 0..tree.proof_levels(self.cap_height) {
-            let mut i = 0;
-            while i < frontier.len() {
-                let node = frontier[i];
-                if node & 1 == 0 && frontier.get(i + 1) == Some(&(node | 1)) {
-                    i += 2;
-                } else {
-                    sent.push(tree.layers[level][node ^ 1]);
-                    i += 1;
-                }
-            }
-            for n in frontier.iter_mut() {
-                *n >>= 1;
-            }
-            frontier.dedup();
-        }
-        sent
     }
+    sent
 }
 
 impl<F, P, const W: usize, const R: usize, const D: usize> Mmcs<F> for SlotproofMmcs<F, P, W, R, D>
@@ -351,13 +389,7 @@ where
     F: Field,
     P: LanePermutation<F, W> + Clone,
     [F; D]: Serialize + DeserializeOwned,
-    StockMmcs<F, P, W, R, D>: Mmcs<
-            F,
-            Commitment = MerkleCap<F, [F; D]>,
-            Proof = Vec<[F; D]>,
-            MultiProof = PrunedMerklePaths<F, D>,
-            Error = MerkleTreeError,
-        >,
+    StockMmcs<F, P, W, R, D>: BinaryMerkle<F, D>,
 {
     type ProverData<M> = SlotproofTree<F, M, D>;
     type Commitment = MerkleCap<F, [F; D]>;
@@ -376,7 +408,8 @@ where
     /// When `index` is not below the tallest height (as Plonky3's does).
     fn open_batch<M: Matrix<F>>(&self, index: usize, tree: &Self::ProverData<M>) -> BatchOpening<F, Self> {
         let rows = self.try_open_rows(index, tree).unwrap_or_else(|e| panic!("cannot open row {index}: {e}"));
-        BatchOpening::new(rows, self.auth_path(index, tree))
+        let levels = tree.proof_levels(self.cap_height);
+        BatchOpening::new(rows, auth_path(index, levels, |level, i| tree.layers[level][i]))
     }
 
     fn get_matrices<'a, M: Matrix<F>>(&self, tree: &'a Self::ProverData<M>) -> Vec<&'a M> {
@@ -409,7 +442,9 @@ where
             .iter()
             .map(|&i| self.try_open_rows(i, tree).unwrap_or_else(|e| panic!("cannot open row {i}: {e}")))
             .collect();
-        (rows, PrunedMerklePaths { sibling_hashes: self.pruned_siblings(indices, tree) })
+        let levels = tree.proof_levels(self.cap_height);
+        let sibling_hashes = pruned_siblings(indices, levels, |level, i| tree.layers[level][i]);
+        (rows, PrunedMerklePaths { sibling_hashes })
     }
 
     fn verify_multi_batch<Row: AsRef<[F]> + PartialEq>(

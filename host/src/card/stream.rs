@@ -105,7 +105,7 @@ fn stage(i: usize) -> Region {
 
 /// Uploads `bytes` to `addr`, split over `channels` H2C channels from separate threads, each
 /// in calls of at most `call_bytes`.
-fn upload_split<T: Transport>(
+pub(crate) fn upload_split<T: Transport>(
     card: &CardDriver<T>,
     addr: u64,
     bytes: &[u8],
@@ -132,7 +132,7 @@ fn upload_split<T: Transport>(
 }
 
 /// Runs `op` up to `attempts` times while its failure is transient, counting the retries.
-fn with_retries<R>(
+pub(crate) fn with_retries<R>(
     attempts: u32,
     retries: &mut u32,
     what: &str,
@@ -294,11 +294,11 @@ pub fn commit_slice<T: Transport>(
     }
     // The last COMMIT_BATCH left the whole tree (leaves, then every layer) at TREE: the
     // Merkle unit consumes the digests as the sponges squeeze them, so no BUILD_TREE pass.
-    let root = read_root(card, field, log_rows_out, opts.attempts, &mut retries)?;
+    let root = read_root(card, field, tree.base, log_rows_out, opts.attempts, &mut retries)?;
     let paths = if open.is_empty() {
         Vec::new()
     } else {
-        read_paths(card, field, log_rows_out, open, opts.attempts, &mut retries)?
+        read_paths(card, field, tree.base, log_rows_out, open, opts.attempts, &mut retries)?
     };
     Ok(SliceRun { root, retries, bytes_up, paths })
 }
@@ -308,10 +308,11 @@ const PATH_INDICES: u64 = memory_map::RESULT.base + (1 << 20);
 const PATH_ANSWER: u64 = memory_map::RESULT.base + (2 << 20);
 
 /// Reads the leaf digest and authentication path of each leaf in `indices` from the tree
-/// over 2^`log_leaves` leaves that the card holds.
+/// over 2^`log_leaves` leaves that the card holds at `tree` (in the TREE region).
 pub fn read_paths<T: Transport>(
     card: &CardDriver<T>,
     field: Field,
+    tree: u64,
     log_leaves: usize,
     indices: &[u32],
     attempts: u32,
@@ -328,7 +329,7 @@ pub fn read_paths<T: Transport>(
     let done = with_retries(attempts, retries, "READ_PATHS", || {
         let crc = card.upload(0, PATH_INDICES, &bytes)?;
         let mut cmd = Command::new(Opcode::ReadPaths, field).with_payload(PATH_INDICES, bytes.len() as u32, crc);
-        cmd.aux = memory_map::TREE.base;
+        cmd.aux = tree;
         cmd.dst = PATH_ANSWER;
         cmd.log_rows = log_leaves as u8;
         cmd.count = indices.len() as u32;
@@ -344,16 +345,17 @@ pub fn read_paths<T: Transport>(
     })
 }
 
-/// Reads the root of the tree over 2^`log_leaves` leaves that the card holds.
-fn read_root<T: Transport>(
+/// Reads the root of the tree over 2^`log_leaves` leaves that the card holds at `tree`.
+pub fn read_root<T: Transport>(
     card: &CardDriver<T>,
     field: Field,
+    tree: u64,
     log_leaves: usize,
     attempts: u32,
     retries: &mut u32,
 ) -> Result<Vec<u64>, CardFault> {
     let mut cmd = Command::new(Opcode::ReadRoot, field);
-    cmd.aux = memory_map::TREE.base;
+    cmd.aux = tree;
     cmd.dst = memory_map::RESULT.base;
     cmd.log_rows = log_leaves as u8;
     let done = card.run(cmd)?;
@@ -364,7 +366,12 @@ fn read_root<T: Transport>(
     parse_digests(card, field, &bytes, "root").map(|mut d| d.remove(0))
 }
 
-fn expect_len<T: Transport>(card: &CardDriver<T>, what: &str, got: usize, want: usize) -> Result<(), CardFault> {
+pub(crate) fn expect_len<T: Transport>(
+    card: &CardDriver<T>,
+    what: &str,
+    got: usize,
+    want: usize,
+) -> Result<(), CardFault> {
     if got == want {
         return Ok(());
     }
