@@ -12,6 +12,10 @@
 //! [`TreeSpace`] hands out disjoint ranges of the TREE region; a [`ResidentTree`] gives its
 //! range back when dropped, so a prover holding several commitments (trace, quotient, every
 //! FRI layer) holds several trees, and one it no longer needs frees its room.
+//!
+//! The rows go through one staging buffer, upload and hash in turn: the streaming commit's
+//! double buffering ([`super::stream`]) is not applied here yet, so on a real card the link
+//! and the card take turns rather than overlap.
 
 use std::sync::{Arc, Mutex};
 
@@ -20,7 +24,9 @@ use slotproof_firmware::memory_map;
 use slotproof_firmware::{Command, Field, Flags, Opcode};
 
 use super::driver::{CardDriver, CardFault};
-use super::stream::{expect_len, load_tables, parse_digests, plan_batches, read_paths, read_root, with_retries};
+use super::stream::{
+    expect_len, load_tables, parse_digests, plan_batches, read_paths, read_root, upload_split, with_retries,
+};
 use super::verify::OpenedPath;
 use crate::transport::{DmaBuffer, Transport};
 
@@ -147,7 +153,8 @@ impl Drop for ResidentTree {
 /// writes columns `c0..c1` of the rows in card layout (column after column, each element
 /// `field.elem_bytes()` little-endian bytes) into `out`. Columns go over in batches of at most
 /// `batch_bytes`, widths a multiple of the sponge rate so each row's sponge continues across
-/// batches; a damaged upload is sent again, up to `attempts` tries.
+/// batches, each split over the card's H2C channels in calls of at most `CALL_BYTES`; a
+/// damaged upload is sent again, up to `attempts` tries.
 #[allow(clippy::too_many_arguments)]
 pub fn commit_rows<T: Transport>(
     card: &CardDriver<T>,
@@ -182,6 +189,7 @@ pub fn commit_rows<T: Transport>(
 
     let mut staged = DmaBuffer::new(stage_bytes).map_err(|source| CardFault::Transfer { card: name(), source })?;
     let stage = memory_map::STAGE_A.base;
+    let channels = memory_map::H2C_CHANNELS.clamp(1, card.transport().info().h2c_channels.max(1));
     for (i, &(c0, c1)) in batches.iter().enumerate() {
         let len = (c1 - c0) * rows * field.elem_bytes();
         pack(c0, c1, &mut staged.as_mut_slice()[..len]);
@@ -201,7 +209,7 @@ pub fn commit_rows<T: Transport>(
         // Upload and command retried together: a payload the card found damaged is sent
         // again from the host copy.
         with_retries(attempts, &mut 0, "HASH_LEAVES", || {
-            card.upload(0, stage, bytes)?;
+            upload_split(card, stage, bytes, channels, memory_map::CALL_BYTES)?;
             card.run(cmd)
         })?;
     }
