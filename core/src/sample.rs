@@ -69,16 +69,16 @@ fn random_rows<T: Send + Copy + Default>(
     RowMajor::new(values, cols).expect("whole rows")
 }
 
+/// A seed no one can know in advance: the clock and the process, mixed.
+pub fn fresh_seed() -> u64 {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64);
+    SplitMix64::new(t.unwrap_or(0) ^ u64::from(std::process::id())).next_u64()
+}
+
 /// A seed for a randomized test: `SLOTPROOF_SEED` if set (to replay a failure), otherwise
-/// fresh from the clock. Printed so that a failing run can be replayed.
+/// [`fresh_seed`]. Printed so that a failing run can be replayed.
 pub fn test_seed(test: &str) -> u64 {
-    let seed = std::env::var("SLOTPROOF_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or_else(|| {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        SplitMix64::new(t ^ std::process::id() as u64).next_u64()
-    });
+    let seed = std::env::var("SLOTPROOF_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or_else(fresh_seed);
     eprintln!("{test}: seed {seed} (replay with SLOTPROOF_SEED={seed})");
     seed
 }

@@ -40,7 +40,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use slotproof_core::TraceField;
 use slotproof_core::cpu::merkle::LanePermutation;
-use slotproof_core::sample::SplitMix64;
+use slotproof_core::sample::{SplitMix64, fresh_seed};
 use slotproof_firmware::Field;
 use slotproof_host::backend::card::{DEFAULT_SAMPLES, VerifyMode};
 use slotproof_host::card::discover::{AnyCard, open_sim};
@@ -174,12 +174,6 @@ where
 /// check rebuilt them.
 type OnCard<F, const D: usize> = (MerkleCap<F, [F; D]>, ResidentTree, Option<Vec<Vec<[F; D]>>>);
 
-/// A fresh seed for the sampled rows: time and process, so a card cannot predict them.
-fn test_seed_free() -> u64 {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64);
-    SplitMix64::new(t.unwrap_or(0) ^ u64::from(std::process::id())).next_u64()
-}
-
 /// A commitment's prover data: where its tree is.
 pub enum CardTree<F, M, const D: usize> {
     /// On the card, with the prover's matrices, the commitment, and (once a path from the
@@ -282,7 +276,7 @@ where
         };
         // Sampled rows: the first, the last, and ones drawn from a fresh seed (a card cannot
         // know them when it computes).
-        let mut rng = SplitMix64::new(test_seed_free());
+        let mut rng = SplitMix64::new(fresh_seed());
         let mut sampled: Vec<u32> = vec![0, (height - 1) as u32];
         sampled.extend((2..samples).map(|_| (rng.next_u64() % height as u64) as u32));
         sampled.truncate(samples.max(1));
@@ -302,10 +296,15 @@ where
         Ok(Some((cap, tree, None)))
     }
 
+    /// Layers of a tree over `2^log_leaves` leaves whose siblings a proof carries: all below
+    /// the cap.
+    fn proof_levels(&self, log_leaves: usize) -> usize {
+        log_leaves - self.cpu.cap_height().min(log_leaves)
+    }
+
     /// The siblings of `path` a proof carries (below the cap).
     fn proof_of(&self, path: &OpenedPath, log_rows: usize) -> Vec<[F; D]> {
-        let levels = log_rows - self.cpu.cap_height().min(log_rows);
-        path.siblings[..levels].iter().map(|s| Self::digest(s)).collect()
+        path.siblings[..self.proof_levels(log_rows)].iter().map(|s| Self::digest(s)).collect()
     }
 
     /// Checks the card's path of one row against `cap` with Plonky3's verifier, the row
@@ -411,7 +410,7 @@ where
             }
             CardTree::Card { matrices, tree, cap, rebuilt } => {
                 let rows = open_rows(matrices, index).unwrap_or_else(|e| panic!("cannot open row {index}: {e}"));
-                let levels = tree.log_leaves() - self.cpu.cap_height().min(tree.log_leaves());
+                let levels = self.proof_levels(tree.log_leaves());
                 let proof = match rebuilt.get().is_none().then(|| self.card_paths(matrices, tree, cap, &[index])) {
                     Some(Some(paths)) => self.proof_of(&paths[0], tree.log_leaves()),
                     _ => {
@@ -458,7 +457,7 @@ where
                     .iter()
                     .map(|&i| open_rows(matrices, i).unwrap_or_else(|e| panic!("cannot open row {i}: {e}")))
                     .collect();
-                let levels = tree.log_leaves() - self.cpu.cap_height().min(tree.log_leaves());
+                let levels = self.proof_levels(tree.log_leaves());
                 let mut unique = indices.to_vec();
                 unique.sort_unstable();
                 unique.dedup();

@@ -5,8 +5,10 @@
 //! uni-stark proofs through slotproof's DFT and the card are byte-identical to stock
 //! Plonky3's and verified by it.
 
+mod common;
+
+use common::{bytes, random_matrix};
 use p3_commit::Mmcs;
-use p3_field::PrimeField64;
 use p3_matrix::Matrix;
 use p3_matrix::bitrev::BitReversibleMatrix;
 use p3_matrix::dense::RowMajorMatrix;
@@ -18,15 +20,6 @@ use slotproof_plonky3::air::FibonacciAir;
 use slotproof_plonky3::config::{FriOptions, babybear, goldilocks, koalabear};
 use slotproof_plonky3::{SlotproofDft, poseidon2_air};
 use slotproof_sim::device::{FaultKind, FaultPlan, Trigger};
-
-fn random_matrix<F: PrimeField64>(rng: &mut SplitMix64, height: usize, width: usize) -> RowMajorMatrix<F> {
-    let values = (0..height * width).map(|_| F::from_u64(rng.next_u64() % F::ORDER_U64)).collect();
-    RowMajorMatrix::new(values, width)
-}
-
-fn bytes<T: serde::Serialize>(t: &T) -> Vec<u8> {
-    postcard::to_allocvec(t).expect("serialises")
-}
 
 /// Commits `batch` on the card and with stock Plonky3 and compares the commitment, single
 /// openings and a multi-opening with repeats.

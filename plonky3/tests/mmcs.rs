@@ -5,6 +5,9 @@
 //! accepts honest openings and refuses tampered ones; heights off the ladder are refused
 //! with Plonky3's error.
 
+mod common;
+
+use common::{bytes, random_matrix};
 use p3_commit::{BatchOpeningRef, ExtensionMmcs, Mmcs};
 use p3_field::extension::BinomialExtensionField;
 use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField64};
@@ -15,11 +18,6 @@ use p3_merkle_tree::MerkleTreeError;
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_plonky3::config::{babybear, goldilocks, koalabear};
 use slotproof_plonky3::mmcs::CommitError;
-
-fn random_matrix<F: PrimeField64>(rng: &mut SplitMix64, height: usize, width: usize) -> RowMajorMatrix<F> {
-    let values = (0..height * width).map(|_| F::from_u64(rng.next_u64() % F::ORDER_U64)).collect();
-    RowMajorMatrix::new(values, width)
-}
 
 /// Heights on the ladder of `max`: `ceil(max / 2^k)` for a random subset of `k`, the tallest
 /// always present, each height given one to three matrices, shuffled.
@@ -45,10 +43,6 @@ fn ladder_batch<F: PrimeField64>(rng: &mut SplitMix64, max: usize, max_width: us
         batch.swap(i, j);
     }
     batch
-}
-
-fn bytes<T: serde::Serialize>(t: &T) -> Vec<u8> {
-    postcard::to_allocvec(t).expect("serialises")
 }
 
 /// Commits `batch` with both schemes at `cap_height` and compares everything a prover sends.
