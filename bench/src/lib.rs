@@ -107,8 +107,13 @@ pub fn timed<I, O>(input: I, f: impl FnOnce(I) -> O) -> Duration {
 /// Prints `ratio <name>: <plonky3 / ours>x` from the summed times of [`RATIO_RUNS`] runs of
 /// each, taken alternately so that drift in the machine's speed hits both sides alike.
 pub fn print_ratio(name: &str, ours: Duration, theirs: Duration) {
+    print_ratio_against(name, "plonky3", ours, theirs);
+}
+
+/// [`print_ratio`] against a named anchor (`arkworks` for the MSM).
+pub fn print_ratio_against(name: &str, anchor: &str, ours: Duration, theirs: Duration) {
     println!(
-        "ratio {name}: {:.2}x  (slotproof {:.1} ms, plonky3 {:.1} ms, mean of {RATIO_RUNS} interleaved runs)",
+        "ratio {name}: {:.2}x  (slotproof {:.1} ms, {anchor} {:.1} ms, mean of {RATIO_RUNS} interleaved runs)",
         theirs.as_secs_f64() / ours.as_secs_f64(),
         ours.as_secs_f64() * 1e3 / f64::from(RATIO_RUNS),
         theirs.as_secs_f64() * 1e3 / f64::from(RATIO_RUNS)

@@ -82,3 +82,55 @@ pub fn test_seed(test: &str) -> u64 {
     eprintln!("{test}: seed {seed} (replay with SLOTPROOF_SEED={seed})");
     seed
 }
+
+/// A uniform element of a large prime field: 512 random bits reduced mod p (bias below
+/// 2^-250 for the MSM curves' fields).
+pub fn prime_field_element<F: ark_ff::PrimeField>(rng: &mut SplitMix64) -> F {
+    let bytes: Vec<u8> = (0..8).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
+    F::from_le_bytes_mod_order(&bytes)
+}
+
+/// `n` MSM inputs from a seed: points of the curve's prime-order subgroup and uniform
+/// scalars, the same for the same seed on every platform (`slotproof msm --size`).
+///
+/// A point per chunk of 1024 is found from a random `x` (`y` by square root, cofactor
+/// cleared); the rest of the chunk walks from it by random steps among 16 such points, which
+/// costs one addition a point instead of a square root and a cofactor multiplication.
+pub fn msm_inputs<P: crate::curve::MsmCurve>(
+    n: usize,
+    seed: u64,
+) -> (Vec<ark_ec::short_weierstrass::Affine<P>>, Vec<P::ScalarField>) {
+    use ark_ec::short_weierstrass::{Affine, Projective};
+    use ark_ec::{AffineRepr, CurveGroup};
+    use rayon::prelude::*;
+    const CHUNK: usize = 1024;
+
+    let random_point = |rng: &mut SplitMix64| -> Affine<P> {
+        loop {
+            let x: P::BaseField = prime_field_element(rng);
+            if let Some(p) = Affine::<P>::get_point_from_x_unchecked(x, rng.next_u64() & 1 == 1) {
+                let p = p.clear_cofactor();
+                if !p.is_zero() {
+                    return p;
+                }
+            }
+        }
+    };
+    let mut points = vec![Affine::<P>::identity(); n];
+    points.par_chunks_mut(CHUNK).enumerate().for_each(|(k, chunk)| {
+        let mut rng = SplitMix64::new(seed ^ 0x6d73_6d5f_706f_696e ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let steps: Vec<Affine<P>> = (0..16).map(|_| random_point(&mut rng)).collect();
+        let mut at: Projective<P> = random_point(&mut rng).into();
+        let walk: Vec<Projective<P>> = (0..chunk.len())
+            .map(|_| {
+                let here = at;
+                at += steps[(rng.next_u64() % 16) as usize];
+                here
+            })
+            .collect();
+        chunk.copy_from_slice(&Projective::normalize_batch(&walk));
+    });
+    let mut rng = SplitMix64::new(seed ^ 0x6d73_6d5f_7363_616c);
+    let scalars = (0..n).map(|_| prime_field_element(&mut rng)).collect();
+    (points, scalars)
+}

@@ -1135,26 +1135,36 @@ impl Drop for TempGuard {
 /// Writes `body` to a fresh temporary file in `path`'s directory, fsyncs it and renames it
 /// onto `path`. Same directory because rename is only atomic within one filesystem.
 fn write_atomically(path: &Path, body: impl FnOnce(&mut File) -> io::Result<()>) -> Result<(), TraceError> {
+    write_file_atomically(path, body).map_err(|(action, source)| TraceError::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
+    })
+}
+
+/// Writes `path` through a temporary file in its directory, fsynced and renamed into place:
+/// readers see the old file or the whole new one, and on any error nothing is left behind.
+/// An error says which step failed ("write", "flush to disk", ...).
+pub(crate) fn write_file_atomically(
+    path: &Path,
+    body: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<(), (&'static str, io::Error)> {
     let Some(name) = path.file_name() else {
-        return Err(TraceError::Io {
-            path: path.to_path_buf(),
-            action: "write",
-            source: io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"),
-        });
+        return Err(("write", io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file")));
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let (tmp_path, file) = create_temp(dir, name).map_err(io_err(path, "create a temporary file in its directory"))?;
+    let (tmp_path, file) = create_temp(dir, name).map_err(|e| ("create a temporary file in its directory", e))?;
     let mut guard = TempGuard { path: Some(tmp_path.clone()) };
     // Declared after the guard so it is closed before the guard deletes the file (Windows
     // cannot delete an open file).
     let mut file = file;
-    body(&mut file).map_err(io_err(path, "write"))?;
-    file.sync_all().map_err(io_err(path, "flush to disk"))?;
+    body(&mut file).map_err(|e| ("write", e))?;
+    file.sync_all().map_err(|e| ("flush to disk", e))?;
     drop(file);
-    fs::rename(&tmp_path, path).map_err(io_err(path, "move the finished file into place"))?;
+    fs::rename(&tmp_path, path).map_err(|e| ("move the finished file into place", e))?;
     guard.path = None;
     // The rename is only durable once the directory entry is; but the file is in place now
     // and reporting failure would be a lie about its content, so this is best effort.

@@ -6,6 +6,7 @@
 //!   trait), and `--backend auto`, which picks the best one present and says which;
 //! - [`job`]: what a commitment is asked to do (a trace file or the built-in trace, a
 //!   blowup) and what it reports (root, stage timings, throughput, memory);
+//! - [`msm`]: MSM jobs (`slotproof msm`): a curve, points and scalars, a backend, the sum;
 //! - [`transport`]: layer 0 of the card runtime, bytes and registers to and from a card
 //!   through the XDMA driver's char devices, or an emulated directory of the same shape;
 //! - `bin/slotproof.rs`: the command line, the only place that turns errors into exit codes.
@@ -17,4 +18,5 @@
 pub mod backend;
 pub mod card;
 pub mod job;
+pub mod msm;
 pub mod transport;

@@ -1035,3 +1035,193 @@ fn rtl_needs_the_sim_backend() {
         fails(&out, 2, &["--rtl", "--backend sim", backend], &format!("--rtl with --backend {backend}"));
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// msm and gen-msm
+// ---------------------------------------------------------------------------------------
+
+mod msm {
+    use super::*;
+    use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+    use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+    use ark_serialize::CanonicalDeserialize;
+    use slotproof_core::msm_files::field_hex;
+
+    /// `msm --json`'s sum as (x, y) hex strings.
+    fn sum_of(stdout: &str) -> (String, String) {
+        let v: Value = serde_json::from_str(stdout).expect("one JSON object");
+        let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, ["backend", "curve", "input", "load_ms", "msm_ms", "points", "sum", "window_bits"]);
+        (v["sum"]["x"].as_str().unwrap().to_owned(), v["sum"]["y"].as_str().unwrap().to_owned())
+    }
+
+    /// arkworks' own reading of the files and its own MSM: the outside oracle for the CLI.
+    fn arkworks_sum<P: SWCurveConfig>(points: &Path, scalars: &Path) -> (String, String)
+    where
+        P::BaseField: ark_ff::PrimeField,
+    {
+        let p = Vec::<Affine<P>>::deserialize_uncompressed(&fs::read(points).unwrap()[..]).unwrap();
+        let s = Vec::<P::ScalarField>::deserialize_uncompressed(&fs::read(scalars).unwrap()[..]).unwrap();
+        let (x, y) = Projective::<P>::msm(&p, &s).unwrap().into_affine().xy().unwrap();
+        (field_hex(&x), field_hex(&y))
+    }
+
+    #[test]
+    fn files_and_seeds_give_arkworks_sum_on_both_curves() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = slotproof_core::sample::test_seed("files_and_seeds_give_arkworks_sum_on_both_curves") % 1_000_000;
+        for (curve, size) in [("bn254", "300"), ("bls12-381", "70")] {
+            let (p, s) = (dir.path().join(format!("{curve}.p")), dir.path().join(format!("{curve}.s")));
+            let seed = seed.to_string();
+            let out = run(["gen-msm", "--curve", curve, "--size", size, "--seed", &seed, "--points"]
+                .map(OsStr::new)
+                .into_iter()
+                .chain([p.as_os_str(), OsStr::new("--scalars"), s.as_os_str()]));
+            ok(&out, "gen-msm");
+            let from_files = sum_of(&ok(
+                &run(["msm", "--json", "--curve", curve, "--points"].map(OsStr::new).into_iter().chain([
+                    p.as_os_str(),
+                    OsStr::new("--scalars"),
+                    s.as_os_str(),
+                ])),
+                "msm files",
+            ));
+            let from_seed =
+                sum_of(&ok(&run(["msm", "--json", "--curve", curve, "--size", size, "--seed", &seed]), "msm seed"));
+            let want = match curve {
+                "bn254" => arkworks_sum::<ark_bn254::g1::Config>(&p, &s),
+                _ => arkworks_sum::<ark_bls12_381::g1::Config>(&p, &s),
+            };
+            assert_eq!(from_files, want, "{curve}: the CLI's sum of the files is arkworks' (seed {seed})");
+            assert_eq!(from_seed, want, "{curve}: --size/--seed give the files' inputs (seed {seed})");
+            // Another window width, the same sum; another seed, another sum.
+            let narrow = sum_of(&ok(
+                &run(["msm", "--json", "--curve", curve, "--size", size, "--seed", &seed, "--window-bits", "3"]),
+                "msm c=3",
+            ));
+            assert_eq!(narrow, want);
+            let other = sum_of(&ok(
+                &run(["msm", "--json", "--curve", curve, "--size", size, "--seed", "12345678"]),
+                "other seed",
+            ));
+            assert_ne!(other, want, "{curve}: a different seed must give a different sum");
+        }
+    }
+
+    #[test]
+    fn the_human_summary_names_curve_size_and_sum() {
+        let out = ok(&run(["msm", "--size", "64", "--curve", "bls12-381"]), "msm");
+        assert!(out.contains("msm bls12-381: 64 points (generated, seed 0x51070852) on cpu"), "{out}");
+        assert!(out.contains("sum x = 0x") && out.contains("    y = 0x"), "{out}");
+    }
+
+    /// Writes `bytes` to a file in `dir` and returns it.
+    fn file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn msm_files(curve: &str, points: &Path, scalars: &Path) -> Out {
+        run(["msm", "--curve", curve, "--points"].map(OsStr::new).into_iter().chain([
+            points.as_os_str(),
+            OsStr::new("--scalars"),
+            scalars.as_os_str(),
+        ]))
+    }
+
+    #[test]
+    fn bad_msm_inputs_exit_2_and_name_file_and_element() {
+        let dir = tempfile::tempdir().unwrap();
+        let (p, s) = (dir.path().join("p"), dir.path().join("s"));
+        let out = run(["gen-msm", "--size", "10", "--points"].map(OsStr::new).into_iter().chain([
+            p.as_os_str(),
+            OsStr::new("--scalars"),
+            s.as_os_str(),
+        ]));
+        ok(&out, "gen-msm");
+        let (points, scalars) = (fs::read(&p).unwrap(), fs::read(&s).unwrap());
+        ok(&msm_files("bn254", &p, &s), "the good files");
+
+        // Sizes: truncated, a count that disagrees, too short for a count, the other curve.
+        let cut = file(dir.path(), "cut", &points[..points.len() - 1]);
+        fails(&msm_files("bn254", &cut, &s), 2, &["cut", "647 bytes", "64 bytes each", "count says 10"], "truncated");
+        let mut recount = points.clone();
+        recount[0] = 9;
+        let recount = file(dir.path(), "recount", &recount);
+        fails(&msm_files("bn254", &recount, &s), 2, &["recount", "count says 9"], "count");
+        let tiny = file(dir.path(), "tiny", b"abc");
+        fails(&msm_files("bn254", &tiny, &s), 2, &["tiny", "3 bytes", "8-byte count"], "tiny");
+        fails(&msm_files("bls12-381", &p, &s), 2, &["bls12-381", "96 bytes each"], "other curve");
+
+        // A point off the curve: point 4's y changed in its lowest byte.
+        let mut off = points.clone();
+        off[8 + 4 * 64 + 32] ^= 1;
+        let off = file(dir.path(), "off", &off);
+        fails(&msm_files("bn254", &off, &s), 2, &["off", "point 4 (bytes 264..328)", "not on bn254"], "off curve");
+        // A coordinate at or above the field modulus.
+        let mut big = points.clone();
+        big[8 + 7 * 64..8 + 7 * 64 + 31].fill(0xff);
+        big[8 + 7 * 64 + 31] = 0x3f;
+        let big = file(dir.path(), "big", &big);
+        fails(&msm_files("bn254", &big, &s), 2, &["point 7", "not below the field modulus"], "big coordinate");
+        // A scalar at or above r.
+        let mut r = scalars.clone();
+        r[8 + 2 * 32..8 + 3 * 32].fill(0xff);
+        let r = file(dir.path(), "r", &r);
+        fails(
+            &msm_files("bn254", &p, &r),
+            2,
+            &["scalar 2 (bytes 72..104)", "not below bn254's group order r"],
+            "scalar",
+        );
+        // Nine scalars for ten points.
+        let mut nine = scalars[..8 + 9 * 32].to_vec();
+        nine[0] = 9;
+        let nine = file(dir.path(), "nine", &nine);
+        fails(&msm_files("bn254", &p, &nine), 2, &["10 points but 9 scalars"], "lengths");
+        // Missing file, --size out of range, an unknown curve, a half-given pair of files.
+        fails(&msm_files("bn254", &dir.path().join("missing"), &s), 2, &["missing", "could not read"], "missing");
+        fails(&run(["msm", "--size", "0"]), 2, &["--size 0"], "size 0");
+        fails(&run(["msm", "--curve", "secp256k1"]), 2, &["unknown curve", "bn254 or bls12-381"], "curve");
+        fails(&run(["msm", "--points", "x"]), 2, &["--scalars"], "half a pair");
+    }
+
+    #[test]
+    fn a_bls_point_outside_g1_is_refused() {
+        // On the curve, but with the cofactor left in: the subgroup check must catch it.
+        use ark_bls12_381::g1::Config;
+        use ark_ff::{One, PrimeField, Zero};
+        use ark_serialize::CanonicalSerialize;
+        let mut x = ark_bls12_381::Fq::one();
+        let outside = loop {
+            if let Some(p) = Affine::<Config>::get_point_from_x_unchecked(x, false)
+                && !p.is_in_correct_subgroup_assuming_on_curve()
+            {
+                break p;
+            }
+            x += ark_bls12_381::Fq::one();
+        };
+        assert!(!outside.x.is_zero() && ark_bls12_381::Fq::MODULUS_BIT_SIZE == 381);
+        let dir = tempfile::tempdir().unwrap();
+        let (p, s) = (dir.path().join("p"), dir.path().join("s"));
+        let out = run(["gen-msm", "--curve", "bls12-381", "--size", "3", "--points"]
+            .map(OsStr::new)
+            .into_iter()
+            .chain([p.as_os_str(), OsStr::new("--scalars"), s.as_os_str()]));
+        ok(&out, "gen-msm");
+        let mut points = Vec::<Affine<Config>>::deserialize_uncompressed(&fs::read(&p).unwrap()[..]).unwrap();
+        points[1] = outside;
+        let mut bytes = Vec::new();
+        points.serialize_uncompressed(&mut bytes).unwrap();
+        fs::write(&p, bytes).unwrap();
+        fails(
+            &msm_files("bls12-381", &p, &s),
+            2,
+            &["point 1 (bytes 104..200)", "not in its prime-order subgroup"],
+            "outside G1",
+        );
+    }
+}

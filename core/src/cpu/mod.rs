@@ -7,6 +7,7 @@
 
 pub mod commit;
 pub mod merkle;
+pub mod msm;
 pub mod ntt;
 
 pub use commit::{

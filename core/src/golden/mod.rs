@@ -12,10 +12,14 @@
 //!    `n · 2^log_blowup` and [`ntt::dft`]; the rows are then put in bit-reversed order;
 //! 2. [`merkle::leaf_hash`] of every row (Poseidon2 padding-free sponge);
 //! 3. [`merkle::merkle_root`] by 2-to-1 truncated-permutation compression.
+//!
+//! [`msm`] specifies the MSM (plain Pippenger). Its curve arithmetic is arkworks' group law;
+//! its oracle is arkworks' `VariableBaseMSM`, a different algorithm over the same law.
 
 pub mod arith;
 pub mod lde;
 pub mod merkle;
+pub mod msm;
 pub mod ntt;
 pub mod poseidon2;
 

@@ -8,11 +8,16 @@ use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use slotproof_core::FieldId;
+use slotproof_core::curve::{Bls12_381, Bn254, CurveId};
+use slotproof_core::msm_files::{MsmFileError, write_points, write_scalars};
 use slotproof_core::sample::random_trace;
 use slotproof_core::trace::{TraceFile, write_npy_words};
 use slotproof_host::backend::card::{ExpectedBitstream, VerifyMode};
 use slotproof_host::backend::{self, BackendError, BackendKind, CardOptions, Progress};
 use slotproof_host::job::{CommitJob, CommitReport, DEFAULT_COLS, DEFAULT_LOG_ROWS, DEFAULT_SEED, TraceInput};
+use slotproof_host::msm::{
+    DEFAULT_MSM_SEED, DEFAULT_MSM_SIZE, MAX_MSM_SIZE, MsmBackend, MsmInput, MsmJob, MsmJobError,
+};
 
 mod plan;
 
@@ -46,6 +51,14 @@ object with field, rows, cols, log_blowup, backend, root (canonical integers) an
     Commit(CommitArgs),
     /// Write a random trace of canonical values as .npy (<u4 for babybear/koalabear, <u8 for goldilocks).
     GenTrace(GenTraceArgs),
+    /// Multi-scalar multiplication on BN254 or BLS12-381 G1: sum_i k_i * P_i (KZG commitments,
+    /// Groth16/PLONK wrappers).
+    #[command(
+        after_help = "Without --points/--scalars, sums --size points and scalars generated from --seed (4096 and 0x51070852 by default): the same seed gives the same inputs, and so the same sum, on every machine and backend.\n\nFiles are arkworks' uncompressed encoding: Vec<G1Affine>::serialize_uncompressed for the points (an 8-byte little-endian count, then x and y little-endian, 64 bytes a point on bn254, 96 on bls12-381) and Vec<Fr>::serialize_uncompressed for the scalars (the count, then 32 bytes each). Every point is checked on the curve and in G1, every scalar below r, before the MSM starts; an error names the file, the element and its bytes.\n\nThe sum is printed in affine coordinates as big-endian hex; --json prints one object with curve, points, input, backend, window_bits, sum {infinity, x, y}, load_ms and msm_ms.\n\nExamples:\n  slotproof msm\n  slotproof msm --curve bls12-381 --size 65536 --json\n  slotproof gen-msm --curve bn254 --size 1024 --points p.bin --scalars s.bin && slotproof msm --points p.bin --scalars s.bin"
+    )]
+    Msm(MsmArgs),
+    /// Write random MSM inputs from a seed: a points file and a scalars file (the encoding `msm` reads).
+    GenMsm(GenMsmArgs),
     /// List the cards present: /dev/xdmaN cards, emulated directories (--device), the simulated card.
     #[command(after_help = "Every card is opened, its ID, ABI version and capabilities are checked, and it \
 commits a small known-answer trace (the canary) that must equal the CPU's root before it is listed as usable. \
@@ -222,6 +235,63 @@ struct GenTraceArgs {
     output: PathBuf,
 }
 
+#[derive(Args)]
+struct MsmArgs {
+    /// The curve whose G1 the points are on.
+    #[arg(long, default_value = "bn254", value_parser = parse_curve)]
+    curve: CurveId,
+    /// Points file (arkworks uncompressed Vec<G1Affine>); needs --scalars.
+    #[arg(long, requires = "scalars", conflicts_with_all = ["size", "seed"])]
+    points: Option<PathBuf>,
+    /// Scalars file (arkworks uncompressed Vec<Fr>); needs --points.
+    #[arg(long, requires = "points")]
+    scalars: Option<PathBuf>,
+    /// Points to generate when no files are given.
+    #[arg(long)]
+    size: Option<usize>,
+    /// Seed of the generated inputs.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Where to run: cpu (signed windows, batch-affine buckets, every core).
+    #[arg(long, value_enum, default_value = "cpu")]
+    backend: MsmBackendArg,
+    /// Bucket window width in bits (1..=24); by default a cost model picks it from the size.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=24))]
+    window_bits: Option<u32>,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MsmBackendArg {
+    /// slotproof's CPU MSM on every core.
+    Cpu,
+}
+
+#[derive(Args)]
+struct GenMsmArgs {
+    /// The curve whose G1 the points are on.
+    #[arg(long, default_value = "bn254", value_parser = parse_curve)]
+    curve: CurveId,
+    /// Points (and scalars) to write.
+    #[arg(long)]
+    size: usize,
+    /// Seed: the same seed gives the same inputs as `msm --size N --seed S`.
+    #[arg(long, default_value_t = DEFAULT_MSM_SEED)]
+    seed: u64,
+    /// Points file to write (atomically: on any error nothing is left behind).
+    #[arg(long)]
+    points: PathBuf,
+    /// Scalars file to write (atomically).
+    #[arg(long)]
+    scalars: PathBuf,
+}
+
+fn parse_curve(s: &str) -> Result<CurveId, String> {
+    s.parse::<CurveId>()
+}
+
 fn parse_field(s: &str) -> Result<FieldId, String> {
     s.parse::<FieldId>().map_err(|e| e.to_string())
 }
@@ -256,6 +326,8 @@ with the reason logged and shown in the backend line.",
     let result = match cli.command {
         Command::Commit(a) => commit(a),
         Command::GenTrace(a) => gen_trace(a),
+        Command::Msm(a) => msm(a),
+        Command::GenMsm(a) => gen_msm(a),
         Command::Abi(a) => abi(a),
         Command::Devices(a) => devices(a),
         Command::Emulate(a) => emulate(a),
@@ -271,6 +343,8 @@ with the reason logged and shown in the backend line.",
                     || c.is::<slotproof_core::cpu::CommitError>()
                     || c.downcast_ref::<slotproof_core::trace::TraceError>().is_some_and(|t| t.is_user_fault())
                     || c.downcast_ref::<BackendError>().is_some_and(BackendError::is_bad_input)
+                    || c.downcast_ref::<MsmJobError>().is_some_and(MsmJobError::is_bad_input)
+                    || c.downcast_ref::<MsmFileError>().is_some_and(MsmFileError::is_bad_input)
             });
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
@@ -584,6 +658,63 @@ fn gen_trace(a: GenTraceArgs) -> Result<()> {
         a.cols,
         a.field,
         (elems * a.field.word_bytes()) >> 20
+    );
+    Ok(())
+}
+
+fn msm(a: MsmArgs) -> Result<()> {
+    let input = match (a.points, a.scalars) {
+        (Some(points), Some(scalars)) => MsmInput::Files { points, scalars },
+        _ => MsmInput::Generated { size: a.size.unwrap_or(DEFAULT_MSM_SIZE), seed: a.seed.unwrap_or(DEFAULT_MSM_SEED) },
+    };
+    let backend = match a.backend {
+        MsmBackendArg::Cpu => MsmBackend::Cpu,
+    };
+    let job = MsmJob { curve: a.curve, input, backend, window_bits: a.window_bits };
+    let r = job.run()?;
+    if a.json {
+        println!("{}", serde_json::to_string(&r)?);
+        return Ok(());
+    }
+    let from = match &r.input {
+        MsmInput::Generated { seed, .. } => format!("generated, seed {seed:#x}"),
+        MsmInput::Files { points, scalars } => format!("{} and {}", points.display(), scalars.display()),
+    };
+    println!("msm {}: {} points ({from}) on {}, {}-bit windows", r.curve, r.points, r.backend, r.window_bits);
+    match (&r.sum.x, &r.sum.y) {
+        (Some(x), Some(y)) => println!("sum x = {x}\n    y = {y}"),
+        _ => println!("sum = the point at infinity"),
+    }
+    println!("inputs {:.1} ms, msm {:.1} ms ({:.2} M points/s)", r.load_ms, r.msm_ms, r.points as f64 / r.msm_ms / 1e3);
+    Ok(())
+}
+
+fn gen_msm(a: GenMsmArgs) -> Result<()> {
+    if !(1..=MAX_MSM_SIZE).contains(&a.size) {
+        bail!(BadInput(format!("--size {}: gen-msm writes 1..={MAX_MSM_SIZE} points", a.size)));
+    }
+    if a.points == a.scalars {
+        bail!(BadInput(format!("--points and --scalars are the same file ({})", a.points.display())));
+    }
+    match a.curve {
+        CurveId::Bn254 => {
+            let (p, s) = slotproof_core::sample::msm_inputs::<Bn254>(a.size, a.seed);
+            write_points(&a.points, &p)?;
+            write_scalars::<Bn254>(&a.scalars, &s)?;
+        }
+        CurveId::Bls12_381 => {
+            let (p, s) = slotproof_core::sample::msm_inputs::<Bls12_381>(a.size, a.seed);
+            write_points(&a.points, &p)?;
+            write_scalars::<Bls12_381>(&a.scalars, &s)?;
+        }
+    }
+    eprintln!(
+        "wrote {} and {}: {} {} points and scalars (seed {:#x})",
+        a.points.display(),
+        a.scalars.display(),
+        a.size,
+        a.curve,
+        a.seed
     );
     Ok(())
 }
