@@ -91,14 +91,18 @@ fn golden_msm_matches_arkworks_bls12_381() {
     golden_matches_oracle::<Bls12_381>("golden_msm_matches_arkworks_bls12_381");
 }
 
+// 5000 = one whole block of recoded digits (4096) and a partial one.
 #[test]
 fn fast_msm_matches_arkworks_bn254() {
-    fast_matches_oracle::<Bn254>("fast_msm_matches_arkworks_bn254", &[1, 2, 3, 4, 7, 31, 100, 300, 1000, 4096]);
+    fast_matches_oracle::<Bn254>("fast_msm_matches_arkworks_bn254", &[1, 2, 3, 4, 7, 31, 100, 300, 1000, 4096, 5000]);
 }
 
 #[test]
 fn fast_msm_matches_arkworks_bls12_381() {
-    fast_matches_oracle::<Bls12_381>("fast_msm_matches_arkworks_bls12_381", &[1, 2, 3, 4, 7, 31, 100, 300, 1000, 4096]);
+    fast_matches_oracle::<Bls12_381>(
+        "fast_msm_matches_arkworks_bls12_381",
+        &[1, 2, 3, 4, 7, 31, 100, 300, 1000, 4096, 5000],
+    );
 }
 
 #[test]
