@@ -696,17 +696,14 @@ fn gen_msm(a: GenMsmArgs) -> Result<()> {
     if a.points == a.scalars {
         bail!(BadInput(format!("--points and --scalars are the same file ({})", a.points.display())));
     }
+    fn write_inputs<P: slotproof_core::MsmCurve>(a: &GenMsmArgs) -> Result<(), MsmFileError> {
+        let (p, s) = slotproof_core::sample::msm_inputs::<P>(a.size, a.seed);
+        write_points(&a.points, &p)?;
+        write_scalars::<P>(&a.scalars, &s)
+    }
     match a.curve {
-        CurveId::Bn254 => {
-            let (p, s) = slotproof_core::sample::msm_inputs::<Bn254>(a.size, a.seed);
-            write_points(&a.points, &p)?;
-            write_scalars::<Bn254>(&a.scalars, &s)?;
-        }
-        CurveId::Bls12_381 => {
-            let (p, s) = slotproof_core::sample::msm_inputs::<Bls12_381>(a.size, a.seed);
-            write_points(&a.points, &p)?;
-            write_scalars::<Bls12_381>(&a.scalars, &s)?;
-        }
+        CurveId::Bn254 => write_inputs::<Bn254>(&a)?,
+        CurveId::Bls12_381 => write_inputs::<Bls12_381>(&a)?,
     }
     eprintln!(
         "wrote {} and {}: {} {} points and scalars (seed {:#x})",
