@@ -2,8 +2,8 @@
 //! `slotproof-hdl reports` synthesises (and, for the butterflies and field units,
 //! `slotproof-hdl ice40` places and routes). One entry per (block, field) variant.
 
-use slotproof_core::FieldId;
 use slotproof_core::golden::Poseidon2Spec;
+use slotproof_core::{CurveId, FieldId};
 
 use slotproof_firmware::memory_map;
 
@@ -12,12 +12,13 @@ use crate::card::{
     Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, ConstantsCheck, ExecCardTop,
     HashPass, Limits, OperandChecker, PassShape, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
 };
-use crate::eda::verilog_of;
+use crate::eda::{Target, verilog_of};
 use crate::field::{
     GoldilocksMul, GoldilocksMulStream, ModAdd31, ModAdd31Stream, ModSub31, ModSub31Stream, MontMul31, MontMul31Stream,
     Prime31, Reduce31, Reduce64,
 };
 use crate::merkle::{LeafSponge, LeafSponge8, MerkleTree, MerkleTree8};
+use crate::msm::{BucketUnit, ModAddSub, ModOp, MontMul, PointAdd, WideField};
 use crate::ntt::{Butterfly31, Butterfly31Stream, LdeUnit, NttCore, NttMode, NttStream, TwiddleRom};
 use crate::poseidon2::{
     ExternalLayer8, ExternalLayer16, FullRound8, FullRound16, InternalLayer8, InternalLayer16, PartialRound8,
@@ -127,6 +128,7 @@ pub fn entries() -> Vec<Entry> {
         verilog: verilog_of(GoldilocksMul::new()),
     });
     out.extend(adders());
+    out.extend(msm_entries());
     out.extend(poseidon2_entries());
     let bb = Prime31::new(FieldId::BabyBear).expect("31-bit field");
     out.push(Entry {
@@ -596,6 +598,25 @@ pub fn compositions() -> Vec<Composition> {
         parts: vec![("poseidon2_perm16_babybear".into(), 1)],
         shell_around: vec![EXEC_PERM_MODULE],
     });
+    // The point adder: its ten multipliers and seven adders are synthesised alone; the shell
+    // is its delay lines and the special-case selection.
+    for curve in [CurveId::Bn254, CurveId::Bls12_381] {
+        out.push(Composition {
+            name: format!("point_add_{curve}"),
+            parts: vec![
+                (format!("mont_mul_{curve}"), POINT_ADD_MULTIPLIERS.len() as u64),
+                (format!("mod_sub_{curve}"), POINT_ADD_ADDERS.len() as u64 - 1),
+                (format!("mod_add_{curve}"), 1),
+            ],
+            shell_around: POINT_ADD_MULTIPLIERS.iter().chain(&POINT_ADD_ADDERS).copied().collect(),
+        });
+        // The bucket unit: its RAMs, state bits and control around one point adder.
+        out.push(Composition {
+            name: format!("bucket_unit_4096_{curve}"),
+            parts: vec![(format!("point_add_{curve}"), 1)],
+            shell_around: vec!["top$adder"],
+        });
+    }
     out.push(Composition {
         name: "hash_pass_babybear".into(),
         parts: vec![("poseidon2_perm16_babybear".into(), 1)],
@@ -603,6 +624,119 @@ pub fn compositions() -> Vec<Composition> {
     });
     out
 }
+
+/// The MSM arithmetic on both curves: the Montgomery multiplier, the modular adder and
+/// subtractor, and the XYZZ point adder built from them.
+fn msm_entries() -> Vec<Entry> {
+    let mut out = Vec::new();
+    for curve in [CurveId::Bn254, CurveId::Bls12_381] {
+        let f = WideField::new(curve);
+        let (mul, add, sub, adder, mul_latency, adder_latency) = match curve {
+            CurveId::Bn254 => (
+                verilog_of(MontMul::<254>::new(&f).expect("254-bit field")),
+                verilog_of(ModAddSub::<254>::new(&f, ModOp::Add).expect("254-bit field")),
+                verilog_of(ModAddSub::<254>::new(&f, ModOp::Sub).expect("254-bit field")),
+                verilog_of(PointAdd::<254>::new(&f).expect("254-bit field")),
+                MontMul::<254>::latency(&f),
+                PointAdd::<254>::latency(&f),
+            ),
+            CurveId::Bls12_381 => (
+                verilog_of(MontMul::<381>::new(&f).expect("381-bit field")),
+                verilog_of(ModAddSub::<381>::new(&f, ModOp::Add).expect("381-bit field")),
+                verilog_of(ModAddSub::<381>::new(&f, ModOp::Sub).expect("381-bit field")),
+                verilog_of(PointAdd::<381>::new(&f).expect("381-bit field")),
+                MontMul::<381>::latency(&f),
+                PointAdd::<381>::latency(&f),
+            ),
+        };
+        out.push(Entry {
+            name: format!("mont_mul_{curve}"),
+            description: if curve == CurveId::Bn254 {
+                "BN254 base-field Montgomery multiplier, R = 2^256: 4 unrolled 64-bit CIOS stages, N×64 products on DSPs"
+            } else {
+                "BLS12-381 base-field Montgomery multiplier, R = 2^384: 6 unrolled 64-bit CIOS stages, N×64 products on DSPs"
+            },
+            latency: mul_latency,
+            ii: 1,
+            results_per_input: 1,
+            verilog: mul,
+        });
+        out.push(Entry {
+            name: format!("mod_add_{curve}"),
+            description: "wide modular adder, one cycle",
+            latency: 1,
+            ii: 1,
+            results_per_input: 1,
+            verilog: add,
+        });
+        out.push(Entry {
+            name: format!("mod_sub_{curve}"),
+            description: "wide modular subtractor, one cycle",
+            latency: 1,
+            ii: 1,
+            results_per_input: 1,
+            verilog: sub,
+        });
+        out.push(Entry {
+            name: format!("point_add_{curve}"),
+            description: "XYZZ mixed point adder (bucket + affine point), 10 multipliers, 7 add/sub, special cases flagged; one addition per cycle",
+            latency: adder_latency,
+            ii: 1,
+            results_per_input: 1,
+            verilog: adder,
+        });
+        // A 13-bit signed window: 2^12 buckets, as the CPU MSM picks for ~2^16 points.
+        let (unit, unit_latency) = match curve {
+            CurveId::Bn254 => (
+                verilog_of(BucketUnit::<254, 12, 4096, 4>::new(&f).expect("254-bit field")),
+                BucketUnit::<254, 12, 4096, 4>::latency(&f),
+            ),
+            CurveId::Bls12_381 => (
+                verilog_of(BucketUnit::<381, 12, 4096, 4>::new(&f).expect("381-bit field")),
+                BucketUnit::<381, 12, 4096, 4>::latency(&f),
+            ),
+        };
+        out.push(Entry {
+            name: format!("bucket_unit_4096_{curve}"),
+            description: "bucket accumulation of one window: 2^12 XYZZ buckets in RAM, busy and empty bits, the point adder, 16-slot exception list; rate = points",
+            latency: unit_latency,
+            ii: 1,
+            results_per_input: 1,
+            verilog: unit,
+        });
+    }
+    out
+}
+
+/// The targets a block is reported for, by its name. The MSM blocks are reported for xcup
+/// only: one BN254 multiplier alone needs 520 DSP48E2 where an iCE40 UP5K has 8 SB_MAC16, and
+/// yosys spends half an hour mapping the point adder's delay lines to iCE40 flip-flops for a
+/// report of a design no iCE40 could hold.
+pub fn report_targets(name: &str) -> &'static [Target] {
+    const XCUP_ONLY: [&str; 5] = ["mont_mul_", "mod_add_", "mod_sub_", "point_add_", "bucket_unit_"];
+    if XCUP_ONLY.iter().any(|prefix| name.starts_with(prefix)) {
+        &[Target::Xcup]
+    } else {
+        &[Target::Xcup, Target::Ice40]
+    }
+}
+
+/// The point adder's arithmetic units, each a module of its Verilog (named by field): ten
+/// multipliers, then six subtractors and one adder.
+const POINT_ADD_MULTIPLIERS: [&str; 10] = [
+    "top$m_u2",
+    "top$m_s2",
+    "top$m_pp",
+    "top$m_rr",
+    "top$m_ppp",
+    "top$m_q",
+    "top$m_zz3",
+    "top$m_y1ppp",
+    "top$m_zzz3",
+    "top$m_y3a",
+];
+const POINT_ADD_ADDERS: [&str; 7] =
+    ["top$sub_p", "top$sub_r", "top$sub_t", "top$sub_x3", "top$sub_qx", "top$sub_y3", "top$add_q2"];
 
 /// The fixed-latency blocks behind valid/ready streams (BabyBear variants): the wrapped
 /// block's latency plus the result FIFO's, one item per cycle when the consumer keeps up.

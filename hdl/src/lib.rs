@@ -19,6 +19,8 @@
 //!   (`2^k` points, `k ≤ 12`, forward/inverse/coset, lanes of columns) built from them;
 //! - [`merkle`]: the leaf sponge over rows of any width and the Merkle tree over streamed leaf
 //!   digests (2-to-1 Poseidon2 compression);
+//! - [`msm`]: the MSM arithmetic for BN254 and BLS12-381 G1: wide Montgomery multipliers (hand
+//!   Verilog with Rust models), the XYZZ mixed point adder and the bucket unit around it;
 //! - [`card`]: the card top level behind the XDMA IP, generated from the firmware ABI: the
 //!   AXI4-Lite register block and the command processor's checking stages;
 //! - [`bitstream`]: the per-board build recipes (Vivado TCL, XDC, user-logic wrapper) and the
@@ -38,6 +40,7 @@ pub mod field;
 pub mod ice40;
 pub mod merkle;
 pub mod module_sharing;
+pub mod msm;
 pub mod ntt;
 pub mod poseidon2;
 pub mod report;

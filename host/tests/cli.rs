@@ -846,6 +846,21 @@ fn cli_plan_json_is_one_object_with_the_verdicts() {
 }
 
 #[test]
+fn cli_plan_msm_costs_bucket_units_and_names_the_anchors() {
+    let out = ok(&run(["plan", "msm", "--curve", "bn254", "--points", "1048576", "--board", "u55c"]), "plan msm");
+    for phrase in ["bucket units per card", "windows: 20 of 13 bits", "points/s", "Hardcaml"] {
+        assert!(out.contains(phrase), "plan msm output lacks {phrase:?}:\n{out}");
+    }
+    let v = json(&ok(&run(["plan", "msm", "--points", "65536", "--cards", "2", "--json"]), "plan msm --json"));
+    assert_eq!(v["curve"], "bn254");
+    assert_eq!(v["cards"], 2);
+    assert!(v["points_per_s_per_dsp"].as_f64().is_some_and(|x| x > 0.0));
+    fails(&run(["plan", "msm", "--curve", "secp256k1"]), 2, &["secp256k1"], "unknown curve");
+    fails(&run(["plan", "msm", "--points", "0"]), 2, &["points", "at least 1"], "no points");
+    fails(&run(["plan", "msm", "--ceiling", "0.01", "--curve", "bls12-381"]), 2, &["DSP48E2"], "does not fit");
+}
+
+#[test]
 fn cli_plan_reads_a_custom_workload_and_refuses_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("block.toml");

@@ -15,6 +15,8 @@
 //!
 //! [`msm`] specifies the MSM (plain Pippenger). Its curve arithmetic is arkworks' group law;
 //! its oracle is arkworks' `VariableBaseMSM`, a different algorithm over the same law.
+//! [`xyzz`] specifies the card's point adder: a bucket in XYZZ coordinates plus an affine
+//! point, with the special cases the hardware recognises.
 
 pub mod arith;
 pub mod lde;
@@ -22,6 +24,7 @@ pub mod merkle;
 pub mod msm;
 pub mod ntt;
 pub mod poseidon2;
+pub mod xyzz;
 
 pub use arith::Fp;
 pub use lde::coset_lde_batch;

@@ -11,6 +11,8 @@
 //! - [`boards`]: the board and host catalogue (TOML, every figure cited);
 //! - [`resources`]: what an NTT lane and a Poseidon2 pipeline cost, from the yosys reports;
 //! - [`model`]: the accelerator sizing and the timeline, energy and cost model;
+//! - [`msm`]: an MSM on the card's bucket units, costed from their yosys report and measured
+//!   rate, against the FPGA anchors;
 //! - [`security`]: FRI queries and proof size for a security target;
 //! - [`report`]: one plan end to end, and how it prints;
 //! - [`sweep`]: boards × cards × clocks × lanes, as CSV, and the cheapest box meeting a target;
@@ -19,6 +21,7 @@
 pub mod boards;
 pub mod error;
 pub mod model;
+pub mod msm;
 pub mod plot;
 pub mod report;
 pub mod resources;

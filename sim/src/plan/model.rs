@@ -122,7 +122,7 @@ impl Default for Sizing {
     }
 }
 
-fn budget(board: &Board, ceiling: f64) -> Resources {
+pub(crate) fn budget(board: &Board, ceiling: f64) -> Resources {
     Resources {
         lut: board.lut as f64 * ceiling - board.shell_lut as f64,
         ff: board.ff as f64 * ceiling,

@@ -84,6 +84,67 @@ fit, with the reason) and DIR/pareto.svg + DIR/pareto.png (P99 latency against p
 capital cost, the Pareto front of each, the targets dashed), then prints the cheapest box that meets each \
 target.\n\nExample: slotproof plan sweep --workload mainnet --boards u55c,u250 --cards 1,2,4,8,16 --clocks-mhz 250,350")]
     Sweep(SweepArgs),
+    /// Cost one MSM on cards of bucket units, from the RTL's yosys report and measured rate.
+    #[command(after_help = "The card holds bucket units (`bucket_unit_4096_<curve>`: the XYZZ point adder with \
+2^12 buckets, one point per cycle), as many as fit the board under the ceiling. Points are resident in card \
+memory, scalars stream over PCIe, the host reduces the buckets. Prints the time of each part, the end-to-end \
+points/s and the kernel's points/s per DSP48E2 beside the FPGA anchors (ZPrize entries).\n\nExamples:\n  \
+slotproof plan msm --curve bn254 --points 1048576 --board u55c\n  \
+slotproof plan msm --curve bls12-381 --points 16777216 --board u250 --cards 4 --json")]
+    Msm(MsmPlanArgs),
+}
+
+#[derive(Args)]
+struct MsmPlanArgs {
+    /// The curve: bn254 or bls12-381.
+    #[arg(long, default_value = "bn254")]
+    curve: slotproof_core::CurveId,
+    /// Points in the MSM.
+    #[arg(long, default_value_t = 1 << 20)]
+    points: u64,
+    /// Board id from the catalogue.
+    #[arg(long, default_value = "u55c")]
+    board: String,
+    /// Cards sharing the windows.
+    #[arg(long, default_value_t = 1)]
+    cards: u32,
+    /// Kernel clock (MHz).
+    #[arg(long, default_value_t = 250.0)]
+    clock_mhz: f64,
+    /// Host machine id from the catalogue (it reduces the buckets).
+    #[arg(long, default_value = "epyc-9355")]
+    host: String,
+    /// Largest share of each FPGA resource the units may use.
+    #[arg(long, default_value_t = 0.7)]
+    ceiling: f64,
+    /// A board and host catalogue (TOML) instead of the built-in one.
+    #[arg(long)]
+    catalogue: Option<PathBuf>,
+    /// Print JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn run_msm(a: MsmPlanArgs) -> Result<()> {
+    let catalogue = match &a.catalogue {
+        Some(p) => Catalogue::load(p).map_err(classify)?,
+        None => Catalogue::builtin(),
+    };
+    let board = catalogue.board(&a.board).map_err(classify)?.clone();
+    let host = catalogue.host(&a.host).map_err(classify)?.clone();
+    if !(a.ceiling > 0.0 && a.ceiling <= 1.0) {
+        return Err(BadInput(format!("--ceiling {}: must be in (0, 1]", a.ceiling)).into());
+    }
+    let sizing = Sizing { clock_hz: clock_hz(a.clock_mhz)?, ceiling: a.ceiling, ..Sizing::default() };
+    let table = slotproof_sim::plan::resources::ReportTable::committed().map_err(classify)?;
+    let plan = slotproof_sim::plan::msm::plan_msm(&table, &board, &host, a.cards, &sizing, a.curve, a.points)
+        .map_err(classify)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&plan)?);
+    } else {
+        print!("{}", plan.render(&board));
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -183,8 +244,10 @@ fn clock_hz(mhz: f64) -> Result<f64> {
 
 /// Runs `slotproof plan` or `slotproof plan sweep`.
 pub fn run(a: PlanArgs) -> Result<()> {
-    if let Some(PlanSub::Sweep(s)) = a.sub {
-        return run_sweep(s);
+    match a.sub {
+        Some(PlanSub::Sweep(s)) => return run_sweep(s),
+        Some(PlanSub::Msm(m)) => return run_msm(m),
+        None => {}
     }
     let i = inputs(&a.common)?;
     if a.list {
