@@ -299,8 +299,8 @@ fn bucket_unit_verilog<P: MsmCurve, const N: usize, const BB: usize, const NBB: 
 }
 
 #[test]
-fn bucket_unit_verilog_matches_golden_under_iverilog() {
-    let seed = test_seed("bucket_unit_verilog_matches_golden_under_iverilog");
+fn bucket_unit_verilog_agrees_with_arkworks_and_rust_hdl_under_iverilog() {
+    let seed = test_seed("bucket_unit_verilog_agrees_with_arkworks_and_rust_hdl_under_iverilog");
     let f = WideField::new(CurveId::Bn254);
     let items = window::<Bn254>(60, 10, seed);
     let got = bucket_unit_verilog::<Bn254, 254, B, NB>(Simulator::Iverilog, &items);
@@ -324,8 +324,8 @@ fn bucket_unit_verilog_matches_golden_under_iverilog() {
 
 /// The long run, both curves.
 #[test]
-fn bucket_unit_verilog_matches_golden_under_verilator() {
-    let seed = test_seed("bucket_unit_verilog_matches_golden_under_verilator");
+fn bucket_unit_verilog_agrees_with_arkworks_under_verilator() {
+    let seed = test_seed("bucket_unit_verilog_agrees_with_arkworks_under_verilator");
     // Many points, few of them equal: the exception list holds them all.
     let got = bucket_unit_verilog::<Bn254, 254, B, NB>(Simulator::Verilator, &window(700, 500, seed));
     eprintln!("bn254: 700 points into {NB} buckets in {} cycles, {} exceptions", got.cycles, got.exceptions.len());
