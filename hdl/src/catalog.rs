@@ -38,6 +38,8 @@ pub struct Entry {
     pub ii: usize,
     /// Results per accepted input (1 for a field unit, 2 for a butterfly).
     pub results_per_input: usize,
+    /// What it is synthesised for in the reports.
+    pub targets: &'static [Target],
     /// Its Verilog (top module `top`).
     pub verilog: String,
 }
@@ -57,6 +59,7 @@ pub fn entries() -> Vec<Entry> {
             latency: Sbox31::latency(prime),
             ii: 1,
             results_per_input: 1,
+            targets: BOTH_TARGETS,
             verilog: verilog_of(Sbox31::new(prime)),
         });
     }
@@ -68,6 +71,7 @@ pub fn entries() -> Vec<Entry> {
         latency: TwiddleRom::<11>::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(TwiddleRom::<11>::new(Prime31::new(FieldId::BabyBear).expect("31-bit"), false)),
     });
     // The streaming NTT at the on-chip maximum, 2^12 points: one lane of the plain transform,
@@ -82,6 +86,7 @@ pub fn entries() -> Vec<Entry> {
         latency: NttCore::<1>::latency(12),
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(NttCore::<1>::new(babybear, 12, NttMode::Forward)),
     });
     out.push(Entry {
@@ -90,6 +95,7 @@ pub fn entries() -> Vec<Entry> {
         latency: NttCore::<1>::latency(12),
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(NttCore::<1>::new(babybear, 12, NttMode::Coset { shift: generator })),
     });
     out.push(Entry {
@@ -98,6 +104,7 @@ pub fn entries() -> Vec<Entry> {
         latency: NttCore::<1>::latency(12),
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(NttCore::<1>::new(babybear, 12, NttMode::CosetInverse { shift: generator })),
     });
     out.push(Entry {
@@ -106,6 +113,7 @@ pub fn entries() -> Vec<Entry> {
         latency: NttStream::<4>::latency(12),
         ii: 1,
         results_per_input: 4,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(NttStream::<4>::new(babybear, 12, NttMode::Forward)),
     });
     // The command processor's LDE: sizes chosen per command up to 2^13 rows, twiddles
@@ -117,6 +125,7 @@ pub fn entries() -> Vec<Entry> {
         latency: lde_cycles,
         ii: lde_cycles,
         results_per_input: LdeUnit::LANES << 13,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(LdeUnit::new(FieldId::BabyBear, 13).expect("BabyBear, 2^13 rows")),
     });
     out.push(Entry {
@@ -125,6 +134,7 @@ pub fn entries() -> Vec<Entry> {
         latency: GoldilocksMul::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(GoldilocksMul::new()),
     });
     out.extend(adders());
@@ -137,6 +147,7 @@ pub fn entries() -> Vec<Entry> {
         latency: MerkleTree::compression_latency(bb) + 2,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(MerkleTree::new(bb, MerkleTree::MAX_LOG).expect("golden diagonal")),
     });
     out.push(Entry {
@@ -145,6 +156,7 @@ pub fn entries() -> Vec<Entry> {
         latency: LeafSponge::latency(bb),
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(LeafSponge::new(bb).expect("golden diagonal")),
     });
     out.push(Entry {
@@ -153,6 +165,7 @@ pub fn entries() -> Vec<Entry> {
         latency: MerkleTree8::COMPRESSION_LATENCY + 2,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(MerkleTree8::new(MerkleTree8::MAX_LOG).expect("golden diagonal")),
     });
     out.push(Entry {
@@ -161,6 +174,7 @@ pub fn entries() -> Vec<Entry> {
         latency: LeafSponge8::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(LeafSponge8::new().expect("golden diagonal")),
     });
     out.push(Entry {
@@ -169,6 +183,7 @@ pub fn entries() -> Vec<Entry> {
         latency: CardRegs::READ_LATENCY,
         ii: 2,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(CardRegs::new(&card_regs_config()).expect("the ABI fits the block")),
     });
     let every_cap = slotproof_firmware::regs::caps::ALL.iter().fold(0, |m, f| m | f.mask());
@@ -178,6 +193,7 @@ pub fn entries() -> Vec<Entry> {
         latency: CommandDecoder::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(CommandDecoder::new(every_cap)),
     });
     out.push(Entry {
@@ -186,6 +202,7 @@ pub fn entries() -> Vec<Entry> {
         latency: ShapeChecker::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(ShapeChecker::new(Limits::U55C)),
     });
     out.push(Entry {
@@ -194,6 +211,7 @@ pub fn entries() -> Vec<Entry> {
         latency: OperandChecker::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(OperandChecker::new(memory_map::REQUIRED_BYTES.next_power_of_two())),
     });
     out.push(Entry {
@@ -202,6 +220,7 @@ pub fn entries() -> Vec<Entry> {
         latency: Admission::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(Admission::new(AdmissionConfig {
             caps: every_cap,
             limits: Limits::U55C,
@@ -214,6 +233,7 @@ pub fn entries() -> Vec<Entry> {
         latency: 2,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(WordReader::new()),
     });
     out.push(Entry {
@@ -222,6 +242,7 @@ pub fn entries() -> Vec<Entry> {
         latency: PayloadCrc::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(PayloadCrc::new()),
     });
     out.push(Entry {
@@ -230,6 +251,7 @@ pub fn entries() -> Vec<Entry> {
         latency: TwiddleCheck::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(TwiddleCheck::new(bb)),
     });
     out.push(Entry {
@@ -238,6 +260,7 @@ pub fn entries() -> Vec<Entry> {
         latency: ConstantsCheck::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(ConstantsCheck::new(bb)),
     });
     out.push(Entry {
@@ -246,6 +269,7 @@ pub fn entries() -> Vec<Entry> {
         latency: HashPass::cycles_estimate(bb, ONE_STATE, PASS_ROW_LATENCY, 1, 1) as usize,
         ii: HashPass::cycles_per_permutation(8, PASS_ROW_LATENCY) as usize,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(HashPass::new(bb, PASS_ROW_LATENCY as usize).expect("golden diagonal")),
     });
     out.push(Entry {
@@ -254,6 +278,7 @@ pub fn entries() -> Vec<Entry> {
         latency: HashPass::cycles_estimate(bb, ONE_STATE, LDE_ROW_LATENCY, 1, 1) as usize,
         ii: HashPass::cycles_per_permutation(8, LDE_ROW_LATENCY) as usize,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(
             ExecCardTop::new(
                 &exec_card_top_config(slotproof_firmware::Field::BabyBear),
@@ -269,6 +294,7 @@ pub fn entries() -> Vec<Entry> {
         latency: CardRegs::READ_LATENCY,
         ii: 2,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(CardTop::new(&card_top_config()).expect("caps 0, one card")),
     });
     out
@@ -354,6 +380,7 @@ fn poseidon2_entries() -> Vec<Entry> {
         latency,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog,
     };
     for field in [FieldId::BabyBear, FieldId::KoalaBear] {
@@ -488,6 +515,7 @@ fn multipliers_and_butterflies() -> Vec<Entry> {
         latency,
         ii: 1,
         results_per_input,
+        targets: BOTH_TARGETS,
         verilog,
     };
     let mut out: Vec<Entry> = fields
@@ -515,6 +543,7 @@ fn adders() -> Vec<Entry> {
         latency: ModAdd31::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(ModAdd31::new(prime)),
     });
     out.push(Entry {
@@ -523,6 +552,7 @@ fn adders() -> Vec<Entry> {
         latency: ModSub31::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(ModSub31::new(prime)),
     });
     out.push(Entry {
@@ -531,6 +561,7 @@ fn adders() -> Vec<Entry> {
         latency: Reduce31::LATENCY,
         ii: 1,
         results_per_input: 1,
+        targets: BOTH_TARGETS,
         verilog: verilog_of(Reduce31::new(prime)),
     });
     out
@@ -628,98 +659,71 @@ pub fn compositions() -> Vec<Composition> {
 /// The MSM arithmetic on both curves: the Montgomery multiplier, the modular adder and
 /// subtractor, and the XYZZ point adder built from them.
 fn msm_entries() -> Vec<Entry> {
-    let mut out = Vec::new();
-    for curve in [CurveId::Bn254, CurveId::Bls12_381] {
-        let f = WideField::new(curve);
-        let (mul, add, sub, adder, mul_latency, adder_latency) = match curve {
-            CurveId::Bn254 => (
-                verilog_of(MontMul::<254>::new(&f).expect("254-bit field")),
-                verilog_of(ModAddSub::<254>::new(&f, ModOp::Add).expect("254-bit field")),
-                verilog_of(ModAddSub::<254>::new(&f, ModOp::Sub).expect("254-bit field")),
-                verilog_of(PointAdd::<254>::new(&f).expect("254-bit field")),
-                MontMul::<254>::latency(&f),
-                PointAdd::<254>::latency(&f),
-            ),
-            CurveId::Bls12_381 => (
-                verilog_of(MontMul::<381>::new(&f).expect("381-bit field")),
-                verilog_of(ModAddSub::<381>::new(&f, ModOp::Add).expect("381-bit field")),
-                verilog_of(ModAddSub::<381>::new(&f, ModOp::Sub).expect("381-bit field")),
-                verilog_of(PointAdd::<381>::new(&f).expect("381-bit field")),
-                MontMul::<381>::latency(&f),
-                PointAdd::<381>::latency(&f),
-            ),
-        };
-        out.push(Entry {
-            name: format!("mont_mul_{curve}"),
-            description: if curve == CurveId::Bn254 {
+    let mut out = msm_curve_entries::<254>(CurveId::Bn254);
+    out.extend(msm_curve_entries::<381>(CurveId::Bls12_381));
+    out
+}
+
+/// [`msm_entries`] of one curve, whose base field is `N` bits wide.
+fn msm_curve_entries<const N: usize>(curve: CurveId) -> Vec<Entry> {
+    let f = WideField::new(curve);
+    let width = "the catalogue's field width";
+    let entry = |name: String, description: &'static str, latency: usize, verilog: String| Entry {
+        name,
+        description,
+        latency,
+        ii: 1,
+        results_per_input: 1,
+        targets: XCUP_ONLY,
+        verilog,
+    };
+    vec![
+        entry(
+            format!("mont_mul_{curve}"),
+            if curve == CurveId::Bn254 {
                 "BN254 base-field Montgomery multiplier, R = 2^256: 4 unrolled 64-bit CIOS stages, N×64 products on DSPs"
             } else {
                 "BLS12-381 base-field Montgomery multiplier, R = 2^384: 6 unrolled 64-bit CIOS stages, N×64 products on DSPs"
             },
-            latency: mul_latency,
-            ii: 1,
-            results_per_input: 1,
-            verilog: mul,
-        });
-        out.push(Entry {
-            name: format!("mod_add_{curve}"),
-            description: "wide modular adder, one cycle",
-            latency: 1,
-            ii: 1,
-            results_per_input: 1,
-            verilog: add,
-        });
-        out.push(Entry {
-            name: format!("mod_sub_{curve}"),
-            description: "wide modular subtractor, one cycle",
-            latency: 1,
-            ii: 1,
-            results_per_input: 1,
-            verilog: sub,
-        });
-        out.push(Entry {
-            name: format!("point_add_{curve}"),
-            description: "XYZZ mixed point adder (bucket + affine point), 10 multipliers, 7 add/sub, special cases flagged; one addition per cycle",
-            latency: adder_latency,
-            ii: 1,
-            results_per_input: 1,
-            verilog: adder,
-        });
+            MontMul::<N>::latency(&f),
+            verilog_of(MontMul::<N>::new(&f).expect(width)),
+        ),
+        entry(
+            format!("mod_add_{curve}"),
+            "wide modular adder, one cycle",
+            1,
+            verilog_of(ModAddSub::<N>::new(&f, ModOp::Add).expect(width)),
+        ),
+        entry(
+            format!("mod_sub_{curve}"),
+            "wide modular subtractor, one cycle",
+            1,
+            verilog_of(ModAddSub::<N>::new(&f, ModOp::Sub).expect(width)),
+        ),
+        entry(
+            format!("point_add_{curve}"),
+            "XYZZ mixed point adder (bucket + affine point), 10 multipliers, 7 add/sub, special cases flagged; one addition per cycle",
+            PointAdd::<N>::latency(&f),
+            verilog_of(PointAdd::<N>::new(&f).expect(width)),
+        ),
         // A 13-bit signed window: 2^12 buckets, as the CPU MSM picks for ~2^16 points.
-        let (unit, unit_latency) = match curve {
-            CurveId::Bn254 => (
-                verilog_of(BucketUnit::<254, 12, 4096, 4>::new(&f).expect("254-bit field")),
-                BucketUnit::<254, 12, 4096, 4>::latency(&f),
-            ),
-            CurveId::Bls12_381 => (
-                verilog_of(BucketUnit::<381, 12, 4096, 4>::new(&f).expect("381-bit field")),
-                BucketUnit::<381, 12, 4096, 4>::latency(&f),
-            ),
-        };
-        out.push(Entry {
-            name: format!("bucket_unit_4096_{curve}"),
-            description: "bucket accumulation of one window: 2^12 XYZZ buckets in RAM, busy and empty bits, the point adder, 16-slot exception list; rate = points",
-            latency: unit_latency,
-            ii: 1,
-            results_per_input: 1,
-            verilog: unit,
-        });
-    }
-    out
+        entry(
+            format!("bucket_unit_4096_{curve}"),
+            "bucket accumulation of one window: 2^12 XYZZ buckets in RAM, busy and empty bits, the point adder, 16-slot exception list; rate = points",
+            BucketUnit::<N, 12, 4096, 4>::latency(&f),
+            verilog_of(BucketUnit::<N, 12, 4096, 4>::new(&f).expect(width)),
+        ),
+    ]
 }
 
-/// The targets a block is reported for, by its name. The MSM blocks are reported for xcup
-/// only: one BN254 multiplier alone needs 520 DSP48E2 where an iCE40 UP5K has 8 SB_MAC16, and
-/// yosys spends half an hour mapping the point adder's delay lines to iCE40 flip-flops for a
-/// report of a design no iCE40 could hold.
-pub fn report_targets(name: &str) -> &'static [Target] {
-    const XCUP_ONLY: [&str; 5] = ["mont_mul_", "mod_add_", "mod_sub_", "point_add_", "bucket_unit_"];
-    if XCUP_ONLY.iter().any(|prefix| name.starts_with(prefix)) {
-        &[Target::Xcup]
-    } else {
-        &[Target::Xcup, Target::Ice40]
-    }
-}
+/// The report targets of most blocks: xcup, and iCE40 for the open flow.
+pub const BOTH_TARGETS: &[Target] = &[Target::Xcup, Target::Ice40];
+
+/// The report targets of the MSM blocks: xcup only. One BN254 multiplier alone needs 348
+/// DSP48E2 where an iCE40 UP5K has 8 SB_MAC16, and yosys spends over a quarter of an hour
+/// mapping the point adder's delay lines to iCE40 flip-flops for a report of a design no iCE40
+/// could hold.
+pub const XCUP_ONLY: &[Target] = &[Target::Xcup];
 
 /// The point adder's arithmetic units, each a module of its Verilog (named by field): ten
 /// multipliers, then six subtractors and one adder.
@@ -748,6 +752,7 @@ fn stream_entries() -> Vec<Entry> {
         latency: latency + FIFO_LATENCY,
         ii: 1,
         results_per_input,
+        targets: BOTH_TARGETS,
         verilog,
     };
     vec![

@@ -190,8 +190,9 @@ pub enum Simulator {
 
 /// The testbench: inputs change while the clock is low (the generated Verilog passes clocks
 /// through combinational logic, so driving at the edge races), and the outputs seen with
-/// `valid_out` after each rising edge are written out, one line per result.
-fn testbench(ports: &Ports, vectors: usize, latency: usize) -> String {
+/// `valid_out` after each rising edge are written out, one line per result (led by the cycle
+/// it appeared in when `print_cycle`).
+fn testbench(ports: &Ports, vectors: usize, latency: usize, print_cycle: bool) -> String {
     let mut decl = String::new();
     let mut conn = String::from(".clock(clock), .valid_in(valid_in), .valid_out(valid_out)");
     let mut load = String::from("    $readmemh(\"valid.hex\", mem_valid);\n");
@@ -212,8 +213,10 @@ fn testbench(ports: &Ports, vectors: usize, latency: usize) -> String {
         let _ = writeln!(decl, "  wire [{}:0] {name};", w - 1);
         let _ = write!(conn, ", .{name}({name})");
     }
-    let fmt = vec!["%h"; ports.outputs.len()].join(" ");
-    let outs = ports.outputs.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+    let cycle = if print_cycle { ["i"].as_slice() } else { &[] };
+    let outs: Vec<&str> = cycle.iter().copied().chain(ports.outputs.iter().map(|(n, _)| *n)).collect();
+    let fmt = vec!["%h"; outs.len()].join(" ");
+    let outs = outs.join(", ");
     format!(
         r#"`timescale 1ns/1ps
 module tb;
@@ -257,9 +260,25 @@ pub fn simulate_unit(
     if sim == Simulator::VerilatorFromRust {
         return VerilatorModel::build(name, verilog, ports)?.run(vectors);
     }
+    let dir = run_unit_testbench(name, verilog, ports, latency, vectors, sim, false)?;
+    read_outputs(&dir, sim, ports.outputs.len(), |w, r| u64::from_str_radix(w, r).ok())
+}
+
+/// Writes the generated testbench of a unit and its vectors (`valid.hex`, one `<port>.hex` per
+/// input, values of any width in hex) into a fresh work directory, runs `sim` there and returns
+/// the directory, whose `out.hex` holds the results.
+fn run_unit_testbench<V: std::fmt::LowerHex>(
+    name: &str,
+    verilog: &str,
+    ports: &Ports,
+    latency: usize,
+    vectors: &[(bool, Vec<V>)],
+    sim: Simulator,
+    print_cycle: bool,
+) -> Result<PathBuf, EdaError> {
     let dir = work_dir(&format!("{name}-{sim:?}"))?;
     write_simulated_top(&dir, verilog)?;
-    write(&dir.join("tb.v"), &testbench(ports, vectors.len(), latency))?;
+    write(&dir.join("tb.v"), &testbench(ports, vectors.len(), latency, print_cycle))?;
     let valid: String = vectors.iter().map(|(v, _)| if *v { "1\n" } else { "0\n" }).collect();
     write(&dir.join("valid.hex"), &valid)?;
     for (k, (port, _)) in ports.inputs.iter().enumerate() {
@@ -270,7 +289,7 @@ pub fn simulate_unit(
         write(&dir.join(format!("{port}.hex")), &hex)?;
     }
     run_simulator(&dir, sim)?;
-    read_outputs(&dir, sim, ports.outputs.len(), |w, r| u64::from_str_radix(w, r).ok())
+    Ok(dir)
 }
 
 /// One input vector of a unit with ports wider than 64 bits: `valid_in` and one value per
@@ -296,22 +315,7 @@ pub fn simulate_wide_unit(
             reason: "the piped Verilator model drives ports of at most 64 bits; use Simulator::Verilator".into(),
         });
     }
-    let dir = work_dir(&format!("{name}-{sim:?}"))?;
-    write_simulated_top(&dir, verilog)?;
-    let mut cycled = ports.clone();
-    cycled.outputs.insert(0, ("i", 32));
-    let tb = testbench(&cycled, vectors.len(), latency).replace(", .i(i)", "").replace("  wire [31:0] i;\n", "");
-    write(&dir.join("tb.v"), &tb)?;
-    let valid: String = vectors.iter().map(|(v, _)| if *v { "1\n" } else { "0\n" }).collect();
-    write(&dir.join("valid.hex"), &valid)?;
-    for (k, (port, _)) in ports.inputs.iter().enumerate() {
-        let mut hex = String::with_capacity(vectors.len() * 100);
-        for (_, values) in vectors {
-            let _ = writeln!(hex, "{:x}", values[k]);
-        }
-        write(&dir.join(format!("{port}.hex")), &hex)?;
-    }
-    run_simulator(&dir, sim)?;
+    let dir = run_unit_testbench(name, verilog, ports, latency, vectors, sim, true)?;
     let rows =
         read_outputs(&dir, sim, ports.outputs.len() + 1, |w, r| num_bigint::BigUint::parse_bytes(w.as_bytes(), r))?;
     Ok(rows

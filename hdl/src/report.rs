@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::catalog::{Composition, Entry, report_targets};
+use crate::catalog::{BOTH_TARGETS, Composition, Entry};
 use crate::eda::{EdaError, Target, yosys_stat, yosys_stat_around};
 
 /// Cell counts from a yosys `stat` report.
@@ -129,7 +129,7 @@ pub fn write_reports(
         if let Some(c) = composed(e) {
             // Only the shell around the parts is synthesised, if there is one.
             if !c.shell_around.is_empty() {
-                for &target in report_targets(&e.name) {
+                for &target in e.targets {
                     progress(&format!("{} without {:?} ({})", e.name, c.shell_around, target.name()));
                     let stat = yosys_stat_around(&e.name, &e.verilog, target, &c.shell_around)?;
                     let path = dir.join(format!("{}.shell.{}.txt", e.name, target.name()));
@@ -138,7 +138,7 @@ pub fn write_reports(
             }
             continue;
         }
-        for &target in report_targets(&e.name) {
+        for &target in e.targets {
             progress(&format!("{} ({})", e.name, target.name()));
             let stat = yosys_stat(&e.name, &e.verilog, target)?;
             let path = dir.join(format!("{}.{}.txt", e.name, target.name()));
@@ -146,7 +146,9 @@ pub fn write_reports(
         }
     }
     for c in compositions {
-        for &target in report_targets(&c.name) {
+        // A composition is reported for the targets of the entry it stands for.
+        let targets = entries.iter().find(|e| e.name == c.name).map_or(BOTH_TARGETS, |e| e.targets);
+        for &target in targets {
             let stat = composed_stat(dir, c, target)?;
             let path = dir.join(format!("{}.{}.txt", c.name, target.name()));
             std::fs::write(&path, &stat).map_err(|source| EdaError::Io { path: path.clone(), source })?;

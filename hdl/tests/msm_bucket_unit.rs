@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use ark_ec::CurveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective};
-use ark_ff::{BigInteger, PrimeField};
+use ark_ff::PrimeField;
 use num_bigint::BigUint;
 use rust_hdl::prelude::*;
 use slotproof_core::CurveId;
@@ -22,10 +22,6 @@ use slotproof_hdl::msm::{BucketUnit, WideField};
 const B: usize = 3;
 const NB: usize = 1 << B;
 const E: usize = 4;
-
-fn mont<F: PrimeField>(field: &WideField, x: F) -> BigUint {
-    BigUint::from_bytes_le(&x.into_bigint().to_bytes_le()) * &field.one % &field.p
-}
 
 /// What the host reads back after a window: each bucket (`None`: empty) as Montgomery words
 /// `(X, Y, ZZ, ZZZ)`, the exception list `(bucket, x, y)`, the overflow flag, and the cycles
@@ -94,7 +90,7 @@ macro_rules! run_in_rust_hdl {
     ($n:literal, $curve:ty, $items:expr, $f:expr) => {{
         let f: WideField = $f;
         let items: Vec<(usize, BigUint, BigUint)> =
-            $items.iter().map(|(b, p): &(usize, Affine<$curve>)| (*b, mont(&f, p.x), mont(&f, p.y))).collect();
+            $items.iter().map(|(b, p): &(usize, Affine<$curve>)| (*b, f.mont_form(p.x), f.mont_form(p.y))).collect();
         let out = Arc::new(Mutex::new(Readback::default()));
         let sink = out.clone();
         let mut sim = simple_sim!(BucketUnit<$n, B, NB, E>, clock, 100_000_000, ep, {
@@ -274,8 +270,8 @@ fn bucket_unit_verilog<P: MsmCurve, const N: usize, const BB: usize, const NBB: 
             .iter()
             .map(|(b, p)| match k {
                 0 => format!("{b:x}\n"),
-                1 => format!("{:x}\n", mont(&f, p.x)),
-                _ => format!("{:x}\n", mont(&f, p.y)),
+                1 => format!("{:x}\n", f.mont_form(p.x)),
+                _ => format!("{:x}\n", f.mont_form(p.y)),
             })
             .collect()
     };

@@ -7,7 +7,6 @@
 use std::sync::{Arc, Mutex};
 
 use ark_ec::short_weierstrass::Affine;
-use ark_ff::{BigInteger, PrimeField};
 use num_bigint::BigUint;
 use rust_hdl::prelude::*;
 use slotproof_core::CurveId;
@@ -17,11 +16,6 @@ use slotproof_core::sample::{SplitMix64, msm_inputs, prime_field_element, test_s
 use slotproof_hdl::eda::{Ports, Simulator, WideVector, count_mismatches, simulate_wide_unit, verilog_of};
 use slotproof_hdl::msm::point_add::TAG_BITS;
 use slotproof_hdl::msm::{ModAddSub, ModOp, MontMul, PointAdd, WideField};
-
-/// `x` as the hardware holds it: Montgomery form, `x·R mod p`.
-fn mont<F: PrimeField>(field: &WideField, x: F) -> BigUint {
-    BigUint::from_bytes_le(&x.into_bigint().to_bytes_le()) * &field.one % &field.p
-}
 
 /// Field operands: corners (0, 1, p − 1, R mod p, values near 2^N) then uniform values, ~15%
 /// of the cycles bubbles.
@@ -242,7 +236,7 @@ fn additions<P: MsmCurve>(n: usize, seed: u64) -> Vec<Option<Addition<P>>> {
 fn adder_inputs<P: MsmCurve>(f: &WideField, a: &Option<Addition<P>>) -> WideVector {
     let Some(a) = a else { return (false, vec![BigUint::ZERO; 9]) };
     let b = &a.bucket;
-    let m = |x: P::BaseField| mont(f, x);
+    let m = |x: P::BaseField| f.mont_form(x);
     let (x2, y2) = (a.point.x, a.point.y);
     (
         true,
@@ -289,7 +283,7 @@ fn point_ports(bits: usize) -> Ports {
 /// What the adder must output for each addition, in the `point_ports` output order; a
 /// doubling's coordinates are not a sum, so they are left out of the comparison (`None`).
 fn adder_expected<P: MsmCurve>(f: &WideField, adds: &[Option<Addition<P>>]) -> Vec<Vec<Option<BigUint>>> {
-    let m = |x: P::BaseField| Some(mont(f, x));
+    let m = |x: P::BaseField| Some(f.mont_form(x));
     adds.iter()
         .flatten()
         .map(|a| {

@@ -73,6 +73,11 @@ impl WideField {
         Self { curve, bits: F::MODULUS_BIT_SIZE as usize, limbs, p_inv, one: &r % &p, r_inv, p }
     }
 
+    /// `x` as the hardware holds it: its Montgomery form `x·R mod p`, as a number.
+    pub fn mont_form<F: PrimeField>(&self, x: F) -> BigUint {
+        BigUint::from_bytes_le(&ark_ff::BigInteger::to_bytes_le(&x.into_bigint())) * &self.one % &self.p
+    }
+
     /// `a · b · R^(−1) mod p`: the Montgomery product, as the multiplier computes it.
     pub fn mont_mul(&self, a: &BigUint, b: &BigUint) -> BigUint {
         a * b * &self.r_inv % &self.p
