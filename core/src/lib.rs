@@ -21,6 +21,7 @@ pub mod field;
 pub mod golden;
 pub mod matrix;
 pub mod msm_files;
+pub mod msm_layout;
 pub mod sample;
 pub mod trace;
 

@@ -375,16 +375,81 @@ impl core::fmt::Display for DecodeError {
 
 impl core::error::Error for DecodeError {}
 
-const fn lo(x: u64) -> u32 {
-    x as u32
+/// The words every descriptor shares, word 8 left raw: what [`Command`] and
+/// [`crate::msm::MsmCommand`] are encoded to and decoded from, so that the two cannot
+/// disagree on where a word goes or on what must be zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RawDescriptor {
+    pub opcode: u8,
+    /// The FIELD nibble: a [`Field`] or a [`crate::msm::Curve`] code.
+    pub domain: u8,
+    pub flags: Flags,
+    pub seq: u32,
+    pub src: u64,
+    pub dst: u64,
+    pub aux: u64,
+    pub shape: u32,
+    pub src_crc: u32,
+    pub count: u32,
+    pub src_len: u32,
 }
 
-const fn hi(x: u64) -> u32 {
-    (x >> 32) as u32
-}
+impl RawDescriptor {
+    pub(crate) const fn encode(&self) -> [u32; WORDS] {
+        let mut w = [0u32; WORDS];
+        w[0] = header::OPCODE.bits(self.opcode as u32)
+            | header::FIELD.bits(self.domain as u32)
+            | header::FLAGS.bits(self.flags.0 as u32);
+        w[1] = self.seq;
+        w[2] = self.src as u32;
+        w[3] = (self.src >> 32) as u32;
+        w[4] = self.dst as u32;
+        w[5] = (self.dst >> 32) as u32;
+        w[6] = self.aux as u32;
+        w[7] = (self.aux >> 32) as u32;
+        w[8] = self.shape;
+        w[9] = self.src_crc;
+        w[10] = self.count;
+        w[11] = self.src_len;
+        w
+    }
 
-const fn join(lo: u32, hi: u32) -> u64 {
-    (hi as u64) << 32 | lo as u64
+    /// The words, after the caller has checked the opcode and the FIELD nibble (in that
+    /// order: the error a card reports is the first check that fails): flags outside `known`,
+    /// reserved bits of word 0, bits of word 8 in `shape_reserved`, and nonzero reserved
+    /// words are refused, in that order.
+    pub(crate) const fn decode(w: &[u32; WORDS], known: Flags, shape_reserved: u32) -> Result<Self, DecodeError> {
+        let flags = header::FLAGS.get(w[0]) as u16;
+        if flags & !known.0 != 0 {
+            return Err(DecodeError::UnknownFlags(flags & !known.0));
+        }
+        if w[0] & header::RESERVED != 0 {
+            return Err(DecodeError::ReservedBits { word: 0 });
+        }
+        if w[8] & shape_reserved != 0 {
+            return Err(DecodeError::ReservedBits { word: word::SHAPE as usize });
+        }
+        let mut i = word::FIRST_RESERVED as usize;
+        while i < WORDS {
+            if w[i] != 0 {
+                return Err(DecodeError::ReservedBits { word: i });
+            }
+            i += 1;
+        }
+        Ok(RawDescriptor {
+            opcode: header::OPCODE.get(w[0]) as u8,
+            domain: header::FIELD.get(w[0]) as u8,
+            flags: Flags(flags),
+            seq: w[1],
+            src: (w[3] as u64) << 32 | w[2] as u64,
+            dst: (w[5] as u64) << 32 | w[4] as u64,
+            aux: (w[7] as u64) << 32 | w[6] as u64,
+            shape: w[8],
+            src_crc: w[9],
+            count: w[10],
+            src_len: w[11],
+        })
+    }
 }
 
 impl Command {
@@ -418,24 +483,22 @@ impl Command {
 
     /// The 16 descriptor words.
     pub const fn encode(&self) -> [u32; WORDS] {
-        let mut w = [0u32; WORDS];
-        w[0] = header::OPCODE.bits(self.opcode as u32)
-            | header::FIELD.bits(self.field as u32)
-            | header::FLAGS.bits(self.flags.0 as u32);
-        w[1] = self.seq;
-        w[2] = lo(self.src);
-        w[3] = hi(self.src);
-        w[4] = lo(self.dst);
-        w[5] = hi(self.dst);
-        w[6] = lo(self.aux);
-        w[7] = hi(self.aux);
-        w[8] = shape::LOG_ROWS.bits(self.log_rows as u32)
-            | shape::LOG_BLOWUP.bits(self.log_blowup as u32)
-            | shape::COLS.bits(self.cols as u32);
-        w[9] = self.src_crc;
-        w[10] = self.count;
-        w[11] = self.src_len;
-        w
+        RawDescriptor {
+            opcode: self.opcode as u8,
+            domain: self.field as u8,
+            flags: self.flags,
+            seq: self.seq,
+            src: self.src,
+            dst: self.dst,
+            aux: self.aux,
+            shape: shape::LOG_ROWS.bits(self.log_rows as u32)
+                | shape::LOG_BLOWUP.bits(self.log_blowup as u32)
+                | shape::COLS.bits(self.cols as u32),
+            src_crc: self.src_crc,
+            count: self.count,
+            src_len: self.src_len,
+        }
+        .encode()
     }
 
     /// Decodes 16 descriptor words, rejecting anything the ABI does not define.
@@ -448,37 +511,24 @@ impl Command {
             Some(f) => f,
             None => return Err(DecodeError::UnknownField(header::FIELD.get(w[0]) as u8)),
         };
-        let flags = header::FLAGS.get(w[0]) as u16;
-        if flags & !Flags::KNOWN.0 != 0 {
-            return Err(DecodeError::UnknownFlags(flags & !Flags::KNOWN.0));
-        }
-        if w[0] & header::RESERVED != 0 {
-            return Err(DecodeError::ReservedBits { word: 0 });
-        }
-        if w[8] & shape::RESERVED != 0 {
-            return Err(DecodeError::ReservedBits { word: 8 });
-        }
-        let mut i = word::FIRST_RESERVED as usize;
-        while i < WORDS {
-            if w[i] != 0 {
-                return Err(DecodeError::ReservedBits { word: i });
-            }
-            i += 1;
-        }
+        let r = match RawDescriptor::decode(w, Flags::KNOWN, shape::RESERVED) {
+            Ok(r) => r,
+            Err(e) => return Err(e),
+        };
         Ok(Command {
             opcode,
             field,
-            flags: Flags(flags),
-            seq: w[1],
-            src: join(w[2], w[3]),
-            dst: join(w[4], w[5]),
-            aux: join(w[6], w[7]),
-            log_rows: shape::LOG_ROWS.get(w[8]) as u8,
-            log_blowup: shape::LOG_BLOWUP.get(w[8]) as u8,
-            cols: shape::COLS.get(w[8]) as u16,
-            src_crc: w[9],
-            count: w[10],
-            src_len: w[11],
+            flags: r.flags,
+            seq: r.seq,
+            src: r.src,
+            dst: r.dst,
+            aux: r.aux,
+            log_rows: shape::LOG_ROWS.get(r.shape) as u8,
+            log_blowup: shape::LOG_BLOWUP.get(r.shape) as u8,
+            cols: shape::COLS.get(r.shape) as u16,
+            src_crc: r.src_crc,
+            count: r.count,
+            src_len: r.src_len,
         })
     }
 }

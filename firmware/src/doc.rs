@@ -105,8 +105,26 @@ pub fn write_markdown(out: &mut impl Write) -> fmt::Result {
     writeln!(out)?;
     writeln!(out, "| base | size (MiB) | bank | region | holds |")?;
     writeln!(out, "|---|---|---|---|---|")?;
-    for r in memory_map::ALL {
+    for r in memory_map::ALL.iter().chain(memory_map::MSM) {
         writeln!(out, "| `{:#011x}` | {} | {} | {} | {} |", r.base, r.size >> 20, r.bank, r.name, Plain(r.doc))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "## MSM extension (cards with `CAPS.MSM_*`)")?;
+    writeln!(out)?;
+    writeln!(out, "FIELD names the curve; word 8 holds `WINDOW_BITS[7:0]`; DST holds the buckets of every window,")?;
+    writeln!(out, "then every window's exception list (see `slotproof_firmware::msm`).")?;
+    writeln!(out)?;
+    writeln!(out, "| code | name | operands | what it does |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for &op in crate::msm::MsmOpcode::ALL {
+        writeln!(out, "| `{:#04x}` | {} | {} | {} |", op as u8, op.mnemonic(), op.operands(), Plain(op.doc()))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "| code | curve | base-field bytes | point bytes | bucket bytes | scalar bits |")?;
+    writeln!(out, "|---|---|---|---|---|---|")?;
+    for &c in crate::msm::Curve::ALL {
+        let (b, p, k, s) = (c.base_bytes(), c.point_bytes(), c.bucket_bytes(), c.scalar_bits());
+        writeln!(out, "| {} | {} | {b} | {p} | {k} | {s} |", c as u8, c.name())?;
     }
     writeln!(out)?;
     writeln!(out, "## Error codes (`ERROR_CODE.CODE`)")?;

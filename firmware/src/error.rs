@@ -56,6 +56,9 @@ card_errors! {
     MemoryEcc = 9, "MEMORY_ECC";
     /// A batch arrived out of order (no FIRST, or a width not a multiple of the rate before LAST).
     BadBatchOrder = 10, "BAD_BATCH_ORDER";
+    /// An element of the input is out of range: an MSM point coordinate not below p, a point
+    /// off the curve, a scalar not below the group order. `ERROR_CODE.WORD` names the operand.
+    BadOperandValue = 11, "BAD_OPERAND_VALUE";
 }
 
 impl core::fmt::Display for CardError {

@@ -21,6 +21,7 @@ pub mod command;
 pub mod doc;
 pub mod error;
 pub mod memory_map;
+pub mod msm;
 pub mod regs;
 
 pub use command::{Command, DecodeError, Field, Flags, Opcode};

@@ -68,6 +68,22 @@ pub const RESULT: Region = Region {
     doc: "root, cap, paths",
 };
 
+/// MSM points, loaded once by `LOAD_POINTS` and named by every `MSM` after (2^22 BLS12-381
+/// points). Not in [`ALL`]: it exists on cards with an MSM engine ([`crate::msm`]).
+pub const POINTS: Region =
+    Region { name: "POINTS", base: RESULT.end(), size: 512 * MIB, bank: 6, doc: "resident MSM points" };
+/// MSM buckets and exception lists, what the host reduces (16-bit windows of BLS12-381 take
+/// 97 MiB).
+pub const BUCKETS: Region =
+    Region { name: "BUCKETS", base: POINTS.end(), size: 256 * MIB, bank: 7, doc: "MSM buckets and exceptions" };
+/// The MSM extension's regions, in address order, after every region of [`ALL`].
+pub const MSM: &[Region] = &[POINTS, BUCKETS];
+/// Card memory a card with an MSM engine needs.
+pub const MSM_REQUIRED_BYTES: u64 = BUCKETS.end();
+
+// The MSM regions fit the smallest card too.
+const _: () = assert!(MSM_REQUIRED_BYTES <= 8 * GIB);
+
 /// Bytes of one streamed column batch the host aims for: large enough that the per-call cost
 /// of a DMA transfer is noise, small enough that at least four batches overlap upload with
 /// compute on realistic traces.
@@ -162,7 +178,7 @@ mod tests {
     #[test]
     fn regions_are_ordered_disjoint_and_page_aligned() {
         let mut end = 0;
-        for r in ALL {
+        for r in ALL.iter().chain(MSM) {
             assert!(r.base >= end, "{} overlaps", r.name);
             assert_eq!(r.base % 4096, 0, "{} not page-aligned", r.name);
             end = r.end();

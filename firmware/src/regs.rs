@@ -198,6 +198,10 @@ register_block! {
         FUSED_COMMIT [6],
         /// `READ_ROOT`, `READ_CAP`, `READ_PATHS`.
         OPEN [7],
+        /// `LOAD_POINTS` and `MSM` on BN254 G1 (see [`crate::msm`]).
+        MSM_BN254 [8],
+        /// `LOAD_POINTS` and `MSM` on BLS12-381 G1.
+        MSM_BLS12_381 [9],
     };
     /// Sizes the bitstream was built for.
     LIMITS @ 0x014: ReadOnly = 0, limits {

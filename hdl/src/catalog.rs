@@ -358,7 +358,8 @@ pub fn card_regs_config() -> CardRegsConfig {
         identity: Identity {
             abi: slotproof_firmware::ABI_VERSION,
             bitstream_id: 0,
-            caps: caps::ALL.iter().fold(0, |acc, f| acc | f.mask()),
+            // Every capability of the card RTL's command set: it has no MSM engine.
+            caps: caps::ALL.iter().fold(0, |acc, f| acc | f.mask()) & !slotproof_firmware::msm::MSM_CAPS,
             ntt_lanes: 4,
             max_log_lde_rows: 24,
             max_log_blowup: 3,

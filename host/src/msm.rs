@@ -49,12 +49,18 @@ pub enum MsmInput {
 pub enum MsmBackend {
     /// [`slotproof_core::cpu::msm`] on every core.
     Cpu,
+    /// The simulated card's MSM engine ([`crate::card::msm`]).
+    Sim,
+    /// A real card's MSM engine (the first XDMA card that passes admission).
+    Fpga,
 }
 
 impl std::fmt::Display for MsmBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             MsmBackend::Cpu => "cpu",
+            MsmBackend::Sim => "sim",
+            MsmBackend::Fpga => "fpga",
         })
     }
 }
@@ -70,6 +76,8 @@ pub struct MsmJob {
     pub backend: MsmBackend,
     /// The window width; `None` lets the cost model choose.
     pub window_bits: Option<u32>,
+    /// How card backends are set up (`sim`, `fpga`).
+    pub cards: crate::backend::CardOptions,
 }
 
 /// Why a job failed.
@@ -81,6 +89,15 @@ pub enum MsmJobError {
     /// The inputs were refused by the MSM itself.
     #[error(transparent)]
     Msm(#[from] MsmError),
+    /// A window width the card's MSM engine does not take.
+    #[error("--window-bits {bits}: a card's MSM engine takes 2..=16-bit windows (the CPU 1..=24)")]
+    CardWindow {
+        /// Bits asked for.
+        bits: u32,
+    },
+    /// No card could run it, or the card failed.
+    #[error("{0}")]
+    Card(String),
     /// A generated size out of range.
     #[error("--size {size}: an MSM of generated inputs needs 1..={MAX_MSM_SIZE} points")]
     Size {
@@ -94,7 +111,8 @@ impl MsmJobError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             MsmJobError::File(e) => e.is_bad_input(),
-            MsmJobError::Msm(_) | MsmJobError::Size { .. } => true,
+            MsmJobError::Msm(_) | MsmJobError::Size { .. } | MsmJobError::CardWindow { .. } => true,
+            MsmJobError::Card(_) => false,
         }
     }
 }
@@ -140,9 +158,16 @@ pub struct MsmReport {
     pub load_ms: f64,
     /// The MSM itself, milliseconds.
     pub msm_ms: f64,
+    /// The card's side of it (`sim`, `fpga`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<crate::card::msm::CardMsmStats>,
 }
 
 impl MsmJob {
+    fn card_msm_options(&self) -> crate::card::msm::CardMsmOptions {
+        crate::card::msm::CardMsmOptions { window_bits: self.window_bits, ..Default::default() }
+    }
+
     /// Runs the job.
     pub fn run(&self) -> Result<MsmReport, MsmJobError> {
         match self.curve {
@@ -164,13 +189,35 @@ impl MsmJob {
         };
         let load_ms = start.elapsed().as_secs_f64() * 1e3;
         let bits = P::ScalarField::MODULUS_BIT_SIZE;
-        let window_bits = self
-            .window_bits
-            .unwrap_or_else(|| slotproof_core::cpu::msm::window_bits(points.len(), bits, rayon::current_num_threads()));
-        log::info!("msm {}: {} points, {window_bits}-bit windows on {:?}", P::ID, points.len(), self.backend);
+        // The card checks the points itself, but a bad file must be named by the host, with
+        // the index, before anything is sent.
+        slotproof_core::curve::check_msm_inputs(&points, &scalars, self.window_bits.unwrap_or(1))?;
         let start = Instant::now();
-        let sum = match self.backend {
-            MsmBackend::Cpu => slotproof_core::cpu::msm::msm_with_window(&points, &scalars, window_bits)?,
+        let (sum, window_bits, card) = match self.backend {
+            MsmBackend::Cpu => {
+                let window_bits = self.window_bits.unwrap_or_else(|| {
+                    slotproof_core::cpu::msm::window_bits(points.len(), bits, rayon::current_num_threads())
+                });
+                log::info!("msm {}: {} points, {window_bits}-bit windows on the CPU", P::ID, points.len());
+                (slotproof_core::cpu::msm::msm_with_window(&points, &scalars, window_bits)?, window_bits, None)
+            }
+            MsmBackend::Sim | MsmBackend::Fpga => {
+                if let Some(bits) = self.window_bits.filter(|b| !slotproof_firmware::msm::WINDOW_BITS_RANGE.contains(b))
+                {
+                    return Err(MsmJobError::CardWindow { bits });
+                }
+                let cards = if self.backend == MsmBackend::Sim {
+                    crate::backend::sim_cards(&self.cards)
+                } else {
+                    crate::backend::fpga_cards(None, &self.cards)
+                }
+                .map_err(MsmJobError::Card)?;
+                let card = &cards[0];
+                log::info!("msm {}: {} points on {}", P::ID, points.len(), card.identity().name);
+                let (sum, c, stats) = crate::card::msm::msm_on_card(card, &points, &scalars, &self.card_msm_options())
+                    .map_err(|e| MsmJobError::Card(e.to_string()))?;
+                (sum, c, Some(stats))
+            }
         };
         let msm_ms = start.elapsed().as_secs_f64() * 1e3;
         Ok(MsmReport {
@@ -182,6 +229,7 @@ impl MsmJob {
             sum: MsmSum::of(&sum.into_affine()),
             load_ms,
             msm_ms,
+            card,
         })
     }
 }

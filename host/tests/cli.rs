@@ -1066,9 +1066,11 @@ mod msm {
     fn sum_of(stdout: &str) -> (String, String) {
         let v: Value = serde_json::from_str(stdout).expect("one JSON object");
         let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
-        let mut sorted = keys.clone();
+        let mut sorted: Vec<&str> = keys.into_iter().filter(|&k| k != "card").collect();
         sorted.sort_unstable();
         assert_eq!(sorted, ["backend", "curve", "input", "load_ms", "msm_ms", "points", "sum", "window_bits"]);
+        // The card's statistics appear exactly when a card ran it.
+        assert_eq!(v.get("card").is_some(), v["backend"] != "cpu", "{stdout}");
         (v["sum"]["x"].as_str().unwrap().to_owned(), v["sum"]["y"].as_str().unwrap().to_owned())
     }
 
@@ -1122,7 +1124,33 @@ mod msm {
                 "other seed",
             ));
             assert_ne!(other, want, "{curve}: a different seed must give a different sum");
+            // The simulated card, from the files and from the seed: the same sum.
+            let on_sim = sum_of(&ok(
+                &run(["msm", "--json", "--backend", "sim", "--curve", curve, "--size", size, "--seed", &seed]),
+                "msm sim",
+            ));
+            assert_eq!(on_sim, want, "{curve}: --backend sim gives the CPU's sum (seed {seed})");
+            let sim_files = sum_of(&ok(
+                &run(["msm", "--json", "--backend", "sim", "--curve", curve, "--points"]
+                    .map(OsStr::new)
+                    .into_iter()
+                    .chain([p.as_os_str(), OsStr::new("--scalars"), s.as_os_str()])),
+                "msm sim files",
+            ));
+            assert_eq!(sim_files, want);
         }
+    }
+
+    #[test]
+    fn the_sim_summary_says_what_the_card_did() {
+        let out = ok(&run(["msm", "--size", "100", "--backend", "sim"]), "msm sim");
+        assert!(out.contains("on sim") && out.contains("card: points uploaded, 1 scalar chunk(s)"), "{out}");
+        fails(
+            &run(["msm", "--size", "100", "--backend", "sim", "--window-bits", "20"]),
+            2,
+            &["2..=16-bit windows"],
+            "c=20",
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ fn hand_made_schedule() {
         h2c_bytes_per_s: 1e6,
         c2h_bytes_per_s: 1e6,
         per_call: Duration::from_micros(10),
+        msm_units: [1, 1],
     };
     let mut d = Driver::with_config(CardConfig { timing, ..CardConfig::instant() }, FaultPlan::none());
     let k = constants_table(Field::BabyBear);

@@ -138,7 +138,7 @@ impl Default for CardOptions {
 
 /// Opens and admits the real cards `kind` asks for; the reasons cards were refused go to
 /// the log and into the error.
-fn fpga_cards(device: Option<&std::path::Path>, opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
+pub(crate) fn fpga_cards(device: Option<&std::path::Path>, opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
     use crate::card::discover::{admit, open_xdma, xdma_indices};
     let mut targets: Vec<(std::path::PathBuf, usize)> = Vec::new();
     match device {
@@ -190,7 +190,7 @@ fn fpga_cards(device: Option<&std::path::Path>, opts: &CardOptions) -> Result<Ve
 }
 
 /// Opens and admits `opts.cards` simulated cards.
-fn sim_cards(opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
+pub(crate) fn sim_cards(opts: &CardOptions) -> Result<Vec<card::AnyCard>, String> {
     use crate::card::discover::{admit, open_sim};
     let n = opts.cards.unwrap_or(1).max(1);
     if let Some(field) = opts.rtl {

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use slotproof_firmware::checksum::checksum;
 use slotproof_firmware::command::{Field, WORDS};
+use slotproof_firmware::msm::MsmCommand;
 use slotproof_firmware::regs::{self, caps, error_code, irq_status, limits, status};
 use slotproof_firmware::{ABI_VERSION, AbiVersion, CARD_ID, CardError, Command};
 use slotproof_hdl::bitstream::{Manifest, ManifestError};
@@ -298,6 +299,20 @@ pub struct CardDriver<T: Transport> {
     /// The field and LDE size whose tables this driver loaded (the card reports only the
     /// field, and a table for a smaller LDE does not serve a larger one).
     tables: Mutex<Option<(Field, usize)>>,
+    /// The MSM points this driver loaded into the POINTS region, if they are still there.
+    points: Mutex<Option<ResidentPoints>>,
+}
+
+/// Which MSM points sit in the card's POINTS region: the curve, how many, and the checksum of
+/// their bytes (what `LOAD_POINTS` was sent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResidentPoints {
+    /// The curve.
+    pub curve: slotproof_firmware::msm::Curve,
+    /// Points loaded.
+    pub count: u32,
+    /// Checksum of their card-memory bytes.
+    pub crc: u32,
 }
 
 impl<T: Transport> CardDriver<T> {
@@ -342,7 +357,14 @@ impl<T: Transport> CardDriver<T> {
                 what: "a column batch size (LIMITS.MAX_BATCH_COLS is 0)".into(),
             });
         }
-        let driver = Self { transport, identity, deadlines, next_seq: Mutex::new(1), tables: Mutex::new(None) };
+        let driver = Self {
+            transport,
+            identity,
+            deadlines,
+            next_seq: Mutex::new(1),
+            tables: Mutex::new(None),
+            points: Mutex::new(None),
+        };
         driver.write(regs::CTRL, regs::ctrl::SOFT_RESET.bits(1))?;
         driver.write(regs::CTRL, regs::ctrl::IRQ_ENABLE.bits(1))?;
         Ok(driver)
@@ -418,17 +440,40 @@ impl<T: Transport> CardDriver<T> {
     /// Runs `cmd` (its `seq` is assigned here) and waits for it. When the command carries a
     /// payload, the card's echo of its checksum must equal ours.
     pub fn run(&self, mut cmd: Command) -> Result<Completion, CardFault> {
+        let src_crc = cmd.flags.contains(slotproof_firmware::Flags::CHECK_SRC).then_some(cmd.src_crc);
+        self.issue(cmd.opcode.mnemonic(), src_crc, |seq| {
+            cmd.seq = seq;
+            cmd.encode()
+        })
+    }
+
+    /// Runs the MSM command `cmd` as [`CardDriver::run`] runs a field command.
+    pub fn run_msm(&self, mut cmd: MsmCommand) -> Result<Completion, CardFault> {
+        let src_crc = cmd.flags.contains(slotproof_firmware::Flags::CHECK_SRC).then_some(cmd.src_crc);
+        self.issue(cmd.opcode.mnemonic(), src_crc, |seq| {
+            cmd.seq = seq;
+            cmd.encode()
+        })
+    }
+
+    /// Writes the descriptor `encode` makes for the next sequence number, rings the doorbell
+    /// and waits; `src_crc` is the payload checksum the card must echo.
+    fn issue(
+        &self,
+        opcode: &'static str,
+        src_crc: Option<u32>,
+        encode: impl FnOnce(u32) -> [u32; WORDS],
+    ) -> Result<Completion, CardFault> {
         let mut next = self.next_seq.lock().unwrap_or_else(|e| e.into_inner());
-        cmd.seq = *next;
+        let seq = *next;
         // Sequence numbers skip 0 (the reset value of COMPLETED_SEQ) and stay below 2^31 so
         // that COMPLETED_SEQ can never read all-ones.
         *next = if *next >= 0x7fff_fffe { 1 } else { *next + 1 };
-        let opcode = cmd.opcode.mnemonic();
-        for (i, w) in cmd.encode().iter().enumerate().take(WORDS) {
+        for (i, w) in encode(seq).iter().enumerate().take(WORDS) {
             self.write_cmd_word(i as u32, *w)?;
         }
-        self.write(regs::DOORBELL, cmd.seq)?;
-        let st = self.wait(opcode, cmd.seq)?;
+        self.write(regs::DOORBELL, seq)?;
+        let st = self.wait(opcode, seq)?;
         if status::ERROR.is_set(st) {
             let code = self.read(regs::ERROR_CODE)?;
             self.write(regs::IRQ_STATUS, irq_status::DONE.bits(1) | irq_status::ERROR.bits(1))?;
@@ -436,9 +481,9 @@ impl<T: Transport> CardDriver<T> {
             return Err(match CardError::from_code(error_code::CODE.get(code) as u8) {
                 Some(error) => {
                     let word = matches!(error, CardError::BadDescriptor).then(|| error_code::WORD.get(code) as u8);
-                    CardFault::Command { card, opcode, seq: cmd.seq, error, word }
+                    CardFault::Command { card, opcode, seq, error, word }
                 }
-                None => CardFault::UnknownError { card, opcode, seq: cmd.seq, code: error_code::CODE.get(code) },
+                None => CardFault::UnknownError { card, opcode, seq, code: error_code::CODE.get(code) },
             });
         }
         let done = Completion {
@@ -447,11 +492,11 @@ impl<T: Transport> CardDriver<T> {
             result_len: self.read(regs::RESULT_LEN)?,
         };
         self.write(regs::IRQ_STATUS, irq_status::DONE.bits(1))?;
-        if cmd.flags.contains(slotproof_firmware::Flags::CHECK_SRC) && done.payload_crc != cmd.src_crc {
+        if let Some(host) = src_crc.filter(|&crc| crc != done.payload_crc) {
             return Err(CardFault::Checksum {
                 card: self.identity.name.clone(),
                 what: format!("{opcode} input echo"),
-                host: cmd.src_crc,
+                host,
                 card_crc: done.payload_crc,
             });
         }
@@ -495,6 +540,8 @@ impl<T: Transport> CardDriver<T> {
     /// Resets the card (after a fault): abandons any command, clears status.
     pub fn reset(&self) -> Result<(), CardFault> {
         *self.tables.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        // A reset may have cut a LOAD_POINTS short.
+        *self.points.lock().unwrap_or_else(|e| e.into_inner()) = None;
         self.write(regs::CTRL, regs::ctrl::SOFT_RESET.bits(1) | regs::ctrl::IRQ_ENABLE.bits(1))?;
         self.write(regs::CTRL, regs::ctrl::IRQ_ENABLE.bits(1))
     }
@@ -517,5 +564,16 @@ impl<T: Transport> CardDriver<T> {
     /// Records that tables for `field` and 2^`log_lde` are loaded.
     pub fn note_twiddles(&self, field: Field, log_lde: usize) {
         *self.tables.lock().unwrap_or_else(|e| e.into_inner()) = Some((field, log_lde));
+    }
+
+    /// The MSM points this driver left in the POINTS region (none after a reset or a
+    /// failed load).
+    pub fn resident_points(&self) -> Option<ResidentPoints> {
+        *self.points.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records which points the POINTS region holds (`None` while it is being rewritten).
+    pub fn note_points(&self, points: Option<ResidentPoints>) {
+        *self.points.lock().unwrap_or_else(|e| e.into_inner()) = points;
     }
 }

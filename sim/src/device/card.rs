@@ -215,9 +215,16 @@ impl Inner {
             if self.config.pace && !self.pause(c.modelled.saturating_sub(started.elapsed())) {
                 return;
             }
-            if let Some(cmd) = cmd.filter(|_| c.error.is_none()) {
-                let fp = Footprint::of(&cmd);
-                lock(&self.timeline).command(&fp.reads, &fp.writes, c.modelled);
+            if c.error.is_none() {
+                let fp = match cmd {
+                    Some(cmd) => Some(Footprint::of(&cmd)),
+                    None => {
+                        slotproof_firmware::msm::MsmCommand::decode(&d.words).ok().map(|m| super::msm::footprint(&m))
+                    }
+                };
+                if let Some(fp) = fp {
+                    lock(&self.timeline).command(&fp.reads, &fp.writes, c.modelled);
+                }
             }
             let mut regs = lock(&self.regs);
             regs.set_tables(exec.tables_loaded());

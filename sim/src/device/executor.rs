@@ -488,6 +488,7 @@ pub struct Executor {
     last_loaded: Option<Field>,
     batch: Option<Batch>,
     perms: Perms,
+    msm: super::msm::MsmEngine,
 }
 
 /// What a command produced, before it is written back.
@@ -513,6 +514,7 @@ impl Executor {
                 kb: default_koalabear_poseidon2_16(),
                 gl: default_goldilocks_poseidon2_8(),
             },
+            msm: Default::default(),
         }
     }
 
@@ -527,6 +529,7 @@ impl Executor {
     /// are in card memory.
     pub fn reset(&mut self) {
         self.batch = None;
+        self.msm.reset();
     }
 
     /// Runs the descriptor `words`, rung with doorbell value `doorbell`, against `mem`,
@@ -546,6 +549,25 @@ impl Executor {
             result_len: 0,
             modelled: Duration::ZERO,
         };
+        // Only a card with an MSM engine decodes the MSM opcodes; to any other they are
+        // unknown bytes, refused by `admit` as every unknown opcode is.
+        if self.caps & slotproof_firmware::msm::MSM_CAPS != 0 && slotproof_firmware::msm::is_msm_descriptor(words) {
+            let outcome = super::msm::admit_msm(words, doorbell, self.caps)
+                .and_then(|cmd| Ok((cmd, self.msm.execute(&cmd, mem, fault)?)));
+            match outcome {
+                Ok((cmd, out)) => {
+                    c.payload_crc = out.payload_crc;
+                    c.result_crc = checksum(&out.dst);
+                    c.result_len = u32::try_from(out.dst.len()).unwrap_or(u32::MAX);
+                    c.modelled = self.timing.msm_time(&cmd);
+                }
+                Err(Fail(e, w)) => {
+                    log::debug!("MSM descriptor seq {} refused: {}", words[1], e.mnemonic());
+                    c.error = Some((e, w));
+                }
+            }
+            return c;
+        }
         let cmd = match admit(words, doorbell, self.caps) {
             Ok(cmd) => cmd,
             Err(Fail(e, w)) => {

@@ -3,6 +3,7 @@
 //! - [`memory`]: card memory ([`CardMemory`], [`SparseMemory`]);
 //! - [`regs`]: the register block's semantics ([`RegisterFile`]);
 //! - [`executor`]: what each command computes and every check it makes ([`Executor`]);
+//! - [`msm`]: the MSM engine's commands and checks ([`msm::MsmEngine`]);
 //! - [`timing`]: how long commands and transfers take, and the dataflow schedule of a
 //!   whole run ([`Timing`], [`Timeline`]);
 //! - [`faults`]: what goes wrong, when ([`FaultPlan`]);
@@ -15,6 +16,7 @@ pub mod card;
 pub mod executor;
 pub mod faults;
 pub mod memory;
+pub mod msm;
 pub mod regs;
 pub mod timing;
 

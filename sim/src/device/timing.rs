@@ -61,6 +61,9 @@ pub struct Timing {
     pub c2h_bytes_per_s: f64,
     /// Fixed cost of one DMA call (driver, descriptor set-up, pinning).
     pub per_call: Duration,
+    /// MSM bucket units per curve (BN254, BLS12-381), each one point addition per cycle
+    /// (`hdl::msm::BucketUnit`); zero when the card has no MSM engine for the curve.
+    pub msm_units: [u32; 2],
 }
 
 impl Default for Timing {
@@ -83,6 +86,9 @@ impl Default for Timing {
             h2c_bytes_per_s: 11e9,
             c2h_bytes_per_s: 12e9,
             per_call: Duration::from_micros(30),
+            // What `slotproof plan msm --board u55c` fits: two BN254 units (3,480 DSP48E2
+            // each), one BLS12-381 unit (7,620).
+            msm_units: [2, 1],
         }
     }
 }
@@ -120,6 +126,7 @@ impl Timing {
             h2c_bytes_per_s: f64::INFINITY,
             c2h_bytes_per_s: f64::INFINITY,
             per_call: Duration::ZERO,
+            msm_units: [1, 1],
         }
     }
 
@@ -232,6 +239,19 @@ impl Timing {
             Opcode::ReadPaths => u64::from(cmd.count) * (1 + u64::from(cmd.log_rows)),
         };
         self.cycles(cycles)
+    }
+
+    /// How long the card takes to run the MSM command `cmd` (assuming it passes its checks).
+    pub fn msm_time(&self, cmd: &slotproof_firmware::msm::MsmCommand) -> Duration {
+        use slotproof_firmware::msm::Curve;
+        let (units, id) = match cmd.curve {
+            Curve::Bn254 => (self.msm_units[0], slotproof_core::CurveId::Bn254),
+            Curve::Bls12_381 => (self.msm_units[1], slotproof_core::CurveId::Bls12_381),
+        };
+        let field = slotproof_hdl::msm::WideField::new(id);
+        // The bucket unit's latency is a function of the field's limbs, not of the port width.
+        let latency = slotproof_hdl::msm::BucketUnit::<384, 12, 4096, 4>::latency(&field) as u64;
+        self.cycles(super::msm::msm_cycles(cmd, units, latency))
     }
 
     /// How long one DMA call moving `bytes` takes on an otherwise idle link.
@@ -481,6 +501,7 @@ mod tests {
             h2c_bytes_per_s: 1e6,
             c2h_bytes_per_s: 1e6,
             per_call: Duration::from_micros(10),
+            msm_units: [1, 1],
         }
     }
 

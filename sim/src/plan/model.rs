@@ -78,6 +78,7 @@ impl Accelerator {
             h2c_bytes_per_s: self.h2c_bytes_per_s,
             c2h_bytes_per_s: self.c2h_bytes_per_s,
             per_call: Duration::from_secs_f64(self.per_call_s),
+            msm_units: Timing::default().msm_units,
         }
     }
 
@@ -638,6 +639,7 @@ mod tests {
             h2c_bytes_per_s: 1e9,
             c2h_bytes_per_s: 1e9,
             per_call: Duration::ZERO,
+            msm_units: [1, 1],
         };
         Accelerator::from_timing(FieldId::BabyBear, &t)
     }

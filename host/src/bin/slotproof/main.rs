@@ -252,10 +252,14 @@ struct MsmArgs {
     /// Seed of the generated inputs.
     #[arg(long)]
     seed: Option<u64>,
-    /// Where to run: cpu (signed windows, batch-affine buckets, every core).
+    /// Where to run. cpu: signed windows, batch-affine buckets, every core. sim: the
+    /// simulated card's MSM engine (points loaded into card memory once, scalars streamed,
+    /// buckets reduced here); the same inputs give the same sum as cpu. fpga: the first
+    /// XDMA card with an MSM engine.
     #[arg(long, value_enum, default_value = "cpu")]
     backend: MsmBackendArg,
-    /// Bucket window width in bits (1..=24); by default a cost model picks it from the size.
+    /// Bucket window width in bits (1..=24; a card takes 2..=16); by default a cost model
+    /// picks it from the size (on a card, at most 13: what its bucket units hold).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=24))]
     window_bits: Option<u32>,
     /// Print one JSON object instead of the human summary.
@@ -267,6 +271,10 @@ struct MsmArgs {
 enum MsmBackendArg {
     /// slotproof's CPU MSM on every core.
     Cpu,
+    /// The simulated card.
+    Sim,
+    /// A real card over XDMA.
+    Fpga,
 }
 
 #[derive(Args)]
@@ -669,8 +677,10 @@ fn msm(a: MsmArgs) -> Result<()> {
     };
     let backend = match a.backend {
         MsmBackendArg::Cpu => MsmBackend::Cpu,
+        MsmBackendArg::Sim => MsmBackend::Sim,
+        MsmBackendArg::Fpga => MsmBackend::Fpga,
     };
-    let job = MsmJob { curve: a.curve, input, backend, window_bits: a.window_bits };
+    let job = MsmJob { curve: a.curve, input, backend, window_bits: a.window_bits, cards: Default::default() };
     let r = job.run()?;
     if a.json {
         println!("{}", serde_json::to_string(&r)?);
@@ -686,6 +696,19 @@ fn msm(a: MsmArgs) -> Result<()> {
         _ => println!("sum = the point at infinity"),
     }
     println!("inputs {:.1} ms, msm {:.1} ms ({:.2} M points/s)", r.load_ms, r.msm_ms, r.points as f64 / r.msm_ms / 1e3);
+    if r.backend == MsmBackend::Sim {
+        println!("(the simulated card's wall time on this host, not a card's speed: `slotproof plan msm` costs that)");
+    }
+    if let Some(c) = &r.card {
+        println!(
+            "card: points {}, {} scalar chunk(s), {} doubling(s) added on the host, {} window(s) recomputed, {} retries",
+            if c.points_uploaded { "uploaded" } else { "already resident" },
+            c.chunks,
+            c.exceptions,
+            c.windows_recomputed,
+            c.retries
+        );
+    }
     Ok(())
 }
 
