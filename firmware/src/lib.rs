@@ -32,7 +32,7 @@ pub const CARD_ID: u32 = 0x534C_5046;
 
 /// The ABI this crate describes. The host refuses a card whose major differs, or whose
 /// minor is older than this one (it may lack commands the host sends).
-pub const ABI_VERSION: AbiVersion = AbiVersion { major: 1, minor: 0 };
+pub const ABI_VERSION: AbiVersion = AbiVersion { major: 1, minor: 1 };
 
 /// An ABI version as the card reports it: major in the high half, minor in the low half.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -170,7 +170,7 @@ register_block! {
     /// Card identity: always `0x534C5046` ("SLPF"). Anything else is not a slotproof card.
     ID @ 0x000: ReadOnly = 0x534C_5046;
     /// The ABI the bitstream implements.
-    ABI_VERSION @ 0x004: ReadOnly = 0x0001_0000, abi_version {
+    ABI_VERSION @ 0x004: ReadOnly = 0x0001_0001, abi_version {
         /// Compatible additions.
         MINOR [0; 16],
         /// Incompatible changes.

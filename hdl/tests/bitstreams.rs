@@ -202,7 +202,7 @@ fn manifests_refuse_what_they_cannot_describe() {
         }
     };
     json["abi"]["major"] = (ok.abi.major + 1).into();
-    check(&json, &["m.json", "card ABI 2.0", "this host speaks 1.0"]);
+    check(&json, &["m.json", "card ABI 2.1", "this host speaks 1.1"]);
     json["abi"]["major"] = ok.abi.major.into();
     json["format"] = 2.into();
     check(&json, &["m.json", "format 2", "reads format 1"]);

@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use ark_ec::short_weierstrass::Affine;
 use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::PrimeField;
 use serde::Serialize;
 use slotproof_core::curve::{Bls12_381, Bn254, CurveId, MsmCurve, MsmError};
 use slotproof_core::msm_files::{MsmFileError, field_hex, read_points, read_scalars};
@@ -188,16 +187,15 @@ impl MsmJob {
             MsmInput::Files { points, scalars } => (read_points::<P>(points)?, read_scalars::<P>(scalars)?),
         };
         let load_ms = start.elapsed().as_secs_f64() * 1e3;
-        let bits = P::ScalarField::MODULUS_BIT_SIZE;
         // The card checks the points itself, but a bad file must be named by the host, with
         // the index, before anything is sent.
         slotproof_core::curve::check_msm_inputs(&points, &scalars, self.window_bits.unwrap_or(1))?;
         let start = Instant::now();
         let (sum, window_bits, card) = match self.backend {
             MsmBackend::Cpu => {
-                let window_bits = self.window_bits.unwrap_or_else(|| {
-                    slotproof_core::cpu::msm::window_bits(points.len(), bits, rayon::current_num_threads())
-                });
+                let window_bits = self
+                    .window_bits
+                    .unwrap_or_else(|| slotproof_core::cpu::msm::default_window_bits::<P>(points.len()));
                 log::info!("msm {}: {} points, {window_bits}-bit windows on the CPU", P::ID, points.len());
                 (slotproof_core::cpu::msm::msm_with_window(&points, &scalars, window_bits)?, window_bits, None)
             }

@@ -87,10 +87,11 @@ fn two_three_and_four_cards_give_the_cpu_root() {
             let report = backend.commit(&j, &NoProgress).expect("commit");
             assert_eq!(report.backend, "sim");
             assert_eq!(report.root, cpu_root(&j), "{n} cards, {field}");
-            // Every card did part of the work.
-            for (s, b) in sims.iter().zip(before) {
-                assert!(s.timeline().totals().2.count > b, "{} idle", s.config().name);
-            }
+            // The slices were shared out. Cards take slices from one queue as they free up,
+            // so on a loaded machine one card may take two before another's thread is
+            // scheduled; but no card can take them all while the others wait.
+            let working = sims.iter().zip(before).filter(|(s, b)| s.timeline().totals().2.count > *b).count();
+            assert!(working >= 2, "{n} cards, {field}: only {working} worked");
         }
     }
 }
@@ -315,7 +316,7 @@ fn a_card_that_hangs_mid_job_hands_its_slices_to_the_others() {
 fn admission_refuses_a_wrong_abi_and_a_card_that_computes_wrongly() {
     let sim = SimCard::new(CardConfig::default(), FaultPlan::new(1).with(FaultKind::WrongAbi, Trigger::every()));
     match admit(Box::new(SimTransport::new(sim)), FAST, None) {
-        Err(e @ CardFault::AbiMismatch { .. }) => assert!(e.to_string().contains("ABI 2.0"), "{e}"),
+        Err(e @ CardFault::AbiMismatch { .. }) => assert!(e.to_string().contains("ABI 2.1"), "{e}"),
         other => panic!("expected an ABI mismatch, got {:?}", other.map(|c| c.identity().clone())),
     }
     // Every COMMIT_BATCH flips an LDE bit: the canary's root is wrong, the card is refused.

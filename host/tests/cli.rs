@@ -1023,7 +1023,7 @@ fn a_manifest_of_another_abi_or_no_manifest_at_all_is_refused() {
     let other = dir.path().join("other-abi.json");
     fs::write(&other, v.to_string()).unwrap();
     let out = run([OsStr::new("devices"), "--sims".as_ref(), "0".as_ref(), "--manifest".as_ref(), other.as_os_str()]);
-    fails(&out, 2, &["other-abi.json", "card ABI 2.0", "this host speaks 1.0"], "devices --manifest (ABI 2.0)");
+    fails(&out, 2, &["other-abi.json", "card ABI 2.1", "this host speaks 1.1"], "devices --manifest (ABI 2.1)");
     let missing = dir.path().join("missing.json");
     let out = run([
         OsStr::new("commit"),

@@ -88,7 +88,7 @@ fn main() -> Result<()> {
             let stale = |e: &Entry| {
                 let have = |t: &str| out.join(format!("{}.{t}.txt", e.name)).exists();
                 let line = format!("{}  {}.v", verilog_digest(&e.verilog), e.name);
-                !previous.lines().any(|l| l == line) || !have("xcup") || !have("ice40")
+                !previous.lines().any(|l| l == line) || e.targets.iter().any(|t| !have(t.name()))
             };
             let select = |e: &Entry| {
                 if only.is_empty() { all || stale(e) } else { only.iter().any(|o| e.name.contains(o.as_str())) }

@@ -323,3 +323,47 @@ pub fn msm_cycles(cmd: &MsmCommand, units: u32, adder_latency: u64) -> u64 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every window is one pass of the chunk through a unit; units share the windows out
+    /// whole, so a second unit halves BN254's 20 windows and a third saves nothing more
+    /// than the rounding allows.
+    #[test]
+    fn cycles_follow_the_bucket_units() {
+        let mut cmd = MsmCommand::new(MsmOpcode::Msm, Curve::Bn254);
+        cmd.count = 1 << 16;
+        cmd.window_bits = 13;
+        let one = msm_cycles(&cmd, 1, 91);
+        assert_eq!(one, 20 * ((1 << 16) + 91));
+        assert_eq!(msm_cycles(&cmd, 2, 91), one / 2);
+        assert_eq!(msm_cycles(&cmd, 3, 91), 7 * ((1 << 16) + 91));
+        let mut load = MsmCommand::new(MsmOpcode::LoadPoints, Curve::Bls12_381);
+        load.count = 1000;
+        assert_eq!(msm_cycles(&load, 2, 131), 500);
+    }
+
+    #[test]
+    fn admission_names_the_word_at_fault() {
+        let mut cmd = MsmCommand::new(MsmOpcode::Msm, Curve::Bn254);
+        cmd.count = 0;
+        assert_eq!(admit_msm_operands(&cmd, 1 << 40).unwrap_err(), Fail(CardError::BadShape, word::COUNT));
+        cmd.count = 4;
+        cmd.window_bits = 17;
+        assert_eq!(admit_msm_operands(&cmd, 1 << 40).unwrap_err(), Fail(CardError::BadShape, word::SHAPE));
+        cmd.window_bits = 4;
+        cmd.src = slotproof_firmware::memory_map::STAGE_A.base;
+        cmd.aux = slotproof_firmware::memory_map::POINTS.base;
+        cmd.dst = slotproof_firmware::memory_map::POINTS.base;
+        assert_eq!(admit_msm_operands(&cmd, 1 << 40).unwrap_err(), Fail(CardError::OutOfBounds, word::DST));
+        cmd.dst = slotproof_firmware::memory_map::BUCKETS.base;
+        assert!(admit_msm_operands(&cmd, 1 << 40).is_ok());
+        // A card too small for the BUCKETS region.
+        assert_eq!(
+            admit_msm_operands(&cmd, slotproof_firmware::memory_map::BUCKETS.base).unwrap_err(),
+            Fail(CardError::OutOfBounds, word::DST)
+        );
+    }
+}

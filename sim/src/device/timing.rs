@@ -86,9 +86,10 @@ impl Default for Timing {
             h2c_bytes_per_s: 11e9,
             c2h_bytes_per_s: 12e9,
             per_call: Duration::from_micros(30),
-            // What `slotproof plan msm --board u55c` fits: two BN254 units (3,480 DSP48E2
-            // each), one BLS12-381 unit (7,620).
-            msm_units: [2, 1],
+            // What `slotproof plan msm --board u55c` fits under its 70% ceiling: one BN254
+            // unit (3,480 DSP48E2). A BLS12-381 unit (7,620) needs a U250; the model gives
+            // this card one as if it were that board's.
+            msm_units: [1, 1],
         }
     }
 }

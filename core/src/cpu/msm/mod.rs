@@ -1,6 +1,8 @@
 //! The fast CPU MSM, `sum_i k_i · P_i` over BN254 or BLS12-381 G1.
 //!
 //! The bucket method of [`crate::golden::msm`], computed the way it is fastest on a CPU:
+//! - **GLV** ([`glv`]): `k·P = k1·P + k2·φ(P)` with half-length `k1`, `k2`, so half the
+//!   windows for twice the points: the same bucket additions, half the reductions;
 //! - **signed windows** ([`digits`]): digits in `(-2^(c-1), 2^(c-1)]`, half the buckets;
 //! - **batch-affine accumulation** ([`bucket_accumulate`]): bucket lists summed as trees of
 //!   affine additions sharing one inversion per round, about 5M + 1S a point;
@@ -13,10 +15,11 @@
 
 pub mod bucket_accumulate;
 pub mod digits;
+pub mod glv;
 
 use ark_ec::short_weierstrass::{Affine, Bucket, Projective};
 use ark_ec::{AdditiveGroup, AffineRepr};
-use ark_ff::PrimeField;
+use ark_ff::{BigInteger, PrimeField};
 use rayon::prelude::*;
 
 use crate::curve::{MsmCurve, MsmError, check_msm_inputs};
@@ -46,12 +49,26 @@ pub fn window_bits(points: usize, scalar_bits: u32, threads: usize) -> u32 {
         .map_or(2, |(c, _)| c)
 }
 
-/// `sum_i scalars[i] · points[i]`, with the window width from [`window_bits`].
+/// Bits of the GLV halves the default window width is chosen for (both curves' halves have
+/// at most 128 bits, one more when Babai's quotient is off by one: see [`glv`]).
+const GLV_HALF_BITS: u32 = 129;
+
+/// The window width [`msm`] uses for `points` points of `P` on this machine's threads: the
+/// cost model's choice for the scalars the MSM will bucket (with GLV, `2 · points` halves).
+pub fn default_window_bits<P: MsmCurve>(points: usize) -> u32 {
+    let threads = rayon::current_num_threads();
+    if P::GLV_PAYS {
+        window_bits(2 * points, GLV_HALF_BITS, threads)
+    } else {
+        window_bits(points, P::ScalarField::MODULUS_BIT_SIZE, threads)
+    }
+}
+
+/// `sum_i scalars[i] · points[i]`, with the window width from [`default_window_bits`].
 ///
 /// Refuses what [`check_msm_inputs`] refuses: mismatched lengths and points off the curve.
 pub fn msm<P: MsmCurve>(points: &[Affine<P>], scalars: &[P::ScalarField]) -> Result<Projective<P>, MsmError> {
-    let c = window_bits(points.len(), P::ScalarField::MODULUS_BIT_SIZE, rayon::current_num_threads());
-    msm_with_window(points, scalars, c)
+    msm_with_window(points, scalars, default_window_bits::<P>(points.len()))
 }
 
 /// [`msm`] with a chosen window width of `window_bits` bits (1..=24).
@@ -62,29 +79,51 @@ pub fn msm_with_window<P: MsmCurve>(
 ) -> Result<Projective<P>, MsmError> {
     check_msm_inputs(points, scalars, window_bits)?;
     let c = window_bits;
-    let windows = signed_windows(P::ScalarField::MODULUS_BIT_SIZE, c);
+    let n = points.len();
 
-    // Digits in blocks of DIGIT_BLOCK scalars, window-major inside a block: recoding runs
+    // The entries to bucket: (point, sign, |scalar|). With GLV ([`MsmCurve::GLV_PAYS`]),
+    // entry i < n is (P_i, k1_i) and entry n + i is (φ(P_i), k2_i), a negative half negating
+    // its digits; without it, the inputs themselves. The windows cover the widest scalar.
+    let entries: Vec<(bool, ark_ff::BigInt<4>)> = if P::GLV_PAYS {
+        let glv = glv::Glv::new::<P>();
+        let halves: Vec<[(bool, ark_ff::BigInt<4>); 2]> =
+            scalars.par_iter().map(|s| glv.decompose(&s.into_bigint())).collect();
+        halves.iter().map(|h| h[0]).chain(halves.iter().map(|h| h[1])).collect()
+    } else {
+        scalars.par_iter().map(|s| (true, glv::big4(&s.into_bigint()))).collect()
+    };
+    let bits = entries.par_iter().map(|e| e.1.num_bits()).max().unwrap_or(0).max(1);
+    let all: std::borrow::Cow<'_, [Affine<P>]> = if P::GLV_PAYS {
+        let mut all = Vec::with_capacity(2 * n);
+        all.extend_from_slice(points);
+        all.par_extend(points.par_iter().map(P::endomorphism_affine));
+        all.into()
+    } else {
+        points.into()
+    };
+    let windows = signed_windows(bits, c);
+
+    // Digits in blocks of DIGIT_BLOCK entries, window-major inside a block: recoding runs
     // low to high through one scalar (the carry), while each window task then reads its
     // digits in order. A point at infinity gets digit 0 everywhere, so no window reads it.
-    let mut digits = vec![0i32; points.len() * windows];
-    digits
-        .par_chunks_mut(DIGIT_BLOCK * windows)
-        .zip(points.par_chunks(DIGIT_BLOCK))
-        .zip(scalars.par_chunks(DIGIT_BLOCK))
-        .for_each(|((block, points), scalars)| {
-            let len = points.len();
-            let mut one = vec![0i32; windows];
-            for (j, (p, s)) in points.iter().zip(scalars).enumerate() {
-                if p.is_zero() {
-                    continue;
-                }
-                signed_digits(&s.into_bigint(), c, &mut one);
-                for (w, d) in one.iter().enumerate() {
-                    block[w * len + j] = *d;
-                }
+    let mut digits = vec![0i32; all.len() * windows];
+    digits.par_chunks_mut(DIGIT_BLOCK * windows).enumerate().for_each(|(block, out)| {
+        let first = block * DIGIT_BLOCK;
+        let len = out.len() / windows;
+        let mut one = vec![0i32; windows];
+        for j in 0..len {
+            let i = first + j;
+            if all[i].is_zero() {
+                continue;
             }
-        });
+            let (positive, k) = &entries[i];
+            signed_digits(k, c, &mut one);
+            for (w, d) in one.iter().enumerate() {
+                out[w * len + j] = if *positive { *d } else { -*d };
+            }
+        }
+    });
+    let points = &all[..];
     let digit = |w: usize, i: usize| {
         let (block, j) = (i / DIGIT_BLOCK, i % DIGIT_BLOCK);
         let len = DIGIT_BLOCK.min(points.len() - block * DIGIT_BLOCK);
