@@ -271,9 +271,9 @@ struct MsmArgs {
 enum MsmBackendArg {
     /// slotproof's CPU MSM on every core.
     Cpu,
-    /// The simulated card.
+    /// the simulated card's MSM engine
     Sim,
-    /// A real card over XDMA.
+    /// the first real card over XDMA with an MSM engine
     Fpga,
 }
 
