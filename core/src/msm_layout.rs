@@ -107,15 +107,18 @@ pub fn encode_points<P: MsmCurve>(points: &[Affine<P>]) -> Vec<u8> {
     out
 }
 
-/// The point `bytes` holds, checked: coordinates below `p`, and on the curve unless `(0, 0)`.
-pub fn decode_point<P: MsmCurve>(codec: &MontCodec<P::BaseField>, bytes: &[u8]) -> Result<Affine<P>, PointFault> {
+/// The point `bytes` holds with its coordinates checked below `p` but not the curve
+/// equation: for points already checked once (the card's resident points).
+pub fn decode_affine<P: MsmCurve>(codec: &MontCodec<P::BaseField>, bytes: &[u8]) -> Result<Affine<P>, PointFault> {
     let n = MontCodec::<P::BaseField>::BYTES;
     let x = codec.decode(&bytes[..n]).ok_or(PointFault::NotReduced)?;
     let y = codec.decode(&bytes[n..2 * n]).ok_or(PointFault::NotReduced)?;
-    if x.is_zero() && y.is_zero() {
-        return Ok(Affine::identity());
-    }
-    let point = Affine::new_unchecked(x, y);
+    Ok(if x.is_zero() && y.is_zero() { Affine::identity() } else { Affine::new_unchecked(x, y) })
+}
+
+/// The point `bytes` holds, checked: coordinates below `p`, and on the curve unless `(0, 0)`.
+pub fn decode_point<P: MsmCurve>(codec: &MontCodec<P::BaseField>, bytes: &[u8]) -> Result<Affine<P>, PointFault> {
+    let point = decode_affine::<P>(codec, bytes)?;
     if point.is_on_curve() { Ok(point) } else { Err(PointFault::NotOnCurve) }
 }
 

@@ -187,9 +187,6 @@ impl MsmJob {
             MsmInput::Files { points, scalars } => (read_points::<P>(points)?, read_scalars::<P>(scalars)?),
         };
         let load_ms = start.elapsed().as_secs_f64() * 1e3;
-        // The card checks the points itself, but a bad file must be named by the host, with
-        // the index, before anything is sent.
-        slotproof_core::curve::check_msm_inputs(&points, &scalars, self.window_bits.unwrap_or(1))?;
         let start = Instant::now();
         let (sum, window_bits, card) = match self.backend {
             MsmBackend::Cpu => {
@@ -204,6 +201,9 @@ impl MsmJob {
                 {
                     return Err(MsmJobError::CardWindow { bits });
                 }
+                // The card checks the points itself, but a bad file must be named by the host,
+                // with the index, before anything is sent (the CPU MSM makes this check itself).
+                slotproof_core::curve::check_msm_inputs(&points, &scalars, self.window_bits.unwrap_or(2))?;
                 let cards = if self.backend == MsmBackend::Sim {
                     crate::backend::sim_cards(&self.cards)
                 } else {

@@ -19,9 +19,11 @@ use slotproof_firmware::Flags;
 use slotproof_firmware::checksum::checksum;
 use slotproof_firmware::memory_map::{self, BUCKETS, POINTS, STAGE_A, STAGE_B};
 use slotproof_firmware::msm::{
-    Curve, EXCEPTION_SLOTS, MAX_POINTS, MSM_CAPS, MsmCommand, MsmOpcode, WINDOW_BITS_RANGE, bucket_table_bytes,
+    EXCEPTION_SLOTS, MAX_POINTS, MSM_CAPS, MsmCommand, MsmOpcode, WINDOW_BITS_RANGE, bucket_table_bytes,
     buckets_per_window, exception_list_bytes, result_bytes,
 };
+
+use slotproof_sim::device::msm::abi_curve;
 
 use super::driver::{CardDriver, CardFault, ResidentPoints};
 use super::stream::{upload_split, with_retries};
@@ -65,13 +67,6 @@ pub struct CardMsmStats {
     pub windows_recomputed: usize,
     /// Transient faults retried.
     pub retries: u32,
-}
-
-fn abi_curve(id: CurveId) -> Curve {
-    match id {
-        CurveId::Bn254 => Curve::Bn254,
-        CurveId::Bls12_381 => Curve::Bls12_381,
-    }
 }
 
 /// Checks the card can run an MSM of `n` points on `curve`.
@@ -304,6 +299,7 @@ fn window_sum_on_host<P: MsmCurve>(
 mod tests {
     use super::*;
     use slotproof_core::msm_layout::SCALAR_BYTES as CORE_SCALAR_BYTES;
+    use slotproof_firmware::msm::Curve;
 
     #[test]
     fn layouts_agree() {

@@ -702,21 +702,21 @@ impl Executor {
     }
 }
 
-fn flip_bit(bytes: &mut [u8], pick: u64) {
+pub(super) fn flip_bit(bytes: &mut [u8], pick: u64) {
     if !bytes.is_empty() {
         let bit = pick % (bytes.len() as u64 * 8);
         bytes[(bit / 8) as usize] ^= 1 << (bit % 8);
     }
 }
 
-fn read(mem: &dyn CardMemory, addr: u64, len: u64, w: u8) -> Result<Vec<u8>, Fail> {
+pub(super) fn read(mem: &dyn CardMemory, addr: u64, len: u64, w: u8) -> Result<Vec<u8>, Fail> {
     let len = usize::try_from(len).map_err(|_| Fail(CardError::OutOfBounds, w))?;
     let mut buf = vec![0u8; len];
     mem.read(addr, &mut buf).map_err(|_| Fail(CardError::OutOfBounds, w))?;
     Ok(buf)
 }
 
-fn write(mem: &dyn CardMemory, addr: u64, bytes: &[u8], w: u8) -> Result<(), Fail> {
+pub(super) fn write(mem: &dyn CardMemory, addr: u64, bytes: &[u8], w: u8) -> Result<(), Fail> {
     mem.write(addr, bytes).map_err(|_| Fail(CardError::OutOfBounds, w))
 }
 

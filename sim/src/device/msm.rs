@@ -20,14 +20,13 @@
 
 use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::Affine;
-use ark_ff::Zero;
 use rayon::prelude::*;
 use slotproof_core::cpu::msm::digits::signed_digits;
 use slotproof_core::curve::{Bls12_381, Bn254, MsmCurve};
 use slotproof_core::golden::xyzz::{MixedAdd, Xyzz, add_mixed};
 use slotproof_core::msm_layout::{
-    MontCodec, SCALAR_BYTES, bucket_bytes, decode_bucket, decode_point, decode_scalar, encode_bucket, encode_point,
-    point_bytes,
+    MontCodec, SCALAR_BYTES, bucket_bytes, decode_affine, decode_bucket, decode_point, decode_scalar, encode_bucket,
+    encode_point, point_bytes,
 };
 use slotproof_firmware::command::{WORDS, word};
 use slotproof_firmware::memory_map::Operand;
@@ -37,8 +36,16 @@ use slotproof_firmware::msm::{
 };
 use slotproof_firmware::{CardError, Flags, checksum::checksum};
 
-use super::executor::{ComputeFault, Fail};
+use super::executor::{ComputeFault, Fail, flip_bit, read, write};
 use super::memory::CardMemory;
+
+/// The ABI's code for a core curve.
+pub fn abi_curve(id: slotproof_core::CurveId) -> Curve {
+    match id {
+        slotproof_core::CurveId::Bn254 => Curve::Bn254,
+        slotproof_core::CurveId::Bls12_381 => Curve::Bls12_381,
+    }
+}
 
 /// The buckets an `MSM` without `FIRST` continues.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,13 +137,6 @@ pub fn admit_msm_operands(cmd: &MsmCommand, mem_len: u64) -> Result<[Option<u64>
     Ok(sizes)
 }
 
-fn read(mem: &dyn CardMemory, addr: u64, len: u64, w: u8) -> Result<Vec<u8>, Fail> {
-    let len = usize::try_from(len).map_err(|_| Fail(CardError::OutOfBounds, w))?;
-    let mut buf = vec![0u8; len];
-    mem.read(addr, &mut buf).map_err(|_| Fail(CardError::OutOfBounds, w))?;
-    Ok(buf)
-}
-
 /// The MSM engine's state between commands: whose buckets an `MSM` without `FIRST` continues.
 #[derive(Default)]
 pub struct MsmEngine {
@@ -186,13 +186,10 @@ impl MsmEngine {
                 }
             }
         };
-        if let ComputeFault::FlipResultBit { pick } = fault
-            && !dst.is_empty()
-        {
-            let bit = pick % (dst.len() as u64 * 8);
-            dst[(bit / 8) as usize] ^= 1 << (bit % 8);
+        if let ComputeFault::FlipResultBit { pick } = fault {
+            flip_bit(&mut dst, pick);
         }
-        mem.write(cmd.dst, &dst).map_err(|_| Fail(CardError::OutOfBounds, word::DST))?;
+        write(mem, cmd.dst, &dst, word::DST)?;
         if cmd.opcode == MsmOpcode::Msm {
             self.buckets = Some(this);
         }
@@ -222,10 +219,7 @@ struct MsmJob<'a> {
 
 /// `MSM`: the chunk's points into every window's buckets.
 fn accumulate<P: MsmCurve>(job: &MsmJob) -> Result<Vec<u8>, Fail> {
-    let curve = match P::ID {
-        slotproof_core::CurveId::Bn254 => Curve::Bn254,
-        slotproof_core::CurveId::Bls12_381 => Curve::Bls12_381,
-    };
+    let curve = abi_curve(P::ID);
     let c = job.c;
     let windows = curve.windows(c) as usize;
     let codec = MontCodec::<P::BaseField>::new();
@@ -235,16 +229,9 @@ fn accumulate<P: MsmCurve>(job: &MsmJob) -> Result<Vec<u8>, Fail> {
     let points: Vec<Affine<P>> = job
         .points
         .par_chunks_exact(pb)
-        .map(|b| {
-            let n = pb / 2;
-            match (codec.decode(&b[..n]), codec.decode(&b[n..])) {
-                (Some(x), Some(y)) if x.is_zero() && y.is_zero() => Some(Affine::identity()),
-                (Some(x), Some(y)) => Some(Affine::new_unchecked(x, y)),
-                _ => None,
-            }
-        })
-        .collect::<Option<_>>()
-        .ok_or(Fail(CardError::BadOperandValue, word::AUX))?;
+        .map(|b| decode_affine::<P>(&codec, b))
+        .collect::<Result<_, _>>()
+        .map_err(|_| Fail(CardError::BadOperandValue, word::AUX))?;
     let mut digits = vec![0i32; points.len() * windows];
     let scalars_ok =
         digits.par_chunks_mut(windows).zip(job.scalars.par_chunks_exact(SCALAR_BYTES)).all(|(out, bytes)| {

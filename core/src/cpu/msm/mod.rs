@@ -86,9 +86,15 @@ pub fn msm_with_window<P: MsmCurve>(
     // its digits; without it, the inputs themselves. The windows cover the widest scalar.
     let entries: Vec<(bool, ark_ff::BigInt<4>)> = if P::GLV_PAYS {
         let glv = glv::Glv::new::<P>();
-        let halves: Vec<[(bool, ark_ff::BigInt<4>); 2]> =
-            scalars.par_iter().map(|s| glv.decompose(&s.into_bigint())).collect();
-        halves.iter().map(|h| h[0]).chain(halves.iter().map(|h| h[1])).collect()
+        let (mut first, second): (Vec<_>, Vec<_>) = scalars
+            .par_iter()
+            .map(|s| {
+                let [k1, k2] = glv.decompose(&s.into_bigint());
+                (k1, k2)
+            })
+            .unzip();
+        first.extend(second);
+        first
     } else {
         scalars.par_iter().map(|s| (true, glv::big4(&s.into_bigint()))).collect()
     };
