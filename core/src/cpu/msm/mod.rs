@@ -4,8 +4,9 @@
 //! - **GLV** ([`glv`]): `k·P = k1·P + k2·φ(P)` with half-length `k1`, `k2`, so half the
 //!   windows for twice the points: the same bucket additions, half the reductions;
 //! - **signed windows** ([`digits`]): digits in `(-2^(c-1), 2^(c-1)]`, half the buckets;
-//! - **batch-affine accumulation** ([`bucket_accumulate`]): bucket lists summed as trees of
-//!   affine additions sharing one inversion per round, about 5M + 1S a point;
+//! - **batch-affine accumulation** ([`bucket_accumulate`]): each window streams its points
+//!   once into affine buckets, in batches of independent additions sharing one inversion,
+//!   about 5M + 1S a point;
 //! - **XYZZ bucket reduction**: the running sum over buckets in arkworks' extended Jacobian
 //!   `Bucket`, where a mixed addition is cheapest without an inversion;
 //! - **rayon across windows**: every window is independent until the final doublings.
