@@ -380,7 +380,8 @@ fn add_with_inverse<P: SWCurveConfig, const INFINITY: bool>(
     } else {
         return (Affine::identity(), true);
     };
-    let x3 = slope.square() - p.x - q.x;
+    // One subtraction fewer than `s² − x_p − x_q`: arkworks does not inline the 6-limb one.
+    let x3 = slope.square() - (p.x + q.x);
     let y3 = slope * (p.x - x3) - p.y;
     (Affine::new_unchecked(x3, y3), false)
 }

@@ -27,9 +27,10 @@ use crate::curve::{MsmCurve, MsmError, check_msm_inputs};
 pub use digits::{signed_digits, signed_windows};
 
 /// Relative cost of one bucket's reduction (two XYZZ additions) against one batch-affine
-/// accumulation with its share of the sort. Counting multiplications gives about 3.5; 3
-/// chooses 13 bits at 2^16 points, which a sweep of widths found fastest on BLS12-381 and
-/// within 1% of the fastest (12) on BN254.
+/// accumulation. Counting multiplications gives about 3.5; 3 chooses 13 bits at 2^16 points,
+/// which a sweep of widths found fastest on BLS12-381 and within 1% of the fastest (12) on
+/// BN254, and a sweep of the streamed accumulation at 2^16 and 2^18 (12..15 bits) left
+/// within this machine's noise.
 const REDUCTION_PER_BUCKET: f64 = 3.0;
 
 /// Scalars recoded together: their digits for one window sit side by side.
