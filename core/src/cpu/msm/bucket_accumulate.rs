@@ -1,22 +1,16 @@
-//! Bucket accumulation in affine coordinates, with one field inversion per batch.
+//! Bucket accumulation in affine coordinates, with one field inversion per round.
 //!
 //! An affine addition `(x3, y3) = P + Q` costs one inversion, `1/(x_Q - x_P)`, plus 2M + 1S.
-//! An inversion alone costs about 250 multiplications here, but Montgomery's trick shares
+//! An inversion alone costs about a hundred multiplications, but Montgomery's trick shares
 //! one among any number of *independent* additions for 3M each. Affine accumulation then costs
 //! about 5M + 1S per point, against 8M + 2S for an XYZZ mixed addition into a bucket.
 //!
 //! The additions of one batch must be independent: two of them may not write the same
-//! bucket. Two schedules keep them so:
-//! - [`bucket_sums_queued`] (what the MSM runs) streams a window's points once, adding each
-//!   straight into its bucket in batches; a point whose bucket is already in the batch waits in
-//!   a queue for the next one. Only the buckets are written, which at 2^20 points made BN254
-//!   about 20% faster than the sorted lists below, whose rounds rewrite every list.
-//! - [`bucket_sums`] counting-sorts the points by bucket and sums every bucket's list as a
-//!   balanced tree, one level per round: round `r` adds neighbours `(0,1), (2,3), ...` in
-//!   every bucket at once, under one shared inversion, and halves every list. No addition
-//!   ever waits on another in its round, which is also the order the card's pipelined adder
-//!   needs. It takes over a window whose digits crowd into few buckets, where a queue would
-//!   hold nearly every point.
+//! bucket. So the points of a window are first counting-sorted by bucket, and every bucket's
+//! list is summed as a balanced tree, one level per round: round `r` adds neighbours
+//! `(0,1), (2,3), ...` in every bucket at once, under one shared inversion, and halves every
+//! list. After `ceil(log2(longest list))` rounds each bucket holds one point. No addition ever
+//! waits on another in its round, which is also the order the card's pipelined adder needs.
 //!
 //! The group law's exceptions are kept, not assumed away: a point at infinity passes the
 //! other through, `P + P` doubles (tangent slope `(3x^2 + a) / 2y`), and `P + (-P)` is
@@ -160,208 +154,6 @@ pub fn pairwise_round<P: SWCurveConfig, const INFINITY: bool>(
     cancelled || INFINITY
 }
 
-/// One `bucket += ±point` waiting to be added: the point by its index, so a batch moves
-/// twelve bytes an addition, not a whole affine point.
-#[derive(Clone, Copy)]
-struct Addition {
-    bucket: u32,
-    point: u32,
-    negate: bool,
-}
-
-/// Working memory of [`bucket_sums_queued`], kept by a thread across the windows it takes.
-pub struct QueueScratch<P: SWCurveConfig> {
-    /// The batch being filled.
-    pending: Vec<Addition>,
-    /// Additions whose bucket already had one in the batch, waiting for the next.
-    queue: Vec<Addition>,
-    /// The batch number of each bucket's pending addition (a bucket is busy while its
-    /// number is the current one).
-    busy: Vec<u32>,
-    denominators: Vec<P::BaseField>,
-    products: Vec<P::BaseField>,
-    /// The sorted lists a window falls back to when its digits crowd into few buckets.
-    crowded: Scratch<P>,
-    crowded_points: Vec<Affine<P>>,
-    crowded_digits: Vec<i32>,
-}
-
-impl<P: SWCurveConfig> Default for QueueScratch<P> {
-    fn default() -> Self {
-        Self {
-            pending: Vec::new(),
-            queue: Vec::new(),
-            busy: Vec::new(),
-            denominators: Vec::new(),
-            products: Vec::new(),
-            crowded: Scratch::default(),
-            crowded_points: Vec::new(),
-            crowded_digits: Vec::new(),
-        }
-    }
-}
-
-/// The smallest batch [`bucket_sums_queued`] streams with (2^11 buckets, 12-bit windows).
-const MIN_BATCH: usize = 512;
-
-/// The additions in flight at once. One inversion costs about 270 multiplications on BN254
-/// and 250 on BLS12-381 (ark-ff's binary extended Euclid), shared by the whole batch; a batch
-/// of a quarter of the buckets keeps that under half a multiplication an addition at the usual
-/// widths, while about one addition in eight meets a busy bucket and waits.
-fn batch_len(buckets: usize) -> usize {
-    (buckets / 4).clamp(16, 2048)
-}
-
-/// [`bucket_sums`] in one pass over the points, straight into the buckets: each point's
-/// `bucket += point` joins a batch of independent affine additions sharing one inversion, and
-/// one whose bucket already has an addition in the batch waits in a queue for the next.
-/// Only the buckets are written, so a window streams its points once instead of sorting them
-/// and rewriting the lists every round.
-///
-/// Where the digits crowd into few buckets (the top window, or repeated scalars) the queue
-/// would grow by nearly every point while each batch takes one a bucket; then the rest of the
-/// window is summed by [`bucket_sums`]' sorted lists, whose rounds pair a bucket's points
-/// among themselves.
-pub fn bucket_sums_queued<P: SWCurveConfig>(
-    points: &[Affine<P>],
-    digit: impl Fn(usize) -> i32,
-    buckets: usize,
-    scratch: &mut QueueScratch<P>,
-    sums: &mut Vec<Affine<P>>,
-) {
-    let batch = batch_len(buckets);
-    // Below MIN_BATCH the inversion per batch costs over half a multiplication an addition
-    // (a third more work at 2^9 buckets); the sorted lists pay one inversion a round for the
-    // whole window, and at these widths a window's lists are small enough to stay in cache.
-    if batch < MIN_BATCH || u32::try_from(points.len()).is_err() || u32::try_from(buckets).is_err() {
-        return bucket_sums(points, digit, buckets, &mut scratch.crowded, sums);
-    }
-    stream_into_buckets(points, digit, buckets, batch, scratch, sums);
-}
-
-/// [`bucket_sums_queued`] with batches of `batch` additions, whatever the width.
-fn stream_into_buckets<P: SWCurveConfig>(
-    points: &[Affine<P>],
-    digit: impl Fn(usize) -> i32,
-    buckets: usize,
-    batch: usize,
-    scratch: &mut QueueScratch<P>,
-    sums: &mut Vec<Affine<P>>,
-) {
-    sums.clear();
-    sums.resize(buckets, Affine::identity());
-    let QueueScratch { pending, queue, busy, denominators, products, crowded, crowded_points, crowded_digits } =
-        scratch;
-    busy.clear();
-    busy.resize(buckets, 0);
-    pending.clear();
-    queue.clear();
-    // Batch numbers start at 1 so that a fresh `busy` (0) is free.
-    let mut lanes = Lanes { points, sums, busy, pending, queue, batch_no: 1 };
-    for (i, p) in points.iter().enumerate() {
-        let d = digit(i);
-        // Adding infinity changes nothing.
-        if d == 0 || p.is_zero() {
-            continue;
-        }
-        lanes.place(Addition { bucket: d.unsigned_abs() - 1, point: i as u32, negate: d < 0 });
-        if lanes.pending.len() >= batch || lanes.queue.len() >= batch {
-            lanes.add_batch(denominators, products);
-            if lanes.queue.len() >= batch / 2 {
-                crowded_points.clear();
-                crowded_digits.clear();
-                for (b, p) in lanes.sums.iter().enumerate().filter(|(_, p)| !p.is_zero()) {
-                    crowded_points.push(*p);
-                    crowded_digits.push(b as i32 + 1);
-                }
-                for a in lanes.pending.iter().chain(lanes.queue.iter()) {
-                    crowded_points.push(lanes.point(*a));
-                    crowded_digits.push(a.bucket as i32 + 1);
-                }
-                for (j, p) in points.iter().enumerate().skip(i + 1) {
-                    crowded_points.push(*p);
-                    crowded_digits.push(digit(j));
-                }
-                return bucket_sums(crowded_points, |k| crowded_digits[k], buckets, crowded, sums);
-            }
-        }
-    }
-    while !lanes.pending.is_empty() || !lanes.queue.is_empty() {
-        lanes.add_batch(denominators, products);
-    }
-}
-
-/// The buckets and the batch being filled, as [`bucket_sums_queued`] places points.
-struct Lanes<'a, P: SWCurveConfig> {
-    points: &'a [Affine<P>],
-    sums: &'a mut [Affine<P>],
-    busy: &'a mut [u32],
-    pending: &'a mut Vec<Addition>,
-    queue: &'a mut Vec<Addition>,
-    batch_no: u32,
-}
-
-impl<P: SWCurveConfig> Lanes<'_, P> {
-    #[inline(always)]
-    fn point(&self, a: Addition) -> Affine<P> {
-        let p = self.points[a.point as usize];
-        if a.negate { -p } else { p }
-    }
-
-    /// Puts `a`'s point straight into its bucket if that is empty, `a` into the batch if the
-    /// bucket is free, else into the queue.
-    #[inline(always)]
-    fn place(&mut self, a: Addition) {
-        let b = a.bucket as usize;
-        if self.busy[b] == self.batch_no {
-            self.queue.push(a);
-        } else if self.sums[b].is_zero() {
-            // Nothing to add to. The bucket is not marked busy: a later addition in this
-            // batch reads it when the batch runs, after this write.
-            self.sums[b] = self.point(a);
-        } else {
-            self.busy[b] = self.batch_no;
-            self.pending.push(a);
-        }
-    }
-
-    /// `sums[b] += ±p` for every pending addition (distinct buckets, neither operand
-    /// infinity) under one shared inversion; then a new batch, which the queue enters first
-    /// (else it would only grow).
-    fn add_batch(&mut self, denominators: &mut Vec<P::BaseField>, products: &mut Vec<P::BaseField>) {
-        denominators.clear();
-        products.clear();
-        let mut acc = P::BaseField::one();
-        for a in self.pending.iter() {
-            let d = denominator::<P, false>(&self.sums[a.bucket as usize], &self.point(*a));
-            products.push(acc);
-            denominators.push(d);
-            acc *= d;
-        }
-        let mut inverse = acc.inverse().expect("a product of non-zero denominators");
-        for ((a, d), before) in self.pending.iter().zip(denominators.iter()).zip(products.iter()).rev() {
-            let inv_d = inverse * before;
-            inverse *= d;
-            let p = self.point(*a);
-            let bucket = &mut self.sums[a.bucket as usize];
-            *bucket = add_with_inverse::<P, false>(bucket, &p, inv_d).0;
-        }
-        self.pending.clear();
-        self.batch_no += 1;
-        let waiting = std::mem::take(self.queue);
-        for &a in &waiting {
-            self.place(a);
-        }
-        // Keep the longer allocation.
-        if self.queue.capacity() < waiting.capacity() {
-            let mut waiting = waiting;
-            waiting.clear();
-            waiting.extend_from_slice(self.queue);
-            *self.queue = waiting;
-        }
-    }
-}
-
 /// What `p + q` divides by: `x_q - x_p` for a chord, `2·y` for a tangent, 1 when no
 /// division is needed (an operand or the result is infinity). Never zero.
 #[inline(always)]
@@ -412,25 +204,16 @@ mod tests {
     use ark_ec::CurveGroup;
     use ark_ec::short_weierstrass::Projective;
 
-    /// Every bucket of both schedules against a plain projective sum of its points, on lists
-    /// where points repeat, meet their negations, and (with a digit, against the advice) are
-    /// infinity; and on distinct points. The queued schedule's cases include batches that
-    /// fill (n well above a batch of 16), busy buckets, and windows crowded into few buckets
-    /// (its fallback to sorted lists).
+    /// Every bucket against a plain projective sum of its points, on lists where points
+    /// repeat, meet their negations, and (with a digit, against the advice) are infinity.
     fn buckets_match_plain_sums<P: MsmCurve>(seed: u64) {
         let mut rng = SplitMix64::new(seed);
         let mut scratch = Scratch::<P>::default();
-        let mut queued = QueueScratch::<P>::default();
-        let (mut sums, mut queued_sums) = (Vec::new(), Vec::new());
-        let cases =
-            [(1, 1), (2, 1), (7, 1), (64, 1), (100, 4), (300, 16), (40, 64), (3000, 2), (3000, 64), (3000, 512)];
-        for (n, buckets) in cases {
+        let mut sums = Vec::new();
+        for (n, buckets) in [(1, 1), (2, 1), (7, 1), (64, 1), (100, 4), (300, 16), (40, 64), (3000, 2), (3000, 512)] {
             let (base, _) = msm_inputs::<P>(8, rng.next_u64());
-            let distinct = rng.next_u64().is_multiple_of(2) && n > 8;
-            let (fresh, _) = if distinct { msm_inputs::<P>(n, rng.next_u64()) } else { (Vec::new(), Vec::new()) };
             let points: Vec<Affine<P>> = (0..n)
-                .map(|i| match rng.next_u64() % 10 {
-                    _ if distinct => fresh[i],
+                .map(|_| match rng.next_u64() % 10 {
                     0 => Affine::identity(),
                     1..=3 => -base[(rng.next_u64() % 8) as usize],
                     _ => base[(rng.next_u64() % 8) as usize],
@@ -439,9 +222,6 @@ mod tests {
             let h = buckets as i64;
             let digits: Vec<i32> = (0..n).map(|_| ((rng.next_u64() % (2 * h as u64 + 1)) as i64 - h) as i32).collect();
             bucket_sums(&points, |i| digits[i], buckets, &mut scratch, &mut sums);
-            // Small widths stream too here (the MSM sorts them), in batches of a quarter of the
-            // buckets as wide ones do.
-            stream_into_buckets(&points, |i| digits[i], buckets, batch_len(buckets), &mut queued, &mut queued_sums);
             let mut want = vec![Projective::<P>::default(); buckets];
             for (p, d) in points.iter().zip(&digits) {
                 if *d > 0 {
@@ -450,14 +230,7 @@ mod tests {
                     want[(-*d) as usize - 1] -= p;
                 }
             }
-            let want = Projective::normalize_batch(&want);
-            assert_eq!(sums, want, "{} sorted lists, n = {n}, {buckets} buckets (seed {seed})", P::ID);
-            assert_eq!(
-                queued_sums,
-                want,
-                "{} queued, n = {n}, {buckets} buckets, distinct {distinct} (seed {seed})",
-                P::ID
-            );
+            assert_eq!(sums, Projective::normalize_batch(&want), "{} n = {n}, {buckets} buckets (seed {seed})", P::ID);
         }
     }
 

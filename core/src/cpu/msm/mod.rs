@@ -4,9 +4,8 @@
 //! - **GLV** ([`glv`]): `k·P = k1·P + k2·φ(P)` with half-length `k1`, `k2`, so half the
 //!   windows for twice the points: the same bucket additions, half the reductions;
 //! - **signed windows** ([`digits`]): digits in `(-2^(c-1), 2^(c-1)]`, half the buckets;
-//! - **batch-affine accumulation** ([`bucket_accumulate`]): each window streams its points
-//!   once into affine buckets, in batches of independent additions sharing one inversion,
-//!   about 5M + 1S a point;
+//! - **batch-affine accumulation** ([`bucket_accumulate`]): bucket lists summed as trees of
+//!   affine additions sharing one inversion per round, about 5M + 1S a point;
 //! - **XYZZ bucket reduction**: the running sum over buckets in arkworks' extended Jacobian
 //!   `Bucket`, where a mixed addition is cheapest without an inversion;
 //! - **rayon across windows**: every window is independent until the final doublings.
@@ -27,10 +26,9 @@ use crate::curve::{MsmCurve, MsmError, check_msm_inputs};
 pub use digits::{signed_digits, signed_windows};
 
 /// Relative cost of one bucket's reduction (two XYZZ additions) against one batch-affine
-/// accumulation. Counting multiplications gives about 3.5; 3 chooses 13 bits at 2^16 points,
-/// which a sweep of widths found fastest on BLS12-381 and within 1% of the fastest (12) on
-/// BN254, and a sweep of the streamed accumulation at 2^16 and 2^18 (12..15 bits) left
-/// within this machine's noise.
+/// accumulation with its share of the sort. Counting multiplications gives about 3.5; 3
+/// chooses 13 bits at 2^16 points, which a sweep of widths found fastest on BLS12-381 and
+/// within 1% of the fastest (12) on BN254.
 const REDUCTION_PER_BUCKET: f64 = 3.0;
 
 /// Scalars recoded together: their digits for one window sit side by side.
