@@ -130,21 +130,41 @@ pub enum MsmError {
 }
 
 /// The checks every MSM makes before computing: one scalar per point, a usable window width
-/// (1..=24 bits), every point on the curve (about 3M a point: the addition formulas would
-/// otherwise return a wrong sum without a word). Subgroup membership is the reader's check
-/// ([`crate::msm_files`]): off-subgroup points on the curve still add correctly.
+/// (1..=24 bits), then [`check_msm_points`].
 pub fn check_msm_inputs<P: MsmCurve>(
     points: &[ark_ec::short_weierstrass::Affine<P>],
     scalars: &[P::ScalarField],
     window_bits: u32,
 ) -> Result<(), MsmError> {
-    use rayon::prelude::*;
-    if points.len() != scalars.len() {
-        return Err(MsmError::LengthMismatch { points: points.len(), scalars: scalars.len() });
-    }
+    check_lengths(points, scalars)?;
     if !(1..=24).contains(&window_bits) {
         return Err(MsmError::WindowBits { bits: window_bits });
     }
+    check_msm_points(points, scalars)
+}
+
+/// One scalar per point.
+fn check_lengths<P: MsmCurve>(
+    points: &[ark_ec::short_weierstrass::Affine<P>],
+    scalars: &[P::ScalarField],
+) -> Result<(), MsmError> {
+    if points.len() == scalars.len() {
+        Ok(())
+    } else {
+        Err(MsmError::LengthMismatch { points: points.len(), scalars: scalars.len() })
+    }
+}
+
+/// The checks on an MSM's operands, wherever it runs: one scalar per point, every point on
+/// the curve (about 3M a point: the addition formulas would otherwise return a wrong sum
+/// without a word). Subgroup membership is the reader's check ([`crate::msm_files`]):
+/// off-subgroup points on the curve still add correctly.
+pub fn check_msm_points<P: MsmCurve>(
+    points: &[ark_ec::short_weierstrass::Affine<P>],
+    scalars: &[P::ScalarField],
+) -> Result<(), MsmError> {
+    use rayon::prelude::*;
+    check_lengths(points, scalars)?;
     match points.par_iter().position_first(|p| !p.is_on_curve()) {
         Some(index) => Err(MsmError::NotOnCurve { index, curve: P::ID }),
         None => Ok(()),

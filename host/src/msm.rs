@@ -203,7 +203,7 @@ impl MsmJob {
                 }
                 // The card checks the points itself, but a bad file must be named by the host,
                 // with the index, before anything is sent (the CPU MSM makes this check itself).
-                slotproof_core::curve::check_msm_inputs(&points, &scalars, self.window_bits.unwrap_or(2))?;
+                slotproof_core::curve::check_msm_points(&points, &scalars)?;
                 let cards = if self.backend == MsmBackend::Sim {
                     crate::backend::sim_cards(&self.cards)
                 } else {

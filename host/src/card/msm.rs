@@ -90,7 +90,7 @@ pub fn check_msm_card<T: Transport>(card: &CardDriver<T>, curve: CurveId, n: usi
 
 /// `sum_i scalars[i] · points[i]` on `card`; returns the sum and the window width used.
 /// Points already resident from an earlier call with the same points are not sent again.
-/// The caller checks the inputs (`slotproof_core::curve::check_msm_inputs`): the card
+/// The caller checks the inputs (`slotproof_core::curve::check_msm_points`): the card
 /// refuses bad ones too, but names only the operand.
 pub fn msm_on_card<P: MsmCurve, T: Transport>(
     card: &CardDriver<T>,

@@ -269,7 +269,7 @@ struct MsmArgs {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum MsmBackendArg {
-    /// slotproof's CPU MSM on every core.
+    /// slotproof's CPU MSM on every core
     Cpu,
     /// the simulated card's MSM engine
     Sim,
