@@ -2,8 +2,10 @@
 //! `coset_lde_batch` with its rows bit-reversed (what the device model commits), the
 //! twiddles from the device model's `twiddle_table`: rust-hdl simulation of small shapes,
 //! then the emitted Verilog under Verilator for every shape up to 2^8 rows in both fields,
-//! with a larger table than needed, and the busy time against [`LdeUnit::cycles`]; a table
-//! of the wrong size and a perturbed input element as negative controls.
+//! with a larger table than needed, and the busy time against [`LdeUnit::cycles`]; passes of
+//! the four-step schedule (every size, both roots, random factors) against its model, between
+//! the LDEs; a table of the wrong size, a perturbed input element and a pass checked against
+//! the wrong ratio as negative controls.
 
 use std::sync::{Arc, Mutex};
 
@@ -15,10 +17,12 @@ use slotproof_core::golden::lde::{bit_reverse_rows, coset_lde_batch};
 use slotproof_core::sample::{SplitMix64, test_seed};
 use slotproof_firmware::Field;
 use slotproof_hdl::eda::{Ports, ScriptRun, ScriptStep, ScriptedModel, verilog_of};
+use slotproof_hdl::field::Prime31;
 use slotproof_hdl::ntt::LdeUnit;
+use slotproof_hdl::ntt::four_step::unit_pass;
 use slotproof_hdl::ntt::lde_unit::{LANES, READ_LATENCY, TW_WRITE_LATENCY};
 
-const INPUTS: [&str; 12] = [
+const INPUTS: [&str; 16] = [
     "tw_we",
     "tw_addr",
     "tw_data",
@@ -31,6 +35,10 @@ const INPUTS: [&str; 12] = [
     "log_blowup",
     "tw_log",
     "row_addr",
+    "mode_pass",
+    "pass_inverse",
+    "pass_f0",
+    "pass_ratio",
 ];
 const OUTPUTS: [&str; 9] = ["busy", "row0", "row1", "row2", "row3", "row4", "row5", "row6", "row7"];
 const TW_WE: usize = 0;
@@ -45,6 +53,10 @@ const LOG_ROWS: usize = 8;
 const LOG_BLOWUP: usize = 9;
 const TW_LOG: usize = 10;
 const ROW_ADDR: usize = 11;
+const MODE_PASS: usize = 12;
+const PASS_INVERSE: usize = 13;
+const PASS_F0: usize = 14;
+const PASS_RATIO: usize = 15;
 const BUSY: usize = 0;
 
 fn ports() -> Ports {
@@ -64,34 +76,69 @@ fn twiddles(field: FieldId, t: usize) -> Vec<u64> {
         .collect()
 }
 
-/// One LDE: the shape, the table loaded and the `tw_log` claimed, the columns written.
+/// A pass of the four-step schedule instead of an LDE: its roots and factors (canonical).
+#[derive(Clone, Copy)]
+struct Pass {
+    inverse: bool,
+    f0: u64,
+    ratio: u64,
+}
+
+/// One LDE (or pass): the shape, the table loaded and the `tw_log` claimed, the columns
+/// written.
 struct Job {
     log_rows: usize,
     log_blowup: usize,
     table: Vec<u64>,
     tw_log: usize,
     columns: Vec<Vec<u64>>,
+    pass: Option<Pass>,
 }
 
 impl Job {
     fn new(field: FieldId, log_rows: usize, log_blowup: usize, tw_log: usize, rng: &mut SplitMix64) -> Self {
         let columns = (0..LANES).map(|_| (0..1 << log_rows).map(|_| rng.element(field)).collect()).collect();
-        Self { log_rows, log_blowup, table: twiddles(field, tw_log), tw_log, columns }
+        Self { log_rows, log_blowup, table: twiddles(field, tw_log), tw_log, columns, pass: None }
+    }
+
+    /// A pass of `2^log_rows` words with random factors (`log_blowup` is set to a value the
+    /// unit must ignore).
+    fn pass(field: FieldId, log_rows: usize, tw_log: usize, inverse: bool, rng: &mut SplitMix64) -> Self {
+        let mut job = Self::new(field, log_rows, 0, tw_log, rng);
+        job.log_blowup = (rng.next_u64() % 3) as usize;
+        job.pass = Some(Pass { inverse, f0: rng.element(field), ratio: rng.element(field) });
+        job
+    }
+
+    fn busy_cycles(&self) -> u64 {
+        match self.pass {
+            Some(_) => LdeUnit::pass_cycles(self.log_rows),
+            None => LdeUnit::cycles(self.log_rows, self.log_blowup),
+        }
     }
 
     fn rows(&self) -> usize {
-        1 << (self.log_rows + self.log_blowup)
+        match self.pass {
+            Some(_) => 1 << self.log_rows,
+            None => 1 << (self.log_rows + self.log_blowup),
+        }
     }
 
-    /// The golden rows: `coset_lde_batch`, rows bit-reversed.
+    /// The golden rows: `coset_lde_batch`, rows bit-reversed; for a pass, the four-step
+    /// schedule's model of it on each lane.
     fn expected(&self, field: FieldId) -> Vec<Vec<u64>> {
+        if let Some(Pass { inverse, f0, ratio }) = self.pass {
+            let lanes: Vec<Vec<u64>> =
+                self.columns.iter().map(|c| unit_pass(Fp::new(field), c, inverse, f0, ratio)).collect();
+            return (0..self.rows()).map(|r| lanes.iter().map(|l| l[r]).collect()).collect();
+        }
         let lde =
             bit_reverse_rows(&coset_lde_batch(Fp::new(field), &RowMajor::from_columns(&self.columns), self.log_blowup));
         (0..lde.height()).map(|r| lde.row(r).to_vec()).collect()
     }
 
     /// Load the table, write the columns, start, wait for idle, read every row.
-    fn script(&self, out: &mut Vec<ScriptStep>) {
+    fn script(&self, field: FieldId, out: &mut Vec<ScriptStep>) {
         use ScriptStep::{Sample, Set, Tick, Until};
         out.push(Set(TW_WE, 1));
         for (i, &w) in self.table.iter().enumerate() {
@@ -112,10 +159,18 @@ impl Job {
             Set(LOG_ROWS, self.log_rows as u64),
             Set(LOG_BLOWUP, self.log_blowup as u64),
             Set(TW_LOG, self.tw_log as u64),
+        ]);
+        let prime = Prime31::new(field).expect("a 31-bit field");
+        let pass = self.pass.unwrap_or(Pass { inverse: false, f0: 0, ratio: 0 });
+        out.extend([
+            Set(MODE_PASS, u64::from(self.pass.is_some())),
+            Set(PASS_INVERSE, u64::from(pass.inverse)),
+            Set(PASS_F0, prime.to_mont(pass.f0)),
+            Set(PASS_RATIO, prime.to_mont(pass.ratio)),
             Set(START, 1),
             Tick(1),
             Set(START, 0),
-            Until { output: BUSY, value: 0, max: 4 * LdeUnit::cycles(self.log_rows, self.log_blowup) },
+            Until { output: BUSY, value: 0, max: 4 * self.busy_cycles() },
         ]);
         for r in 0..self.rows() {
             out.extend([Set(ROW_ADDR, r as u64), Tick(READ_LATENCY as u64), Sample]);
@@ -124,10 +179,10 @@ impl Job {
 }
 
 /// The script of `jobs`, back to back on one unit.
-fn script(jobs: &[Job]) -> Vec<ScriptStep> {
+fn script(field: FieldId, jobs: &[Job]) -> Vec<ScriptStep> {
     let mut out = Vec::new();
     for job in jobs {
-        job.script(&mut out);
+        job.script(field, &mut out);
     }
     out
 }
@@ -174,6 +229,10 @@ fn run_rust_hdl(uut: LdeUnit, script: Vec<ScriptStep>) -> ScriptRun {
                     LOG_BLOWUP => x.log_blowup.next = v.to_bits(),
                     TW_LOG => x.tw_log.next = v.to_bits(),
                     ROW_ADDR => x.row_addr.next = v.to_bits(),
+                    MODE_PASS => x.mode_pass.next = v != 0,
+                    PASS_INVERSE => x.pass_inverse.next = v != 0,
+                    PASS_F0 => x.pass_f0.next = v.to_bits(),
+                    PASS_RATIO => x.pass_ratio.next = v.to_bits(),
                     _ => panic!("no input {k}"),
                 },
                 ScriptStep::Tick(n) => {
@@ -220,16 +279,20 @@ fn lde_unit_matches_golden_in_rust_hdl() {
     let seed = test_seed("lde_unit_matches_golden_in_rust_hdl");
     let field = FieldId::BabyBear;
     let mut rng = SplitMix64::new(seed);
-    let jobs: Vec<Job> = [(0, 0, 0), (0, 2, 2), (2, 0, 3), (1, 1, 2), (2, 2, 4), (3, 1, 4), (0, 4, 4)]
+    let mut jobs: Vec<Job> = [(0, 0, 0), (0, 2, 2), (2, 0, 3), (1, 1, 2), (2, 2, 4), (3, 1, 4), (0, 4, 4)]
         .into_iter()
         .map(|(lr, lb, t)| Job::new(field, lr, lb, t, &mut rng))
         .collect();
+    // Passes between LDEs: a pass must leave nothing behind that changes the next LDE.
+    for (i, (lr, t, inverse)) in [(3, 4, true), (0, 1, false), (4, 4, false), (2, 3, true)].into_iter().enumerate() {
+        jobs.insert(2 * i + 1, Job::pass(field, lr, t, inverse, &mut rng));
+    }
     let start = std::time::Instant::now();
-    let run = run_rust_hdl(LdeUnit::new(field, 4).unwrap(), script(&jobs));
+    let run = run_rust_hdl(LdeUnit::new(field, 4).unwrap(), script(field, &jobs));
     for (job, (bad, busy)) in jobs.iter().zip(check(field, &jobs, &run)) {
-        let (lr, lb) = (job.log_rows, job.log_blowup);
-        assert_eq!(bad, 0, "rust-hdl log_rows={lr} log_blowup={lb}: {bad} values differ");
-        assert_eq!(busy, Some(LdeUnit::cycles(lr, lb)), "rust-hdl log_rows={lr} log_blowup={lb}: busy cycles");
+        let (lr, lb, pass) = (job.log_rows, job.log_blowup, job.pass.is_some());
+        assert_eq!(bad, 0, "rust-hdl log_rows={lr} log_blowup={lb} pass={pass}: {bad} values differ");
+        assert_eq!(busy, Some(job.busy_cycles()), "rust-hdl log_rows={lr} log_blowup={lb} pass={pass}: busy cycles");
     }
     eprintln!("rust-hdl: {} cycles in {:.1} s", run.cycles, start.elapsed().as_secs_f64());
 }
@@ -267,6 +330,11 @@ fn lde_unit_verilog_matches_golden_under_verilator() {
                 };
                 jobs.push(Job::new(field, lr, k - lr, t.max(1), &mut rng));
             }
+            // A pass of every size on both roots, between the LDEs.
+            for inverse in [false, true] {
+                let t = k + (rng.next_u64() % (MAX - k + 1) as u64) as usize;
+                jobs.push(Job::pass(field, k, t.max(1), inverse, &mut rng));
+            }
         }
         let good = jobs.len();
         // Negative controls: the table of 2^(T+1) claimed as 2^T; one input element + 1.
@@ -280,21 +348,39 @@ fn lde_unit_verilog_matches_golden_under_verilator() {
         let p = field.modulus();
         perturbed.columns[lane][row] = (perturbed.columns[lane][row] + 1) % p;
         jobs.push(perturbed);
-        let run = model.run(&script(&jobs)).unwrap();
+        // A pass run with one ratio, checked against the schedule's model with the next.
+        jobs.push(Job::pass(field, 5, 6, false, &mut rng));
+        let run = model.run(&script(field, &jobs)).unwrap();
         // The perturbed job is checked against the unperturbed columns' golden rows.
-        let perturbed = jobs.last_mut().unwrap();
+        let perturbed = &mut jobs[good + 1];
         perturbed.columns[lane][row] = (perturbed.columns[lane][row] + p - 1) % p;
+        if let Some(pass) = jobs[good + 2].pass.as_mut() {
+            pass.ratio = (pass.ratio + 1) % p;
+        }
         let results = check(field, &jobs, &run);
         for (job, &(bad, busy)) in jobs.iter().zip(&results).take(good) {
             let (lr, lb) = (job.log_rows, job.log_blowup);
-            assert_eq!(bad, 0, "{field} log_rows={lr} log_blowup={lb} tw_log={}: {bad} values differ", job.tw_log);
-            assert_eq!(busy, Some(LdeUnit::cycles(lr, lb)), "{field} log_rows={lr} log_blowup={lb}: busy cycles");
-            if field == FieldId::BabyBear && (lb == 1 || lr + lb == MAX) {
+            assert_eq!(
+                bad,
+                0,
+                "{field} log_rows={lr} log_blowup={lb} tw_log={} pass={}: {bad} values differ",
+                job.tw_log,
+                job.pass.is_some()
+            );
+            let pass = job.pass.is_some();
+            assert_eq!(busy, Some(job.busy_cycles()), "{field} log_rows={lr} log_blowup={lb} pass={pass}: busy cycles");
+            if pass {
+                if field == FieldId::BabyBear && lr == MAX {
+                    let roots = if job.pass.is_some_and(|p| p.inverse) { "inverse" } else { "forward" };
+                    eprintln!("lde_unit pass of 2^{lr} words, {roots} roots: {} cycles (8 lanes)", busy.unwrap_or(0));
+                }
+            } else if field == FieldId::BabyBear && (lb == 1 || lr + lb == MAX) {
                 eprintln!("lde_unit 2^{lr} rows, blowup 2^{lb}: {} cycles (8 lanes)", busy.unwrap_or(0));
             }
         }
         assert!(results[good].0 > 0, "{field}: the table of the wrong size was not caught");
         assert_eq!(results[good + 1].0, golden_rows, "{field}: the perturbed element (lane {lane}, row {row})");
+        assert!(results[good + 2].0 > 0, "{field}: the pass's ratio was not checked");
         eprintln!(
             "lde_unit {field}: {} LDEs, {} cycles in {:.2} s ({:.0} cycles/s)",
             jobs.len(),

@@ -650,6 +650,10 @@ impl Logic for Executor {
         self.lde.log_rows.next = bit_cast::<5, 8>(self.d_lr.q.val());
         self.lde.log_blowup.next = bit_cast::<5, 8>(self.d_lb.q.val());
         self.lde.tw_log.next = bit_cast::<5, 8>(self.tw_log.q.val());
+        self.lde.mode_pass.next = false;
+        self.lde.pass_inverse.next = false;
+        self.lde.pass_f0.next = 0.into();
+        self.lde.pass_ratio.next = 0.into();
         self.lde.row_addr.next = bit_cast::<16, 32>(self.pass.row_addr.val());
         self.pass.row0.next = self.lde.row0.val();
         self.pass.row1.next = self.lde.row1.val();

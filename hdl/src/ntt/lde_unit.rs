@@ -44,6 +44,18 @@
 //! transform, or a whole 2- or 4-point transform) the next stage's first reads would come
 //! before the previous stage's last writes. The same drain separates the three steps.
 //!
+//! # Pass mode: a step of the four-step schedule
+//!
+//! A column taller than the RAM is extended through card memory by the schedule of
+//! [`crate::ntt::four_step`], whose every step is one *pass* over `m = 2^log_rows` words per
+//! lane: `B[i] = A[i]·f0·r^i`, then a DIF of size `m` over B on forward or inverse roots,
+//! leaving B in bit-reversed order. That is steps 2 and 3 of an LDE with three changes, so the
+//! pass costs no new datapath: step 1 is skipped, the copy reads A in natural order (not
+//! bit-reversed) with no padding, and its factor chain starts at `pass_f0` and advances by
+//! `pass_ratio` instead of `n^(−1)` and `g`. Those two come from the command processor in
+//! Montgomery form, as its own running products of the schedule's twiddles; with
+//! `pass_inverse` the DIF takes its twiddles as step 1 does.
+//!
 //! # Timing
 //!
 //! `busy` rises the cycle after `start` (one set-up cycle), and an op issued in cycle `c`
@@ -54,7 +66,8 @@
 //! `1 + L·(n − 2 + OP_SPAN) + (n − 1)·COPY_II + (N − n) + OP_SPAN + K·(N − 2 + OP_SPAN)`
 //!
 //! that is `1 + L·(n + 8) + 6(n − 1) + (N − n) + 10 + K·(N + 8)`: about `K·N` cycles, one
-//! butterfly per lane every two cycles, eight lanes at once.
+//! butterfly per lane every two cycles, eight lanes at once. A pass takes
+//! [`LdeUnit::pass_cycles`], the same count without step 1 and without padding.
 //!
 //! # Ports
 //!
@@ -169,6 +182,16 @@ seq!(N in 0..8 {
         pub log_blowup: Signal<In, Bits<5>>,
         /// `T` of the loaded table, sampled with `start`.
         pub tw_log: Signal<In, Bits<5>>,
+        /// Run a pass of the four-step schedule instead of an LDE (sampled with `start`):
+        /// `B[i] = A[i]·pass_f0·pass_ratio^i`, then a DIF of size `2^log_rows` over B
+        /// (`log_blowup` is ignored).
+        pub mode_pass: Signal<In, Bit>,
+        /// The pass's DIF runs on inverse roots (sampled with `start`).
+        pub pass_inverse: Signal<In, Bit>,
+        /// The pass's first factor, Montgomery form (sampled with `start`).
+        pub pass_f0: Signal<In, Bits<32>>,
+        /// The pass's factor ratio, Montgomery form (sampled with `start`).
+        pub pass_ratio: Signal<In, Bits<32>>,
         /// High from the cycle after `start` until the result is ready.
         pub busy: Signal<Out, Bit>,
         /// The result row read (while idle).
@@ -207,6 +230,10 @@ seq!(N in 0..8 {
         // Parameters, latched with start.
         state: DFF<LdeState>,
         step: DFF<LdeStep>,
+        p_pass: DFF<Bit>,
+        p_pinv: DFF<Bit>,
+        p_f0: DFF<Bits<32>>,
+        p_ratio: DFF<Bits<32>>,
         p_lr: DFF<Bits<5>>,
         p_lde: DFF<Bits<6>>,
         p_rsh: DFF<Bits<5>>,
@@ -246,6 +273,7 @@ seq!(N in 0..8 {
         w: DFF<Bits<32>>,
         // Combinational.
         lde6: Signal<Local, Bits<6>>,
+        inv_roots: Signal<Local, Bit>,
         tpow: Signal<Local, Bits<20>>,
         col_hot: Signal<Local, Bits<8>>,
         one8: Constant<Bits<8>>,
@@ -305,6 +333,10 @@ impl LdeUnit {
             log_rows: Default::default(),
             log_blowup: Default::default(),
             tw_log: Default::default(),
+            mode_pass: Default::default(),
+            pass_inverse: Default::default(),
+            pass_f0: Default::default(),
+            pass_ratio: Default::default(),
             busy: Default::default(),
             row_addr: Default::default(),
             row0: Default::default(),
@@ -338,6 +370,10 @@ impl LdeUnit {
             y_hold: Default::default(),
             state: Default::default(),
             step: Default::default(),
+            p_pass: Default::default(),
+            p_pinv: Default::default(),
+            p_f0: Default::default(),
+            p_ratio: Default::default(),
             p_lr: Default::default(),
             p_lde: Default::default(),
             p_rsh: Default::default(),
@@ -368,6 +404,7 @@ impl LdeUnit {
             p_neg: Default::default(),
             w: Default::default(),
             lde6: Default::default(),
+            inv_roots: Default::default(),
             tpow: Default::default(),
             col_hot: Default::default(),
             one8: Constant::new(1u64.to_bits()),
@@ -405,6 +442,14 @@ impl LdeUnit {
         let (n, big_n) = (1u64 << l, 1u64 << k);
         1 + l * (n + OP_SPAN - 2) + (n - 1) * COPY_II + (big_n - n) + OP_SPAN + k * (big_n + OP_SPAN - 2)
     }
+
+    /// Cycles `busy` is high for a pass (`mode_pass`) of `2^log_rows` words: an LDE's cycles
+    /// without the inverse step and without padding,
+    /// `1 + (n − 1)·COPY_II + OP_SPAN + L·(n − 2 + OP_SPAN)`.
+    pub fn pass_cycles(log_rows: usize) -> u64 {
+        let (l, n) = (log_rows as u64, 1u64 << log_rows);
+        1 + (n - 1) * COPY_II + OP_SPAN + l * (n + OP_SPAN - 2)
+    }
 }
 
 seq!(K in 0..16 {
@@ -414,7 +459,7 @@ impl Logic for LdeUnit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, fac, state, step, p_lr, p_lde, p_rsh, p_n, p_big_n, p_half_t, p_inv_st, p_fwd_st, s, h, stride,
+            self, clock, fac, state, step, p_pass, p_pinv, p_f0, p_ratio, p_lr, p_lde, p_rsh, p_n, p_big_n, p_half_t, p_inv_st, p_fwd_st, s, h, stride,
             j, base, e, q, last_q, sub, cw, rd_b, wr_b, p_azero, p_twone, p_neg, w
         );
         for i in 0..5 {
@@ -463,9 +508,17 @@ impl Logic for LdeUnit {
         // Sizes from the parameters, latched with start (shifts by a register, no subtraction:
         // T ≥ log_rows + log_blowup is the contract, and out of it the values only wrap).
         self.lde6.next = bit_cast::<6, 5>(self.log_rows.val()) + bit_cast::<6, 5>(self.log_blowup.val());
+        if self.mode_pass.val() {
+            // A pass is a transform of its own size: no padding, no extension.
+            self.lde6.next = bit_cast::<6, 5>(self.log_rows.val());
+        }
         self.tpow.next = self.one20.val() << self.tw_log.val();
         if self.idle.val() & self.start.val() {
             self.state.d.next = LdeState::Setup;
+            self.p_pass.d.next = self.mode_pass.val();
+            self.p_pinv.d.next = self.pass_inverse.val();
+            self.p_f0.d.next = self.pass_f0.val();
+            self.p_ratio.d.next = self.pass_ratio.val();
             self.p_lr.d.next = self.log_rows.val();
             self.p_lde.d.next = self.lde6.val();
             self.p_rsh.d.next = self.c16.val() - self.log_rows.val();
@@ -489,10 +542,14 @@ impl Logic for LdeUnit {
         self.iss_copy.next = false;
         self.iss_azero.next = false;
         self.iss_twone.next = false;
-        self.iss_neg.next = self.step.q.val() == LdeStep::Inverse;
+        // Inverse roots in the LDE's step 1 and in a pass that asks for them: ω_m^(−j) is
+        // `−table[2^(T−1) − e]`, so one table serves both directions.
+        self.inv_roots.next = (self.step.q.val() == LdeStep::Inverse)
+            | ((self.step.q.val() == LdeStep::Forward) & self.p_pinv.q.val());
+        self.iss_neg.next = self.inv_roots.val();
         self.iss_raddr.next = self.iss_lo.val();
         self.tw_raddr.next = self.e.q.val();
-        if self.step.q.val() == LdeStep::Inverse {
+        if self.inv_roots.val() {
             self.tw_raddr.next = self.p_half_t.q.val() - self.e.q.val();
             self.iss_twone.next = self.e.q.val() == 0;
         }
@@ -509,7 +566,7 @@ impl Logic for LdeUnit {
         match self.state.q.val() {
             LdeState::Idle => {}
             LdeState::Setup => {
-                if self.p_lr.q.val() == 0 {
+                if (self.p_lr.q.val() == 0) | self.p_pass.q.val() {
                     self.enter_copy.next = true;
                 } else {
                     self.enter_inv.next = true;
@@ -520,7 +577,13 @@ impl Logic for LdeUnit {
                     self.iss_copy.next = true;
                     self.iss_wlo.next = false;
                     self.iss_hi.next = self.j.q.val();
-                    self.iss_raddr.next = self.rev_l.val();
+                    // The LDE copies the bit-reversed coefficients into natural order; a pass
+                    // scales its input where it lies.
+                    if self.p_pass.q.val() {
+                        self.iss_raddr.next = self.j.q.val();
+                    } else {
+                        self.iss_raddr.next = self.rev_l.val();
+                    }
                     if self.j.q.val() < self.p_n.q.val() {
                         // A real element waits for its factor.
                         if self.cw.q.val() == 0 {
@@ -596,7 +659,11 @@ impl Logic for LdeUnit {
         }
         if self.enter_copy.val() {
             self.step.d.next = LdeStep::Copy;
-            self.fac.d.next = self.ninv_rom.rdata.val();
+            if self.p_pass.q.val() {
+                self.fac.d.next = self.p_f0.q.val();
+            } else {
+                self.fac.d.next = self.ninv_rom.rdata.val();
+            }
             self.cw.d.next = 0.into();
             self.rd_b.d.next = false;
             self.wr_b.d.next = true;
@@ -628,7 +695,11 @@ impl Logic for LdeUnit {
         // The copy factor advances once per real element.
         self.fac_mul.clock.next = self.clock.val();
         self.fac_mul.a.next = self.fac.q.val();
-        self.fac_mul.b.next = self.g_mont.val();
+        if self.p_pass.q.val() {
+            self.fac_mul.b.next = self.p_ratio.q.val();
+        } else {
+            self.fac_mul.b.next = self.g_mont.val();
+        }
         if self.fac_mul.valid_out.val() {
             self.fac.d.next = self.fac_mul.c.val();
         }

@@ -3,13 +3,15 @@
 //! `(a, b) → (a + b, (a − b)·w)`, from which [`NttCore`], the streaming NTT, is built
 //! ([`NttStream`] puts its lanes behind one valid/ready handshake per side).
 //! [`LdeUnit`] is the command processor's coset LDE: runtime-sized, in on-chip RAM, with the
-//! twiddle table the host loads.
+//! twiddle table the host loads; [`four_step`] is the schedule of its passes that extends a
+//! column too tall for its RAM through card memory.
 //! Twiddles are in Montgomery form so the multiplier's `2^(−32)` cancels.
 
 pub mod butterfly;
 pub mod butterfly_stream;
 pub mod dif_butterfly;
 pub mod factor_rom;
+pub mod four_step;
 pub mod lde_unit;
 pub mod ntt_core;
 pub mod ntt_stream;
