@@ -10,7 +10,7 @@ use slotproof_firmware::memory_map;
 use crate::card::regs_axil::CardRegsConfig;
 use crate::card::{
     Admission, AdmissionConfig, CardRegs, CardTop, CardTopConfig, CommandDecoder, ConstantsCheck, ExecCardTop,
-    HashPass, Limits, OperandChecker, PassShape, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
+    HashPass, LaneWriter, Limits, OperandChecker, PassShape, PayloadCrc, ShapeChecker, TwiddleCheck, WordReader,
 };
 use crate::eda::{Target, verilog_of};
 use crate::field::{
@@ -235,6 +235,15 @@ pub fn entries() -> Vec<Entry> {
         results_per_input: 1,
         targets: BOTH_TARGETS,
         verilog: verilog_of(WordReader::new()),
+    });
+    out.push(Entry {
+        name: "lane_writer".into(),
+        description: "one lane of the LDE unit's output to card memory as a strided run (AXI4 master, single-beat writes), the unit read at the bit-reversed index: the four-step schedule's store; rate = words",
+        latency: LaneWriter::ROW_LATENCY + 2,
+        ii: 1,
+        results_per_input: 1,
+        targets: BOTH_TARGETS,
+        verilog: verilog_of(LaneWriter::new()),
     });
     out.push(Entry {
         name: "payload_crc".into(),

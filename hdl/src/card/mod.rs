@@ -27,6 +27,8 @@
 //! - [`hash_pass`]: a pass of independent Poseidon2 permutations from memory (and the LDE
 //!   unit's rows, `crate::ntt::LdeUnit`) to memory: the leaf sponge's absorb passes over the
 //!   states at `AUX`, and each layer of the tree after the leaves;
+//! - [`lane_writer`]: one lane of the LDE unit's output to card memory as a strided run, the
+//!   store of the four-step schedule (`crate::ntt::four_step`) for columns taller than the unit;
 //! - [`TwiddleCheck`] ([`table_check`]): whether a `LOAD_TWIDDLES` payload is exactly the
 //!   powers of the field's `2^log_n`-th root of unity, word by word as the card reads it
 //!   (one Montgomery multiplier, no table);
@@ -38,6 +40,7 @@ pub mod command_decoder;
 pub mod exec_top;
 pub mod executor;
 pub mod hash_pass;
+pub mod lane_writer;
 pub mod operand_checker;
 pub mod payload_crc;
 pub mod regs_axil;
@@ -51,6 +54,7 @@ pub use command_decoder::CommandDecoder;
 pub use exec_top::{ExecCardTop, ExecCardTopError};
 pub use executor::{CommitCycles, ExecState, Executor, ExecutorError};
 pub use hash_pass::{HashPass, PassShape};
+pub use lane_writer::LaneWriter;
 pub use operand_checker::OperandChecker;
 pub use payload_crc::PayloadCrc;
 pub use regs_axil::CardRegs;
