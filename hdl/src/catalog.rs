@@ -229,7 +229,7 @@ pub fn entries() -> Vec<Entry> {
     });
     out.push(Entry {
         name: "word_reader".into(),
-        description: "a run of consecutive 32-bit words from card memory (AXI4 master, 32 reads in flight), delivered in order with their index, registered; rate = words",
+        description: "a run of 32-bit words from card memory, consecutive or a stride apart (AXI4 master, 32 reads in flight), delivered in order with their index, registered; rate = words",
         latency: 2,
         ii: 1,
         results_per_input: 1,

@@ -1,5 +1,6 @@
 //! `WordReader` over a behavioural card memory with random read latency and back-pressure,
-//! in rust-hdl: every run delivers exactly its words, in order, indexed; an out-of-range read
+//! in rust-hdl: every run delivers exactly its words (consecutive or strided), in order,
+//! indexed; an out-of-range read
 //! sets `error`; a negative control (a memory answering one word off) is caught.
 
 use std::collections::VecDeque;
@@ -14,10 +15,11 @@ fn content(addr: u64) -> u32 {
     (addr.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32
 }
 
-/// A run: `(base, words)`; the memory answers with `skew` words of offset (0 = correct).
+/// A run: `(base, words, stride in bytes)`; the memory answers with `skew` words of offset
+/// (0 = correct).
 #[derive(Clone)]
 struct Bench {
-    runs: Vec<(u64, u32)>,
+    runs: Vec<(u64, u32, u64)>,
     mem_bytes: u64,
     latency: u64,
     stall: u64,
@@ -38,7 +40,7 @@ fn run(b: Bench) -> Runs {
         let mut rng = SplitMix64::new(b.seed);
         let mut now = 0u64;
         let mut results = Vec::new();
-        for &(base, words) in &b.runs {
+        for &(base, words, stride) in &b.runs {
             let mut reads: VecDeque<(u64, u64)> = VecDeque::new();
             let mut got = Vec::new();
             let (began, mut started) = (now, false);
@@ -52,6 +54,7 @@ fn run(b: Bench) -> Runs {
                 x.mem_rresp.next = if a + 4 <= b.mem_bytes { 0u64 } else { 2 }.into();
                 x.start.next = !started;
                 x.base.next = base.into();
+                x.stride.next = stride.into();
                 x.words.next = u64::from(words).into();
                 if x.valid_out.val() {
                     got.push((x.index.val().to_u64() as u32, x.data.val().to_u64() as u32));
@@ -84,8 +87,8 @@ fn run(b: Bench) -> Runs {
     out.lock().unwrap().clone()
 }
 
-fn expected(base: u64, words: u32) -> Vec<(u32, u32)> {
-    (0..words).map(|i| (i, content(base + 4 * u64::from(i)))).collect()
+fn expected(base: u64, words: u32, stride: u64) -> Vec<(u32, u32)> {
+    (0..words).map(|i| (i, content(base + stride * u64::from(i)))).collect()
 }
 
 #[test]
@@ -93,13 +96,22 @@ fn runs_deliver_their_words_in_order() {
     let seed = test_seed("runs_deliver_their_words_in_order");
     let mut rng = SplitMix64::new(seed);
     for (latency, stall) in [(1, 0), (6, 0), (20, 30), (45, 10)] {
-        let runs: Vec<(u64, u32)> =
-            (0..6).map(|_| (4 * (rng.next_u64() % (1 << 20)), (rng.next_u64() % 300) as u32)).collect();
+        // Half the runs consecutive, half a random stride apart.
+        let runs: Vec<(u64, u32, u64)> = (0..6)
+            .map(|k| {
+                let stride = if k % 2 == 0 { 4 } else { 4 * (1 + rng.next_u64() % 1024) };
+                (4 * (rng.next_u64() % (1 << 20)), (rng.next_u64() % 300) as u32, stride)
+            })
+            .collect();
         let b = Bench { runs: runs.clone(), mem_bytes: 1 << 40, latency, stall, skew: 0, seed: rng.next_u64() };
         let results = run(b);
         let (mut words, mut cycles) = (0u64, 0u64);
-        for ((base, n), (got, error, took)) in runs.iter().zip(&results) {
-            assert_eq!(got, &expected(*base, *n), "latency {latency}, stalls {stall}%, seed {seed}");
+        for ((base, n, stride), (got, error, took)) in runs.iter().zip(&results) {
+            assert_eq!(
+                got,
+                &expected(*base, *n, *stride),
+                "stride {stride}, latency {latency}, stalls {stall}%, seed {seed}"
+            );
             assert!(!error);
             words += u64::from(*n);
             cycles += took;
@@ -111,7 +123,7 @@ fn runs_deliver_their_words_in_order() {
 #[test]
 fn an_error_response_is_reported_and_every_word_still_delivered() {
     let seed = test_seed("an_error_response_is_reported_and_every_word_still_delivered");
-    let runs = vec![(4000, 10), (4096 - 8, 5), (0, 3)];
+    let runs = vec![(4000, 10, 4), (4096 - 40, 5, 12), (0, 3, 4)];
     let results = run(Bench { runs, mem_bytes: 4096, latency: 3, stall: 20, skew: 0, seed });
     let flags: Vec<bool> = results.iter().map(|r| r.1).collect();
     assert_eq!(flags, [false, true, false], "only the run past the end fails, and the next one is clean");
@@ -121,7 +133,8 @@ fn an_error_response_is_reported_and_every_word_still_delivered() {
 #[test]
 fn a_memory_one_word_off_is_caught() {
     let seed = test_seed("a_memory_one_word_off_is_caught");
-    let runs = vec![(64, 40)];
+    let runs = vec![(64, 40, 4), (64, 40, 36)];
     let results = run(Bench { runs, mem_bytes: 1 << 20, latency: 2, stall: 0, skew: 1, seed });
-    assert_ne!(results[0].0, expected(64, 40));
+    assert_ne!(results[0].0, expected(64, 40, 4));
+    assert_ne!(results[1].0, expected(64, 40, 36));
 }

@@ -626,6 +626,7 @@ impl Logic for Executor {
         // Engine inputs, idle unless a state below drives them.
         self.reader.start.next = false;
         self.reader.base.next = self.d_src.q.val();
+        self.reader.stride.next = 4.into();
         self.reader.words.next = self.d_words.q.val();
         self.reader.hold.next = false;
         self.src_sum.valid_in.next = false;

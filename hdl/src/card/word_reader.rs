@@ -1,4 +1,4 @@
-//! `WordReader`: a run of consecutive 32-bit words read from card memory through the AXI4
+//! `WordReader`: a run of 32-bit words (consecutive, or a stride apart) read from card memory through the AXI4
 //! master port, delivered in order with their index, as fast as the memory answers.
 //!
 //! The command processor reads every operand this way before it acts on it: the payload at
@@ -12,7 +12,8 @@
 //!
 //! # Interface
 //!
-//! `start` (while idle) latches `base` (a multiple of 4) and `words`; `busy` rises the next
+//! `start` (while idle) latches `base` (a multiple of 4), `stride` (bytes, a multiple of 4)
+//! and `words`; `busy` rises the next
 //! cycle and falls the cycle after the last word is delivered. Each delivered word is one cycle of
 //! `valid_out` with `data` and its `index` (0 for the word at `base`), one edge after its
 //! beat (registered, so the consumers' logic starts from flops). A read
@@ -31,6 +32,9 @@ pub struct WordReader {
     pub start: Signal<In, Bit>,
     /// Byte address of the first word.
     pub base: Signal<In, Bits<64>>,
+    /// Bytes from one word to the next: 4 for consecutive words, more for a column of a
+    /// row-major matrix (the four-step schedule's loads).
+    pub stride: Signal<In, Bits<64>>,
     /// Words to read.
     pub words: Signal<In, Bits<32>>,
     /// Issue no new addresses this cycle (the consumer's queue is nearly full).
@@ -63,6 +67,7 @@ pub struct WordReader {
     run: DFF<Bit>,
     err: DFF<Bit>,
     addr: DFF<Bits<64>>,
+    p_stride: DFF<Bits<64>>,
     issued: DFF<Bits<32>>,
     received: DFF<Bits<32>>,
     total: DFF<Bits<32>>,
@@ -93,6 +98,7 @@ impl WordReader {
             clock: Default::default(),
             start: Default::default(),
             base: Default::default(),
+            stride: Default::default(),
             words: Default::default(),
             hold: Default::default(),
             busy: Default::default(),
@@ -111,6 +117,7 @@ impl WordReader {
             run: Default::default(),
             err: Default::default(),
             addr: Default::default(),
+            p_stride: Default::default(),
             issued: Default::default(),
             received: Default::default(),
             total: Default::default(),
@@ -134,13 +141,28 @@ impl Default for WordReader {
 impl Logic for WordReader {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, run, err, addr, issued, received, total, outstanding, o_valid, o_data, o_index);
+        dff_setup!(
+            self,
+            clock,
+            run,
+            err,
+            addr,
+            p_stride,
+            issued,
+            received,
+            total,
+            outstanding,
+            o_valid,
+            o_data,
+            o_index
+        );
         self.busy.next = self.run.q.val();
         self.error.next = self.err.q.val();
         if self.start.val() & !self.run.q.val() {
             self.run.d.next = true;
             self.err.d.next = false;
             self.addr.d.next = self.base.val();
+            self.p_stride.d.next = self.stride.val();
             self.issued.d.next = 0.into();
             self.received.d.next = 0.into();
             self.total.d.next = self.words.val();
@@ -156,7 +178,7 @@ impl Logic for WordReader {
         self.ar_fire.next = self.ar_go.val() & self.mem_arready.val();
         if self.ar_fire.val() {
             self.issued.d.next = self.issued.q.val() + 1;
-            self.addr.d.next = self.addr.q.val() + 4;
+            self.addr.d.next = self.addr.q.val() + self.p_stride.q.val();
         }
         // Data: taken the cycle it arrives, delivered with its index.
         self.mem_rready.next = self.run.q.val();
