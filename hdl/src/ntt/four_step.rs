@@ -62,7 +62,7 @@
 //! [`LdeUnit`]: super::LdeUnit
 
 use slotproof_core::golden::Fp;
-use slotproof_core::golden::ntt::dif_bitrev;
+use slotproof_core::golden::ntt::{dif_bitrev, scale_by_powers};
 use slotproof_core::matrix::reverse_bits;
 
 /// One pass of the unit's pass mode on one lane: `2^log_m` words in natural order, scaled
@@ -72,15 +72,7 @@ pub fn unit_pass(f: Fp, input: &[u64], inverse: bool, f0: u64, ratio: u64) -> Ve
     let m = input.len();
     assert!(m.is_power_of_two(), "a pass of {m} words is not a power of two");
     let log_m = m.trailing_zeros() as usize;
-    let mut factor = f0;
-    let mut out: Vec<u64> = input
-        .iter()
-        .map(|&x| {
-            let y = f.mul(x, factor);
-            factor = f.mul(factor, ratio);
-            y
-        })
-        .collect();
+    let mut out: Vec<u64> = scale_by_powers(f, input, ratio).into_iter().map(|x| f.mul(x, f0)).collect();
     let root = f.two_adic_root(log_m);
     dif_bitrev(f, &mut out, if inverse { f.inv(root) } else { root });
     out
@@ -214,12 +206,6 @@ pub fn schedule(f: Fp, log_n: usize, log_blowup: usize, rows: std::ops::Range<u6
             f0 = f.mul(f0, shift);
         }
         // Row pass k1 holds the rows from coset.start + rev(k1)·n2: visit them in row order.
-        let mut ratios = Vec::with_capacity(n1 as usize);
-        let mut ratio = 1;
-        for _ in 0..n1 {
-            ratios.push(ratio);
-            ratio = f.mul(ratio, root);
-        }
         for block in 0..n1 {
             let first_row = coset.start + block * n2;
             let (lo, hi) = (first_row.max(rows.start), (first_row + n2).min(rows.end));
@@ -228,7 +214,7 @@ pub fn schedule(f: Fp, log_n: usize, log_blowup: usize, rows: std::ops::Range<u6
             }
             let k1 = reverse_bits(block as usize, l1);
             steps.push(Step::Load(Run { region: Region::Rows, start: k1 as u64 * n2, stride: 1, count: n2 }));
-            steps.push(Step::Pass { log_m: l2, inverse: false, f0: 1, ratio: ratios[k1] });
+            steps.push(Step::Pass { log_m: l2, inverse: false, f0: 1, ratio: f.pow(root, k1 as u64) });
             steps.push(Step::Absorb { lde_row: lo, first: lo - first_row, count: hi - lo });
         }
     }
